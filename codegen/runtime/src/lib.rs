@@ -1,0 +1,11 @@
+//! The hand-written runtime that every generated client crate carries.
+//!
+//! `cargo xtask codegen` copies each module file below, unchanged, into
+//! `generated/<crate>/src/runtime/`. That is why modules refer to each other only through
+//! `super::` paths: the same source compiles here (where the modules sit at the crate root)
+//! and inside a generated crate (where they sit under `crate::runtime`).
+//!
+//! Dependencies allowed here are exactly the generated crate's: `http`, `serde_json`,
+//! `base64`, and behind the `default-https-client` feature `hyper`, `hyper-util`,
+//! `hyper-rustls`, `http-body-util` and `tokio`.
+#![forbid(unsafe_code)]
