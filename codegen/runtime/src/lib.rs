@@ -9,3 +9,9 @@
 //! `base64`, and behind the `default-https-client` feature `hyper`, `hyper-util`,
 //! `hyper-rustls`, `http-body-util` and `tokio`.
 #![forbid(unsafe_code)]
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod json;
+pub mod orchestrator;
+pub mod primitives;

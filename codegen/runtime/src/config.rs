@@ -1,0 +1,224 @@
+//! Client configuration: region, endpoint, transport and timeouts, from code or the environment.
+
+use super::http::HttpClient;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Reads an environment variable, treating empty values as unset.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Parses `true`/`false` (any case) from an environment variable.
+pub(crate) fn env_bool(name: &str) -> Option<bool> {
+    match env_var(name)?.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// An AWS region name such as `us-east-1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Region(String);
+
+impl Region {
+    /// Wraps a region name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Region(name.into())
+    }
+    /// The region name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Region {
+    fn from(s: &str) -> Self {
+        Region(s.to_string())
+    }
+}
+
+impl From<String> for Region {
+    fn from(s: String) -> Self {
+        Region(s)
+    }
+}
+
+/// Configuration of a service client. Build one with [`Config::builder`].
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<Region>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: Option<bool>,
+    pub(crate) use_dual_stack: Option<bool>,
+    pub(crate) http_client: Option<Arc<dyn HttpClient>>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) app_name: Option<String>,
+    pub(crate) from_env: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("http_client", &self.http_client)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A builder with nothing set.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+    /// The region, if set (in code or from `AWS_REGION`).
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
+    }
+    /// The endpoint override, if set in code or from `AWS_ENDPOINT_URL`.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+    /// Whether FIPS endpoints are requested.
+    pub fn use_fips(&self) -> Option<bool> {
+        self.use_fips
+    }
+    /// Whether dual-stack endpoints are requested.
+    pub fn use_dual_stack(&self) -> Option<bool> {
+        self.use_dual_stack
+    }
+    /// The connect timeout.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect_timeout
+    }
+    /// The whole-operation timeout.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+    /// A builder holding this configuration, to change a few settings.
+    pub fn to_builder(&self) -> Builder {
+        Builder { inner: self.clone(), from_env: self.from_env }
+    }
+}
+
+/// Builder for [`Config`].
+#[derive(Clone)]
+pub struct Builder {
+    inner: Config,
+    from_env: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            inner: Config {
+                region: None,
+                endpoint_url: None,
+                use_fips: None,
+                use_dual_stack: None,
+                http_client: None,
+                connect_timeout: Some(Duration::from_millis(3100)),
+                operation_timeout: None,
+                app_name: None,
+                from_env: true,
+            },
+            from_env: true,
+        }
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder").field("inner", &self.inner).finish()
+    }
+}
+
+impl Builder {
+    /// Sets the region (otherwise `AWS_REGION`, then `AWS_DEFAULT_REGION`).
+    pub fn region(mut self, region: impl Into<Region>) -> Self {
+        self.inner.region = Some(region.into());
+        self
+    }
+    /// Sets or clears the region.
+    pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
+        self.inner.region = region;
+        self
+    }
+    /// Overrides the endpoint, e.g. `http://127.0.0.1:4566` (otherwise `AWS_ENDPOINT_URL_<SERVICE>`,
+    /// then `AWS_ENDPOINT_URL`, then the service's endpoint rules).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.inner.endpoint_url = Some(url.into());
+        self
+    }
+    /// Sets or clears the endpoint override.
+    pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
+        self.inner.endpoint_url = url;
+        self
+    }
+    /// Requests FIPS endpoints (otherwise `AWS_USE_FIPS_ENDPOINT`).
+    pub fn use_fips(mut self, value: bool) -> Self {
+        self.inner.use_fips = Some(value);
+        self
+    }
+    /// Requests dual-stack endpoints (otherwise `AWS_USE_DUALSTACK_ENDPOINT`).
+    pub fn use_dual_stack(mut self, value: bool) -> Self {
+        self.inner.use_dual_stack = Some(value);
+        self
+    }
+    /// Uses this HTTP client instead of the default one.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.inner.http_client = Some(Arc::new(client));
+        self
+    }
+    /// Bounds TCP connection set-up (default 3.1 s, as the AWS SDKs).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.connect_timeout = Some(timeout);
+        self
+    }
+    /// Bounds a whole operation, retries included (default: none).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.operation_timeout = Some(timeout);
+        self
+    }
+    /// An application name added to the user agent.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.inner.app_name = Some(name.into());
+        self
+    }
+    /// Ignores the environment: only what is set in code counts (useful in tests).
+    pub fn ignore_environment(mut self) -> Self {
+        self.from_env = false;
+        self
+    }
+    /// Builds the configuration, filling unset values from the environment.
+    pub fn build(self) -> Config {
+        let mut config = self.inner;
+        config.from_env = self.from_env;
+        if self.from_env {
+            if config.region.is_none() {
+                config.region = env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION")).map(Region);
+            }
+            if config.use_fips.is_none() {
+                config.use_fips = env_bool("AWS_USE_FIPS_ENDPOINT");
+            }
+            if config.use_dual_stack.is_none() {
+                config.use_dual_stack = env_bool("AWS_USE_DUALSTACK_ENDPOINT");
+            }
+        }
+        config
+    }
+}

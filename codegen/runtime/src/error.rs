@@ -1,0 +1,580 @@
+//! Error types shared by every operation: `SdkError`, error metadata and the traits that expose it.
+//!
+//! Names follow aws-sdk-rust (`SdkError`, `ErrorMetadata`, `ProvideErrorMetadata`, `RequestId`,
+//! `DisplayErrorContext`, `BuildError`, `ConnectorError`) so code written for the official SDK
+//! moves over. Where the official SDK hides information (its `Display` for `SdkError` is only
+//! "service error", and non-service errors carry no metadata), ours keeps it: every variant
+//! displays its cause and answers `meta()` with whatever the response told us.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// A boxed error that can cross threads.
+pub type BoxError = ::std::boxed::Box<dyn StdError + Send + Sync + 'static>;
+
+/// Code, message, request id and HTTP status of an error, as far as they are known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    status: Option<u16>,
+}
+
+impl ErrorMetadata {
+    /// A builder for error metadata.
+    pub fn builder() -> ErrorMetadataBuilder {
+        ErrorMetadataBuilder::default()
+    }
+    /// The error code (the sanitised error type name), if known.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The error message, if the service sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// The request id from the `x-amzn-RequestId` header, if present.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The HTTP status of the response, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sep = "";
+        if let Some(code) = &self.code {
+            write!(f, "code: {code}")?;
+            sep = ", ";
+        }
+        if let Some(message) = &self.message {
+            write!(f, "{sep}message: {message}")?;
+            sep = ", ";
+        }
+        if let Some(status) = self.status {
+            write!(f, "{sep}status: {status}")?;
+            sep = ", ";
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, "{sep}request id: {id}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Builder for [`ErrorMetadata`].
+#[derive(Clone, Debug, Default)]
+pub struct ErrorMetadataBuilder {
+    inner: ErrorMetadata,
+}
+
+impl ErrorMetadataBuilder {
+    /// Sets the error code.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.inner.code = Some(code.into());
+        self
+    }
+    /// Sets the error message.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.inner.message = Some(message.into());
+        self
+    }
+    /// Sets the request id.
+    pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.inner.request_id = Some(request_id.into());
+        self
+    }
+    /// Sets the HTTP status.
+    pub fn status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+    /// Builds the metadata.
+    pub fn build(self) -> ErrorMetadata {
+        self.inner
+    }
+}
+
+/// Access to the code, message and metadata of an error.
+pub trait ProvideErrorMetadata {
+    /// The error's metadata.
+    fn meta(&self) -> &ErrorMetadata;
+    /// The error code, if known.
+    fn code(&self) -> Option<&str> {
+        self.meta().code()
+    }
+    /// The error message, if known.
+    fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+}
+
+/// Access to the AWS request id (`x-amzn-RequestId`) of a response or error.
+pub trait RequestId {
+    /// The request id, if the service sent one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+/// Implemented by operation errors so that a non-service failure can become their unhandled variant.
+pub trait CreateUnhandledError {
+    /// Builds the unhandled variant from a source error and optional metadata.
+    fn create_unhandled_error(source: BoxError, meta: Option<ErrorMetadata>) -> Self;
+}
+
+static EMPTY_META: ErrorMetadata = ErrorMetadata {
+    code: None,
+    message: None,
+    request_id: None,
+    status: None,
+};
+
+/// The raw HTTP response that came back for a request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpResponse {
+    status: u16,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// Builds a response from its parts.
+    pub fn new(status: u16, headers: http::HeaderMap, body: Vec<u8>) -> Self {
+        HttpResponse { status, headers, body }
+    }
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+    /// The raw response body bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// A header value as text, if present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl RequestId for HttpResponse {
+    fn request_id(&self) -> Option<&str> {
+        self.header("x-amzn-requestid")
+            .or_else(|| self.header("x-amz-request-id"))
+    }
+}
+
+/// The kind of a transport failure, which decides whether it is safe to retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectorErrorKind {
+    /// The connection could not be established: the request never reached the server.
+    Connect,
+    /// The request was (or may have been) sent, then the connection failed.
+    Io,
+    /// A timeout fired.
+    Timeout,
+    /// Something else went wrong in the transport (a bug or a misconfiguration).
+    Other,
+}
+
+/// A failure of the HTTP transport.
+#[derive(Debug)]
+pub struct ConnectorError {
+    kind: ConnectorErrorKind,
+    source: BoxError,
+}
+
+impl ConnectorError {
+    /// A failure to connect (never reached the server).
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        ConnectorError { kind: ConnectorErrorKind::Connect, source: source.into() }
+    }
+    /// An IO failure after the request may have been sent.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        ConnectorError { kind: ConnectorErrorKind::Io, source: source.into() }
+    }
+    /// A timeout.
+    pub fn timeout(source: impl Into<BoxError>) -> Self {
+        ConnectorError { kind: ConnectorErrorKind::Timeout, source: source.into() }
+    }
+    /// Any other transport failure.
+    pub fn other(source: impl Into<BoxError>) -> Self {
+        ConnectorError { kind: ConnectorErrorKind::Other, source: source.into() }
+    }
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ConnectorErrorKind {
+        self.kind
+    }
+    /// True for a timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == ConnectorErrorKind::Timeout
+    }
+    /// True for an IO failure after the request may have been sent.
+    pub fn is_io(&self) -> bool {
+        self.kind == ConnectorErrorKind::Io
+    }
+    /// True when the connection was never established.
+    pub fn is_connect(&self) -> bool {
+        self.kind == ConnectorErrorKind::Connect
+    }
+}
+
+impl fmt::Display for ConnectorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ConnectorErrorKind::Connect => "connection failed",
+            ConnectorErrorKind::Io => "io error",
+            ConnectorErrorKind::Timeout => "timeout",
+            ConnectorErrorKind::Other => "transport error",
+        };
+        write!(f, "{what}: {}", self.source)
+    }
+}
+
+impl StdError for ConnectorError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+/// A builder could not build its value (a required field is missing or invalid).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    field: &'static str,
+    details: String,
+}
+
+impl BuildError {
+    /// A required field was not set.
+    pub fn missing_field(field: &'static str, details: impl Into<String>) -> Self {
+        BuildError { field, details: details.into() }
+    }
+    /// The name of the field at fault.
+    pub fn field(&self) -> &str {
+        self.field
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is invalid: {}", self.field, self.details)
+    }
+}
+
+impl StdError for BuildError {}
+
+/// A string that is not one of an enum's known values, from `try_parse`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownVariantError {
+    value: String,
+}
+
+impl UnknownVariantError {
+    /// Records the value that did not match.
+    pub fn new(value: impl Into<String>) -> Self {
+        UnknownVariantError { value: value.into() }
+    }
+}
+
+impl fmt::Display for UnknownVariantError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown enum variant: '{}'", self.value)
+    }
+}
+
+impl StdError for UnknownVariantError {}
+
+/// An error the service returned that this client does not model, or a response it could not read.
+///
+/// Users reach it only through `code()`, `message()`, `meta()` and `source()` of the
+/// operation error; the type is sealed so new modelled errors can be added without breaking matches.
+#[derive(Debug)]
+pub struct Unhandled {
+    pub(crate) source: BoxError,
+    pub(crate) meta: ErrorMetadata,
+}
+
+impl Unhandled {
+    /// Builds an unhandled error.
+    pub fn new(source: BoxError, meta: ErrorMetadata) -> Self {
+        Unhandled { source, meta }
+    }
+    /// The metadata of the error.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+    /// The underlying cause.
+    pub fn source(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        self.source.as_ref()
+    }
+}
+
+/// A message carried as an error (used as the source of an unhandled error).
+#[derive(Debug)]
+pub struct MessageError(pub String);
+
+impl fmt::Display for MessageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for MessageError {}
+
+/// The request could not be built (for example an input builder failed or no region is set).
+#[derive(Debug)]
+pub struct ConstructionFailure {
+    source: BoxError,
+}
+
+/// The operation did not finish in time.
+#[derive(Debug)]
+pub struct TimeoutError {
+    source: BoxError,
+}
+
+/// The request could not be sent or no response arrived.
+#[derive(Debug)]
+pub struct DispatchFailure {
+    source: ConnectorError,
+}
+
+impl DispatchFailure {
+    /// The transport error.
+    pub fn as_connector_error(&self) -> &ConnectorError {
+        &self.source
+    }
+}
+
+/// A response arrived but could not be understood.
+#[derive(Debug)]
+pub struct ResponseError<R> {
+    source: BoxError,
+    raw: R,
+    meta: ErrorMetadata,
+}
+
+impl<R> ResponseError<R> {
+    /// The raw response.
+    pub fn raw(&self) -> &R {
+        &self.raw
+    }
+}
+
+/// The service answered with an error.
+#[derive(Debug)]
+pub struct ServiceError<E, R> {
+    source: E,
+    raw: R,
+}
+
+impl<E, R> ServiceError<E, R> {
+    /// The modelled service error.
+    pub fn err(&self) -> &E {
+        &self.source
+    }
+    /// Takes the modelled service error.
+    pub fn into_err(self) -> E {
+        self.source
+    }
+    /// The raw response.
+    pub fn raw(&self) -> &R {
+        &self.raw
+    }
+}
+
+/// Everything that can go wrong with a call: the shape aws-sdk-rust users know.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E, R = HttpResponse> {
+    /// The request could not be built.
+    ConstructionFailure(ConstructionFailure),
+    /// The call timed out.
+    TimeoutError(TimeoutError),
+    /// The request could not be sent, or the connection failed before a response arrived.
+    DispatchFailure(DispatchFailure),
+    /// A response arrived that could not be read.
+    ResponseError(ResponseError<R>),
+    /// The service returned an error.
+    ServiceError(ServiceError<E, R>),
+}
+
+impl<E, R> SdkError<E, R> {
+    /// A construction failure.
+    pub fn construction_failure(source: impl Into<BoxError>) -> Self {
+        SdkError::ConstructionFailure(ConstructionFailure { source: source.into() })
+    }
+    /// A timeout.
+    pub fn timeout_error(source: impl Into<BoxError>) -> Self {
+        SdkError::TimeoutError(TimeoutError { source: source.into() })
+    }
+    /// A dispatch failure.
+    pub fn dispatch_failure(source: ConnectorError) -> Self {
+        SdkError::DispatchFailure(DispatchFailure { source })
+    }
+    /// A response that could not be read, with what is known about it.
+    pub fn response_error(source: impl Into<BoxError>, raw: R, meta: ErrorMetadata) -> Self {
+        SdkError::ResponseError(ResponseError { source: source.into(), raw, meta })
+    }
+    /// A service error.
+    pub fn service_error(source: E, raw: R) -> Self {
+        SdkError::ServiceError(ServiceError { source, raw })
+    }
+    /// The service error, if this is one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::ServiceError(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+    /// The service error; any other failure becomes the operation error's unhandled variant.
+    pub fn into_service_error(self) -> E
+    where
+        E: CreateUnhandledError,
+        E: StdError + Send + Sync + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        match self {
+            SdkError::ServiceError(e) => e.source,
+            SdkError::ResponseError(e) => E::create_unhandled_error(e.source, Some(e.meta)),
+            SdkError::ConstructionFailure(e) => E::create_unhandled_error(e.source, None),
+            SdkError::TimeoutError(e) => E::create_unhandled_error(e.source, None),
+            SdkError::DispatchFailure(e) => E::create_unhandled_error(e.source.into(), None),
+        }
+    }
+    /// The raw response, if one arrived.
+    pub fn raw_response(&self) -> Option<&R> {
+        match self {
+            SdkError::ServiceError(e) => Some(&e.raw),
+            SdkError::ResponseError(e) => Some(&e.raw),
+            _ => None,
+        }
+    }
+    /// Maps the service error type.
+    pub fn map_service_error<E2>(self, f: impl FnOnce(E) -> E2) -> SdkError<E2, R> {
+        match self {
+            SdkError::ServiceError(e) => SdkError::ServiceError(ServiceError { source: f(e.source), raw: e.raw }),
+            SdkError::ResponseError(e) => SdkError::ResponseError(e),
+            SdkError::ConstructionFailure(e) => SdkError::ConstructionFailure(e),
+            SdkError::TimeoutError(e) => SdkError::TimeoutError(e),
+            SdkError::DispatchFailure(e) => SdkError::DispatchFailure(e),
+        }
+    }
+}
+
+impl<E: ProvideErrorMetadata, R> ProvideErrorMetadata for SdkError<E, R> {
+    fn meta(&self) -> &ErrorMetadata {
+        match self {
+            SdkError::ServiceError(e) => e.source.meta(),
+            SdkError::ResponseError(e) => &e.meta,
+            _ => &EMPTY_META,
+        }
+    }
+}
+
+impl<E> RequestId for SdkError<E, HttpResponse> {
+    fn request_id(&self) -> Option<&str> {
+        self.raw_response().and_then(|r| r.request_id())
+    }
+}
+
+impl<E: fmt::Display, R> fmt::Display for SdkError<E, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::ConstructionFailure(e) => write!(f, "failed to construct request: {}", e.source),
+            SdkError::TimeoutError(e) => write!(f, "request timed out: {}", e.source),
+            SdkError::DispatchFailure(e) => write!(f, "dispatch failure: {}", e.source),
+            SdkError::ResponseError(e) => {
+                write!(f, "response error: {}", e.source)?;
+                if e.meta != EMPTY_META {
+                    write!(f, " ({})", e.meta)?;
+                }
+                Ok(())
+            }
+            SdkError::ServiceError(e) => write!(f, "service error: {}", e.source),
+        }
+    }
+}
+
+impl<E, R> StdError for SdkError<E, R>
+where
+    E: StdError + 'static,
+    R: fmt::Debug,
+{
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SdkError::ConstructionFailure(e) => Some(e.source.as_ref()),
+            SdkError::TimeoutError(e) => Some(e.source.as_ref()),
+            SdkError::DispatchFailure(e) => Some(&e.source),
+            SdkError::ResponseError(e) => Some(e.source.as_ref()),
+            SdkError::ServiceError(e) => Some(&e.source),
+        }
+    }
+}
+
+/// Displays an error with its whole chain of causes: `a: b: c`.
+pub struct DisplayErrorContext<E>(pub E);
+
+impl<E: StdError> fmt::Display for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        while let Some(err) = next {
+            write!(f, ": {err}")?;
+            next = err.source();
+        }
+        Ok(())
+    }
+}
+
+impl<E: StdError> fmt::Debug for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} ({:?})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Leaf;
+    impl fmt::Display for Leaf {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("leaf")
+        }
+    }
+    impl StdError for Leaf {}
+
+    #[test]
+    fn display_error_context_walks_the_chain() {
+        let err: SdkError<Leaf> = SdkError::dispatch_failure(ConnectorError::io(Leaf));
+        assert_eq!(
+            DisplayErrorContext(&err).to_string(),
+            "dispatch failure: io error: leaf: io error: leaf: leaf"
+        );
+    }
+
+    #[test]
+    fn response_error_keeps_metadata() {
+        let meta = ErrorMetadata::builder().status(500).request_id("r-1").build();
+        let raw = HttpResponse::new(500, http::HeaderMap::new(), b"oops".to_vec());
+        struct E(ErrorMetadata);
+        impl ProvideErrorMetadata for E {
+            fn meta(&self) -> &ErrorMetadata {
+                &self.0
+            }
+        }
+        let err: SdkError<E> = SdkError::response_error(MessageError("bad body".into()), raw, meta);
+        assert_eq!(err.meta().status(), Some(500));
+        assert_eq!(err.meta().request_id(), Some("r-1"));
+        assert_eq!(err.raw_response().map(|r| r.body()), Some(&b"oops"[..]));
+    }
+}
