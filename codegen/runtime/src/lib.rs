@@ -15,3 +15,5 @@ pub mod http;
 pub mod json;
 pub mod orchestrator;
 pub mod primitives;
+pub mod endpoint;
+pub mod partitions;

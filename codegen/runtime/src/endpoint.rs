@@ -1,0 +1,1290 @@
+//! Smithy endpoint rules engine, interpreted at run time.
+//!
+//! A service's `smithy.rules#endpointRuleSet` document is parsed once by
+//! [`RuleSet::from_json`] into a typed tree (functions resolved, templates split into
+//! parts, references turned into slot indices). [`RuleSet::resolve`] then walks that tree
+//! for a set of parameter values and returns the selected [`Endpoint`] or the rule set's
+//! own error message ([`ResolveError`]).
+//!
+//! Supported: parameters of type `string`, `boolean` and `stringArray` with `required`,
+//! `default` and `builtIn`; `endpoint`, `error` and `tree` rules; conditions with
+//! `assign`; `{"ref": ..}` references; `{"fn": .., "argv": [..]}` functions; template
+//! strings (`{Var}`, `{Var#attr.path[0]}`, `{{` / `}}` escapes) in arguments, URLs, error
+//! messages, header values and endpoint properties.
+//!
+//! Functions: `isSet`, `not`, `booleanEquals`, `stringEquals`, `getAttr`, `substring`,
+//! `uriEncode`, `parseURL`, `isValidHostLabel`, `coalesce`, `ite`, `split`, and the AWS
+//! library's `aws.partition`, `aws.parseArn`, `aws.isVirtualHostableS3Bucket`.
+//!
+//! Evaluation never panics: a function given values of the wrong type yields "no value",
+//! which makes its condition not match.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Number, Value as Json};
+
+use super::partitions::{self, PartitionOutputs};
+
+// ---------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------
+
+/// A parameter value supplied to [`RuleSet::resolve`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// A `string` parameter.
+    String(String),
+    /// A `boolean` parameter.
+    Bool(bool),
+    /// A `stringArray` parameter.
+    StringArray(Vec<String>),
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::String(v.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::String(v)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+
+impl From<Vec<String>> for Value {
+    fn from(v: Vec<String>) -> Self {
+        Value::StringArray(v)
+    }
+}
+
+/// Parameter values by parameter name (as spelled in the rule set, e.g. `Region`).
+/// Parameters that are absent take their `default`, if any.
+pub type Params = BTreeMap<String, Value>;
+
+/// The declared type of a rule-set parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamType {
+    /// `string`
+    String,
+    /// `boolean`
+    Boolean,
+    /// `stringArray`
+    StringArray,
+}
+
+/// A parameter declared by the rule set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The parameter name, e.g. `Region`.
+    pub name: String,
+    /// The declared type.
+    pub param_type: ParamType,
+    /// The built-in this parameter is bound to, e.g. `AWS::Region`, `SDK::Endpoint`.
+    pub built_in: Option<String>,
+    /// Whether a value must be present (possibly via `default`) for resolution.
+    pub required: bool,
+    /// The value used when the caller supplies none.
+    pub default: Option<Value>,
+    /// The parameter's documentation, if any.
+    pub documentation: Option<String>,
+    /// Whether the parameter is marked deprecated.
+    pub deprecated: bool,
+}
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The endpoint URL, e.g. `https://cognito-idp.us-east-1.amazonaws.com`.
+    pub url: String,
+    /// Headers to add to the request.
+    pub headers: BTreeMap<String, Vec<String>>,
+    /// Endpoint properties (e.g. `authSchemes`), as JSON.
+    pub properties: Map<String, Json>,
+}
+
+/// Endpoint resolution failed. For `error` rules, `message` is the rule's (templated)
+/// message exactly; `Display` prints just the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveError {
+    /// The error message.
+    pub message: String,
+}
+
+impl ResolveError {
+    fn new(message: impl Into<String>) -> Self {
+        ResolveError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// A parsed endpoint rule set.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    version: String,
+    params: Vec<Parameter>,
+    rules: Vec<Rule>,
+    /// Parameters occupy slots `0..params.len()`; assigned variables follow.
+    slot_count: usize,
+}
+
+impl RuleSet {
+    /// Parses the rule-set document (the value of the `smithy.rules#endpointRuleSet`
+    /// trait) from JSON text.
+    pub fn from_json(text: &str) -> Result<RuleSet, String> {
+        let value: Json =
+            serde_json::from_str(text).map_err(|e| format!("invalid rule set JSON: {e}"))?;
+        RuleSet::from_value(&value)
+    }
+
+    /// Parses an already-decoded rule-set document.
+    pub fn from_value(doc: &Json) -> Result<RuleSet, String> {
+        Parser::default().rule_set(doc)
+    }
+
+    /// The rule set's `version`, e.g. `1.0`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The declared parameters, in document order.
+    pub fn parameters(&self) -> &[Parameter] {
+        &self.params
+    }
+
+    /// Evaluates the rules for `params`.
+    ///
+    /// Returns the first matching endpoint, or the message of the first matching error
+    /// rule. Also fails if a required parameter has no value, or no rule matched.
+    pub fn resolve(&self, params: &Params) -> Result<Endpoint, ResolveError> {
+        let mut slots: Vec<Val<'_>> = Vec::with_capacity(self.slot_count);
+        for p in &self.params {
+            let v = match params.get(&p.name).or(p.default.as_ref()) {
+                Some(Value::String(s)) => Val::Str(Cow::Borrowed(s.as_str())),
+                Some(Value::Bool(b)) => Val::Bool(*b),
+                Some(Value::StringArray(a)) => Val::StrList(a.as_slice()),
+                None if p.required => {
+                    return Err(ResolveError::new(format!(
+                        "Missing required endpoint parameter `{}`",
+                        p.name
+                    )))
+                }
+                None => Val::None,
+            };
+            slots.push(v);
+        }
+        slots.resize(self.slot_count, Val::None);
+        eval_rules(&self.rules, &mut slots)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Typed rule tree
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Rule {
+    conditions: Vec<Condition>,
+    /// Slots assigned by `conditions`, cleared again when the rule does not match.
+    assigned: Vec<usize>,
+    kind: RuleKind,
+}
+
+#[derive(Debug, Clone)]
+enum RuleKind {
+    Endpoint(Box<EndpointTemplate>),
+    Error(Expr),
+    Tree(Vec<Rule>),
+}
+
+#[derive(Debug, Clone)]
+struct Condition {
+    func: Func,
+    assign: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct EndpointTemplate {
+    url: Expr,
+    headers: Vec<(String, Vec<Expr>)>,
+    properties: Vec<(String, Prop)>,
+}
+
+/// An endpoint property value: JSON whose strings are templates.
+#[derive(Debug, Clone)]
+enum Prop {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Str(Template),
+    Array(Vec<Prop>),
+    Object(Vec<(String, Prop)>),
+}
+
+#[derive(Debug, Clone)]
+enum Expr {
+    /// A string without template placeholders.
+    Str(String),
+    Template(Template),
+    Bool(bool),
+    Int(i64),
+    Array(Vec<Expr>),
+    Ref(usize),
+    Fn(Box<Func>),
+}
+
+#[derive(Debug, Clone)]
+struct Template {
+    parts: Vec<Part>,
+    /// Total length of the literal parts (capacity hint).
+    literal_len: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Lit(String),
+    Var {
+        slot: usize,
+        path: Vec<PathSeg>,
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum PathSeg {
+    Key(String),
+    Index(i64),
+}
+
+#[derive(Debug, Clone)]
+enum Func {
+    IsSet(Expr),
+    Not(Expr),
+    BooleanEquals(Expr, Expr),
+    StringEquals(Expr, Expr),
+    GetAttr(Expr, Vec<PathSeg>),
+    Substring(Expr, Expr, Expr, Expr),
+    UriEncode(Expr),
+    ParseUrl(Expr),
+    IsValidHostLabel(Expr, Expr),
+    Coalesce(Vec<Expr>),
+    Ite(Expr, Expr, Expr),
+    Split(Expr, Expr, Expr),
+    AwsPartition(Expr),
+    AwsParseArn(Expr),
+    AwsIsVirtualHostableS3Bucket(Expr, Expr),
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct Parser {
+    /// Name -> slot for parameters and assigned variables.
+    names: BTreeMap<String, usize>,
+    slot_count: usize,
+    /// Number of parameter slots (the lowest slots).
+    param_slots: usize,
+}
+
+impl Parser {
+    fn rule_set(mut self, doc: &Json) -> Result<RuleSet, String> {
+        let obj = doc.as_object().ok_or("rule set must be a JSON object")?;
+        let version = match obj.get("version") {
+            Some(Json::String(v)) => v.clone(),
+            Some(_) => return Err("rule set `version` must be a string".into()),
+            None => String::new(),
+        };
+        let mut params = Vec::new();
+        if let Some(ps) = obj.get("parameters") {
+            let ps = ps.as_object().ok_or("`parameters` must be an object")?;
+            for (name, def) in ps {
+                params.push(parameter(name, def)?);
+                self.names.insert(name.clone(), self.slot_count);
+                self.slot_count += 1;
+            }
+        }
+        self.param_slots = self.slot_count;
+        let rules = self.rules(obj.get("rules").ok_or("rule set has no `rules`")?)?;
+        Ok(RuleSet {
+            version,
+            params,
+            rules,
+            slot_count: self.slot_count,
+        })
+    }
+
+    fn rules(&mut self, v: &Json) -> Result<Vec<Rule>, String> {
+        let list = v.as_array().ok_or("`rules` must be an array")?;
+        list.iter().map(|r| self.rule(r)).collect()
+    }
+
+    fn rule(&mut self, v: &Json) -> Result<Rule, String> {
+        let obj = v.as_object().ok_or("a rule must be an object")?;
+        let mut conditions = Vec::new();
+        let mut assigned = Vec::new();
+        if let Some(cs) = obj.get("conditions") {
+            for c in cs.as_array().ok_or("`conditions` must be an array")? {
+                let cobj = c.as_object().ok_or("a condition must be an object")?;
+                let func = self.func(cobj)?;
+                let assign = match cobj.get("assign") {
+                    None => None,
+                    Some(Json::String(name)) => {
+                        if self.names.get(name).is_some_and(|&s| s < self.param_count()) {
+                            return Err(format!("`assign` shadows parameter `{name}`"));
+                        }
+                        let slot = self.slot_for_assign(name);
+                        assigned.push(slot);
+                        Some(slot)
+                    }
+                    Some(_) => return Err("`assign` must be a string".into()),
+                };
+                conditions.push(Condition { func, assign });
+            }
+        }
+        let ty = obj.get("type").and_then(Json::as_str).ok_or("rule has no `type`")?;
+        let kind = match ty {
+            "endpoint" => {
+                let e = obj.get("endpoint").ok_or("endpoint rule has no `endpoint`")?;
+                RuleKind::Endpoint(Box::new(self.endpoint(e)?))
+            }
+            "error" => RuleKind::Error(self.expr(obj.get("error").ok_or("error rule has no `error`")?)?),
+            "tree" => RuleKind::Tree(self.rules(obj.get("rules").ok_or("tree rule has no `rules`")?)?),
+            other => return Err(format!("unknown rule type `{other}`")),
+        };
+        Ok(Rule {
+            conditions,
+            assigned,
+            kind,
+        })
+    }
+
+    fn param_count(&self) -> usize {
+        self.param_slots
+    }
+
+    fn slot_for_assign(&mut self, name: &str) -> usize {
+        if let Some(&s) = self.names.get(name) {
+            return s;
+        }
+        let s = self.slot_count;
+        self.names.insert(name.to_owned(), s);
+        self.slot_count += 1;
+        s
+    }
+
+    fn endpoint(&mut self, v: &Json) -> Result<EndpointTemplate, String> {
+        let obj = v.as_object().ok_or("`endpoint` must be an object")?;
+        let url = self.expr(obj.get("url").ok_or("endpoint has no `url`")?)?;
+        let mut headers = Vec::new();
+        if let Some(h) = obj.get("headers") {
+            for (name, values) in h.as_object().ok_or("`headers` must be an object")? {
+                let values = values
+                    .as_array()
+                    .ok_or("header values must be an array")?
+                    .iter()
+                    .map(|v| self.expr(v))
+                    .collect::<Result<Vec<_>, _>>()?;
+                headers.push((name.clone(), values));
+            }
+        }
+        let mut properties = Vec::new();
+        if let Some(p) = obj.get("properties") {
+            for (name, value) in p.as_object().ok_or("`properties` must be an object")? {
+                properties.push((name.clone(), self.prop(value)?));
+            }
+        }
+        Ok(EndpointTemplate {
+            url,
+            headers,
+            properties,
+        })
+    }
+
+    fn prop(&mut self, v: &Json) -> Result<Prop, String> {
+        Ok(match v {
+            Json::Null => Prop::Null,
+            Json::Bool(b) => Prop::Bool(*b),
+            Json::Number(n) => Prop::Number(n.clone()),
+            Json::String(s) => Prop::Str(self.template(s)?),
+            Json::Array(a) => Prop::Array(a.iter().map(|x| self.prop(x)).collect::<Result<_, _>>()?),
+            Json::Object(o) => Prop::Object(
+                o.iter()
+                    .map(|(k, x)| Ok((k.clone(), self.prop(x)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+
+    fn expr(&mut self, v: &Json) -> Result<Expr, String> {
+        Ok(match v {
+            Json::String(s) => {
+                let t = self.template(s)?;
+                match t.parts.as_slice() {
+                    [] => Expr::Str(String::new()),
+                    [Part::Lit(l)] => Expr::Str(l.clone()),
+                    _ => Expr::Template(t),
+                }
+            }
+            Json::Bool(b) => Expr::Bool(*b),
+            Json::Number(n) => Expr::Int(n.as_i64().ok_or_else(|| format!("`{n}` is not an integer"))?),
+            Json::Array(a) => Expr::Array(a.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?),
+            Json::Object(o) => {
+                if let Some(r) = o.get("ref") {
+                    let name = r.as_str().ok_or("`ref` must be a string")?;
+                    Expr::Ref(self.lookup(name)?)
+                } else if o.contains_key("fn") {
+                    Expr::Fn(Box::new(self.func(o)?))
+                } else {
+                    return Err("an object argument must be a `ref` or `fn` object".into());
+                }
+            }
+            Json::Null => return Err("null is not a valid expression".into()),
+        })
+    }
+
+    fn lookup(&self, name: &str) -> Result<usize, String> {
+        self.names
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("reference to undefined name `{name}`"))
+    }
+
+    fn func(&mut self, o: &Map<String, Json>) -> Result<Func, String> {
+        let name = o.get("fn").and_then(Json::as_str).ok_or("`fn` must be a string")?;
+        let argv = o
+            .get("argv")
+            .and_then(Json::as_array)
+            .ok_or_else(|| format!("`{name}` has no `argv` array"))?;
+        if name == "getAttr" {
+            let [target, path] = argv.as_slice() else {
+                return Err(format!("`getAttr` expects 2 arguments, got {}", argv.len()));
+            };
+            let path = path.as_str().ok_or("`getAttr` path must be a string literal")?;
+            return Ok(Func::GetAttr(self.expr(target)?, parse_path(path)?));
+        }
+        let args = argv.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
+        let n = args.len();
+        if name == "coalesce" {
+            if n < 2 {
+                return Err(format!("`coalesce` expects at least 2 arguments, got {n}"));
+            }
+            return Ok(Func::Coalesce(args));
+        }
+        let arity = |want: usize| -> Result<(), String> {
+            if n == want {
+                Ok(())
+            } else {
+                Err(format!("`{name}` expects {want} arguments, got {n}"))
+            }
+        };
+        // Arity is checked before any `next()` call, so the fallback is never used.
+        let mut it = args.into_iter();
+        let mut next = || it.next().unwrap_or(Expr::Bool(false));
+        Ok(match name {
+            "isSet" => {
+                arity(1)?;
+                Func::IsSet(next())
+            }
+            "not" => {
+                arity(1)?;
+                Func::Not(next())
+            }
+            "booleanEquals" => {
+                arity(2)?;
+                Func::BooleanEquals(next(), next())
+            }
+            "stringEquals" => {
+                arity(2)?;
+                Func::StringEquals(next(), next())
+            }
+            "substring" => {
+                arity(4)?;
+                Func::Substring(next(), next(), next(), next())
+            }
+            "uriEncode" => {
+                arity(1)?;
+                Func::UriEncode(next())
+            }
+            "parseURL" => {
+                arity(1)?;
+                Func::ParseUrl(next())
+            }
+            "isValidHostLabel" => {
+                arity(2)?;
+                Func::IsValidHostLabel(next(), next())
+            }
+            "ite" => {
+                arity(3)?;
+                Func::Ite(next(), next(), next())
+            }
+            "split" => {
+                arity(3)?;
+                Func::Split(next(), next(), next())
+            }
+            "aws.partition" => {
+                arity(1)?;
+                Func::AwsPartition(next())
+            }
+            "aws.parseArn" => {
+                arity(1)?;
+                Func::AwsParseArn(next())
+            }
+            "aws.isVirtualHostableS3Bucket" => {
+                arity(2)?;
+                Func::AwsIsVirtualHostableS3Bucket(next(), next())
+            }
+            other => return Err(format!("unsupported endpoint rules function `{other}`")),
+        })
+    }
+
+    /// Parses a template string: `{Name}` / `{Name#path}` placeholders, `{{` and `}}`
+    /// escapes for literal braces.
+    fn template(&mut self, s: &str) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut literal_len = 0;
+        let mut rest = s;
+        while let Some(i) = rest.find(['{', '}']) {
+            lit.push_str(&rest[..i]);
+            let brace = rest.as_bytes().get(i).copied();
+            let after = &rest[i + 1..];
+            if brace == Some(b'}') {
+                // `}}` is an escaped brace; a lone `}` is kept literally.
+                lit.push('}');
+                rest = after.strip_prefix('}').unwrap_or(after);
+                continue;
+            }
+            if let Some(after) = after.strip_prefix('{') {
+                lit.push('{');
+                rest = after;
+                continue;
+            }
+            let end = after
+                .find('}')
+                .ok_or_else(|| format!("unclosed `{{` in template `{s}`"))?;
+            let inner = &after[..end];
+            rest = &after[end + 1..];
+            let (name, path) = match inner.split_once('#') {
+                Some((n, p)) => (n, parse_path(p)?),
+                None => (inner, Vec::new()),
+            };
+            if name.is_empty() {
+                return Err(format!("empty placeholder in template `{s}`"));
+            }
+            let slot = self.lookup(name)?;
+            if !lit.is_empty() {
+                literal_len += lit.len();
+                parts.push(Part::Lit(std::mem::take(&mut lit)));
+            }
+            parts.push(Part::Var {
+                slot,
+                path,
+                name: inner.to_owned(),
+            });
+        }
+        lit.push_str(rest);
+        if !lit.is_empty() {
+            literal_len += lit.len();
+            parts.push(Part::Lit(lit));
+        }
+        Ok(Template { parts, literal_len })
+    }
+}
+
+fn parameter(name: &str, def: &Json) -> Result<Parameter, String> {
+    let obj = def
+        .as_object()
+        .ok_or_else(|| format!("parameter `{name}` must be an object"))?;
+    let ty = obj
+        .get("type")
+        .and_then(Json::as_str)
+        .ok_or_else(|| format!("parameter `{name}` has no `type`"))?;
+    let param_type = if ty.eq_ignore_ascii_case("string") {
+        ParamType::String
+    } else if ty.eq_ignore_ascii_case("boolean") {
+        ParamType::Boolean
+    } else if ty.eq_ignore_ascii_case("stringArray") {
+        ParamType::StringArray
+    } else {
+        return Err(format!("parameter `{name}` has unsupported type `{ty}`"));
+    };
+    let default = match obj.get("default") {
+        None | Some(Json::Null) => None,
+        Some(d) => Some(match (param_type, d) {
+            (ParamType::String, Json::String(s)) => Value::String(s.clone()),
+            (ParamType::Boolean, Json::Bool(b)) => Value::Bool(*b),
+            (ParamType::StringArray, Json::Array(a)) => Value::StringArray(
+                a.iter()
+                    .map(|x| x.as_str().map(str::to_owned))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| format!("default of `{name}` must be an array of strings"))?,
+            ),
+            _ => return Err(format!("default of parameter `{name}` does not match its type")),
+        }),
+    };
+    Ok(Parameter {
+        name: name.to_owned(),
+        param_type,
+        built_in: obj.get("builtIn").and_then(Json::as_str).map(str::to_owned),
+        required: obj.get("required").and_then(Json::as_bool).unwrap_or(false),
+        default,
+        documentation: obj.get("documentation").and_then(Json::as_str).map(str::to_owned),
+        deprecated: obj.get("deprecated").is_some(),
+    })
+}
+
+/// Parses a `getAttr` path such as `a.b[2]`, `[0]` or `resourceId[-1]`.
+fn parse_path(path: &str) -> Result<Vec<PathSeg>, String> {
+    let bad = || format!("invalid attribute path `{path}`");
+    let mut segs = Vec::new();
+    for part in path.split('.') {
+        let (key, mut idx) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            segs.push(PathSeg::Key(key.to_owned()));
+        } else if idx.is_empty() {
+            return Err(bad());
+        }
+        while !idx.is_empty() {
+            let inner = idx.strip_prefix('[').ok_or_else(bad)?;
+            let close = inner.find(']').ok_or_else(bad)?;
+            let n: i64 = inner[..close].parse().map_err(|_| bad())?;
+            segs.push(PathSeg::Index(n));
+            idx = &inner[close + 1..];
+        }
+    }
+    Ok(segs)
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------
+
+/// A run-time value. Strings borrow from the parameters or the rule set when they can.
+#[derive(Debug, Clone, PartialEq)]
+enum Val<'a> {
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(Cow<'a, str>),
+    StrList(&'a [String]),
+    List(Vec<Val<'a>>),
+    Partition(&'static PartitionOutputs),
+    Url(Box<Url>),
+    Arn(Box<Arn>),
+}
+
+impl<'a> Val<'a> {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Val::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn is_none(&self) -> bool {
+        matches!(self, Val::None)
+    }
+
+    /// Whether a condition producing this value matches.
+    fn truthy(&self) -> bool {
+        !matches!(self, Val::None | Val::Bool(false))
+    }
+}
+
+fn slot<'s, 'a>(slots: &'s [Val<'a>], i: usize) -> &'s Val<'a> {
+    const NONE: &Val<'static> = &Val::None;
+    slots.get(i).unwrap_or(NONE)
+}
+
+fn eval_rules<'a>(rules: &'a [Rule], slots: &mut [Val<'a>]) -> Result<Endpoint, ResolveError> {
+    'rules: for rule in rules {
+        for c in &rule.conditions {
+            let v = eval_func(&c.func, slots)?;
+            if !v.truthy() {
+                for &s in &rule.assigned {
+                    if let Some(x) = slots.get_mut(s) {
+                        *x = Val::None;
+                    }
+                }
+                continue 'rules;
+            }
+            if let Some(s) = c.assign {
+                if let Some(x) = slots.get_mut(s) {
+                    *x = v;
+                }
+            }
+        }
+        return match &rule.kind {
+            RuleKind::Endpoint(e) => build_endpoint(e, slots),
+            RuleKind::Error(msg) => Err(ResolveError::new(eval_string(msg, slots)?)),
+            // Tree rules are terminal: once their conditions match, exhausting their
+            // children is an error rather than a fall-through.
+            RuleKind::Tree(children) => eval_rules(children, slots),
+        };
+    }
+    Err(ResolveError::new(
+        "No endpoint rule matched the given parameters",
+    ))
+}
+
+fn build_endpoint<'a>(e: &'a EndpointTemplate, slots: &[Val<'a>]) -> Result<Endpoint, ResolveError> {
+    let url = eval_string(&e.url, slots)?;
+    let mut headers = BTreeMap::new();
+    for (name, values) in &e.headers {
+        let values = values
+            .iter()
+            .map(|v| eval_string(v, slots))
+            .collect::<Result<Vec<_>, _>>()?;
+        headers.insert(name.clone(), values);
+    }
+    let mut properties = Map::new();
+    for (name, p) in &e.properties {
+        properties.insert(name.clone(), build_prop(p, slots)?);
+    }
+    Ok(Endpoint {
+        url,
+        headers,
+        properties,
+    })
+}
+
+fn build_prop(p: &Prop, slots: &[Val<'_>]) -> Result<Json, ResolveError> {
+    Ok(match p {
+        Prop::Null => Json::Null,
+        Prop::Bool(b) => Json::Bool(*b),
+        Prop::Number(n) => Json::Number(n.clone()),
+        Prop::Str(t) => Json::String(render(t, slots)?),
+        Prop::Array(a) => Json::Array(a.iter().map(|x| build_prop(x, slots)).collect::<Result<_, _>>()?),
+        Prop::Object(o) => {
+            let mut m = Map::new();
+            for (k, v) in o {
+                m.insert(k.clone(), build_prop(v, slots)?);
+            }
+            Json::Object(m)
+        }
+    })
+}
+
+/// Evaluates an expression that must produce a string (URL, error message, header value).
+fn eval_string<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Result<String, ResolveError> {
+    match e {
+        Expr::Str(s) => Ok(s.clone()),
+        Expr::Template(t) => render(t, slots),
+        _ => match eval(e, slots)? {
+            Val::Str(s) => Ok(s.into_owned()),
+            other => Err(ResolveError::new(format!(
+                "endpoint rules expression produced {} where a string was expected",
+                describe(&other)
+            ))),
+        },
+    }
+}
+
+fn describe(v: &Val<'_>) -> &'static str {
+    match v {
+        Val::None => "no value",
+        Val::Bool(_) => "a boolean",
+        Val::Int(_) => "an integer",
+        Val::Str(_) => "a string",
+        Val::StrList(_) | Val::List(_) => "an array",
+        Val::Partition(_) | Val::Url(_) | Val::Arn(_) => "an object",
+    }
+}
+
+/// Renders a template into a new string.
+fn render(t: &Template, slots: &[Val<'_>]) -> Result<String, ResolveError> {
+    let mut out = String::with_capacity(t.literal_len + 32);
+    for part in &t.parts {
+        match part {
+            Part::Lit(l) => out.push_str(l),
+            Part::Var { slot: s, path, name } => {
+                let root = slot(slots, *s);
+                if path.is_empty() {
+                    push_scalar(&mut out, root, name)?;
+                } else {
+                    push_scalar(&mut out, &get_attr(root, path), name)?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn push_scalar(out: &mut String, v: &Val<'_>, name: &str) -> Result<(), ResolveError> {
+    match v {
+        Val::Str(s) => out.push_str(s),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Int(i) => out.push_str(&i.to_string()),
+        other => {
+            return Err(ResolveError::new(format!(
+                "endpoint template placeholder `{{{name}}}` is {}, not a string",
+                describe(other)
+            )))
+        }
+    }
+    Ok(())
+}
+
+fn eval<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError> {
+    Ok(match e {
+        Expr::Str(s) => Val::Str(Cow::Borrowed(s.as_str())),
+        Expr::Template(t) => {
+            // A template that is one placeholder can hand out the value without copying.
+            if let [Part::Var { slot: s, path, .. }] = t.parts.as_slice() {
+                if path.is_empty() {
+                    if let Val::Str(v) = slot(slots, *s) {
+                        return Ok(Val::Str(v.clone()));
+                    }
+                } else if let v @ Val::Str(_) = get_attr(slot(slots, *s), path) {
+                    return Ok(v);
+                }
+            }
+            Val::Str(Cow::Owned(render(t, slots)?))
+        }
+        Expr::Bool(b) => Val::Bool(*b),
+        Expr::Int(i) => Val::Int(*i),
+        Expr::Array(items) => Val::List(items.iter().map(|x| eval(x, slots)).collect::<Result<_, _>>()?),
+        Expr::Ref(s) => slot(slots, *s).clone(),
+        Expr::Fn(f) => eval_func(f, slots)?,
+    })
+}
+
+fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError> {
+    Ok(match f {
+        Func::IsSet(Expr::Ref(s)) => Val::Bool(!slot(slots, *s).is_none()),
+        Func::IsSet(e) => Val::Bool(!eval(e, slots)?.is_none()),
+        Func::Not(e) => match eval(e, slots)?.as_bool() {
+            Some(b) => Val::Bool(!b),
+            None => Val::None,
+        },
+        Func::BooleanEquals(a, b) => {
+            let (a, b) = (eval(a, slots)?, eval(b, slots)?);
+            Val::Bool(matches!((a.as_bool(), b.as_bool()), (Some(x), Some(y)) if x == y))
+        }
+        Func::StringEquals(a, b) => {
+            let (a, b) = (eval(a, slots)?, eval(b, slots)?);
+            Val::Bool(matches!((a.as_str(), b.as_str()), (Some(x), Some(y)) if x == y))
+        }
+        Func::GetAttr(Expr::Ref(s), path) => get_attr(slot(slots, *s), path),
+        Func::GetAttr(e, path) => get_attr(&eval(e, slots)?, path),
+        Func::Substring(input, start, stop, reverse) => {
+            let input = eval(input, slots)?;
+            let (start, stop, reverse) = (eval(start, slots)?, eval(stop, slots)?, eval(reverse, slots)?);
+            match (input, start, stop, reverse.as_bool()) {
+                (Val::Str(s), Val::Int(a), Val::Int(b), Some(r)) => match substring(&s, a, b, r) {
+                    Some((from, to)) => Val::Str(match s {
+                        Cow::Borrowed(s) => Cow::Borrowed(s.get(from..to).unwrap_or_default()),
+                        Cow::Owned(s) => Cow::Owned(s.get(from..to).unwrap_or_default().to_owned()),
+                    }),
+                    None => Val::None,
+                },
+                _ => Val::None,
+            }
+        }
+        Func::UriEncode(e) => match eval(e, slots)? {
+            Val::Str(s) => {
+                let encoded = match uri_encode(&s) {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(enc) => Some(enc),
+                };
+                Val::Str(encoded.map_or(s, Cow::Owned))
+            }
+            _ => Val::None,
+        },
+        Func::ParseUrl(e) => match eval(e, slots)?.as_str().and_then(parse_url) {
+            Some(u) => Val::Url(Box::new(u)),
+            None => Val::None,
+        },
+        Func::IsValidHostLabel(v, sub) => {
+            let (v, sub) = (eval(v, slots)?, eval(sub, slots)?);
+            match (v.as_str(), sub.as_bool()) {
+                (Some(v), Some(sub)) => Val::Bool(is_valid_host_label(v, sub)),
+                _ => Val::None,
+            }
+        }
+        Func::Coalesce(args) => {
+            for a in args {
+                let v = eval(a, slots)?;
+                if !v.is_none() {
+                    return Ok(v);
+                }
+            }
+            Val::None
+        }
+        Func::Ite(c, a, b) => {
+            if eval(c, slots)?.as_bool().unwrap_or(false) {
+                eval(a, slots)?
+            } else {
+                eval(b, slots)?
+            }
+        }
+        Func::Split(input, delim, limit) => {
+            let (input, delim, limit) = (eval(input, slots)?, eval(delim, slots)?, eval(limit, slots)?);
+            match (input.as_str(), delim.as_str(), limit) {
+                (Some(s), Some(d), Val::Int(n)) => match split(s, d, n) {
+                    Some(parts) => Val::List(
+                        parts
+                            .into_iter()
+                            .map(|p| Val::Str(Cow::Owned(p.to_owned())))
+                            .collect(),
+                    ),
+                    None => Val::None,
+                },
+                _ => Val::None,
+            }
+        }
+        Func::AwsPartition(e) => match eval(e, slots)?.as_str() {
+            Some(region) => Val::Partition(&partitions::partition_for_region(region).outputs),
+            None => Val::None,
+        },
+        Func::AwsParseArn(e) => match eval(e, slots)?.as_str().and_then(parse_arn) {
+            Some(a) => Val::Arn(Box::new(a)),
+            None => Val::None,
+        },
+        Func::AwsIsVirtualHostableS3Bucket(v, sub) => {
+            let (v, sub) = (eval(v, slots)?, eval(sub, slots)?);
+            match (v.as_str(), sub.as_bool()) {
+                (Some(v), Some(sub)) => Val::Bool(is_virtual_hostable_s3_bucket(v, sub)),
+                _ => Val::None,
+            }
+        }
+    })
+}
+
+/// `getAttr`: follows `path` through objects (by key) and arrays (by index; negative
+/// indexes count from the end). Anything missing yields no value.
+fn get_attr<'a>(root: &Val<'a>, path: &[PathSeg]) -> Val<'a> {
+    let Some((first, rest)) = path.split_first() else {
+        return root.clone();
+    };
+    let next = match (root, first) {
+        (Val::Partition(p), PathSeg::Key(k)) => match k.as_str() {
+            "name" => Val::Str(Cow::Borrowed(p.name)),
+            "dnsSuffix" => Val::Str(Cow::Borrowed(p.dns_suffix)),
+            "dualStackDnsSuffix" => Val::Str(Cow::Borrowed(p.dual_stack_dns_suffix)),
+            "supportsFIPS" => Val::Bool(p.supports_fips),
+            "supportsDualStack" => Val::Bool(p.supports_dual_stack),
+            "implicitGlobalRegion" => Val::Str(Cow::Borrowed(p.implicit_global_region)),
+            _ => Val::None,
+        },
+        (Val::Url(u), PathSeg::Key(k)) => match k.as_str() {
+            "scheme" => Val::Str(Cow::Owned(u.scheme.clone())),
+            "authority" => Val::Str(Cow::Owned(u.authority.clone())),
+            "path" => Val::Str(Cow::Owned(u.path.clone())),
+            "normalizedPath" => Val::Str(Cow::Owned(u.normalized_path.clone())),
+            "isIp" => Val::Bool(u.is_ip),
+            _ => Val::None,
+        },
+        (Val::Arn(a), PathSeg::Key(k)) => match k.as_str() {
+            "partition" => Val::Str(Cow::Owned(a.partition.clone())),
+            "service" => Val::Str(Cow::Owned(a.service.clone())),
+            "region" => Val::Str(Cow::Owned(a.region.clone())),
+            "accountId" => Val::Str(Cow::Owned(a.account_id.clone())),
+            "resourceId" => Val::List(
+                a.resource_id
+                    .iter()
+                    .map(|s| Val::Str(Cow::Owned(s.clone())))
+                    .collect(),
+            ),
+            _ => Val::None,
+        },
+        (Val::StrList(items), PathSeg::Index(i)) => match index(items.len(), *i) {
+            Some(i) => match items.get(i) {
+                Some(s) => Val::Str(Cow::Borrowed(s.as_str())),
+                None => Val::None,
+            },
+            None => Val::None,
+        },
+        (Val::List(items), PathSeg::Index(i)) => match index(items.len(), *i).and_then(|i| items.get(i)) {
+            Some(v) => v.clone(),
+            None => Val::None,
+        },
+        _ => Val::None,
+    };
+    if rest.is_empty() {
+        next
+    } else {
+        get_attr(&next, rest)
+    }
+}
+
+fn index(len: usize, i: i64) -> Option<usize> {
+    if i >= 0 {
+        usize::try_from(i).ok().filter(|&i| i < len)
+    } else {
+        let back = usize::try_from(i.checked_neg()?).ok()?;
+        len.checked_sub(back)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Library functions
+// ---------------------------------------------------------------------------------------
+
+/// `substring(input, start, stop, reverse)`: the byte range of the result in `input`, or
+/// `None` when the input is not ASCII, the range is empty or inverted, or the input is too
+/// short. With `reverse`, indexes count from the end of the string.
+pub fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<(usize, usize)> {
+    if !input.is_ascii() {
+        return None;
+    }
+    let start = usize::try_from(start).ok()?;
+    let stop = usize::try_from(stop).ok()?;
+    let len = input.len();
+    if start >= stop || stop > len {
+        return None;
+    }
+    if reverse {
+        Some((len - stop, len - start))
+    } else {
+        Some((start, stop))
+    }
+}
+
+/// `uriEncode`: RFC 3986 percent-encoding of every byte except the unreserved characters
+/// `A-Z a-z 0-9 - _ . ~`, with upper-case hex digits. Borrows when nothing needs encoding.
+pub fn uri_encode(input: &str) -> Cow<'_, str> {
+    fn unreserved(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    }
+    if input.bytes().all(unreserved) {
+        return Cow::Borrowed(input);
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(input.len() * 3);
+    for b in input.bytes() {
+        if unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The result of `parseURL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Host and optional port, exactly as written (without any user info).
+    pub authority: String,
+    /// The path as written (may be empty).
+    pub path: String,
+    /// The path, starting and ending with `/`.
+    pub normalized_path: String,
+    /// Whether the host is an IPv4 address or a bracketed IPv6 address.
+    pub is_ip: bool,
+}
+
+/// `parseURL`: splits an `http`/`https` URL. Returns `None` for other schemes, URLs with a
+/// query or fragment, an empty host, a non-numeric port, or characters that are never valid
+/// in a URL (whitespace, controls).
+pub fn parse_url(input: &str) -> Option<Url> {
+    let (scheme, rest) = input.split_once("://")?;
+    let scheme = if scheme.eq_ignore_ascii_case("https") {
+        "https"
+    } else if scheme.eq_ignore_ascii_case("http") {
+        "http"
+    } else {
+        return None;
+    };
+    if rest.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#') {
+        return None;
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    // Drop any `user:password@`.
+    let authority = match authority.rfind('@') {
+        Some(i) => &authority[i + 1..],
+        None => authority,
+    };
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let close = inner.find(']')?;
+        let addr = &inner[..close];
+        if addr.is_empty() || !addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+            return None;
+        }
+        (&authority[..close + 2], &inner[close + 1..])
+    } else {
+        match authority.find(':') {
+            Some(i) => (&authority[..i], &authority[i..]),
+            None => (authority, ""),
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    if !port.is_empty() {
+        let digits = port.strip_prefix(':')?;
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let is_ip = host.starts_with('[') || is_ipv4(host, true);
+    let normalized_path = if path.is_empty() {
+        "/".to_owned()
+    } else {
+        let mut p = String::with_capacity(path.len() + 2);
+        if !path.starts_with('/') {
+            p.push('/');
+        }
+        p.push_str(path);
+        if !path.ends_with('/') {
+            p.push('/');
+        }
+        p
+    };
+    Some(Url {
+        scheme: scheme.to_owned(),
+        authority: authority.to_owned(),
+        path: path.to_owned(),
+        normalized_path,
+        is_ip,
+    })
+}
+
+/// Four dot-separated decimal parts; with `strict` each must be at most 255 (and at most
+/// three digits).
+fn is_ipv4(host: &str, strict: bool) -> bool {
+    let mut count = 0;
+    for part in host.split('.') {
+        count += 1;
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        if strict && (part.len() > 3 || part.parse::<u16>().map_or(true, |n| n > 255)) {
+            return false;
+        }
+    }
+    count == 4
+}
+
+/// `isValidHostLabel`: an RFC 1123 label (`[A-Za-z0-9][A-Za-z0-9-]{0,62}`); with
+/// `allow_sub_domains`, one or more such labels joined by `.`.
+pub fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool {
+    fn label(l: &str) -> bool {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.len() <= 63
+            && b[0].is_ascii_alphanumeric()
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    }
+    if allow_sub_domains {
+        value.split('.').all(label)
+    } else {
+        label(value)
+    }
+}
+
+/// `aws.isVirtualHostableS3Bucket`: 3 to 63 characters of lower-case letters, digits and
+/// `-` starting and ending with a letter or digit; with `allow_sub_domains` also `.`, but
+/// not next to another `.` or a `-`, and not shaped like an IPv4 address.
+pub fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
+    fn alnum(c: u8) -> bool {
+        c.is_ascii_lowercase() || c.is_ascii_digit()
+    }
+    let b = value.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if b.len() < 3 || b.len() > 63 || !alnum(first) || !alnum(last) {
+        return false;
+    }
+    if !allow_sub_domains {
+        return b.iter().all(|&c| alnum(c) || c == b'-');
+    }
+    let mut prev = first;
+    for &c in &b[1..] {
+        let ok = match c {
+            b'.' => prev != b'.' && prev != b'-',
+            b'-' => prev != b'.',
+            c => alnum(c),
+        };
+        if !ok {
+            return false;
+        }
+        prev = c;
+    }
+    !is_ipv4(value, false)
+}
+
+/// The result of `aws.parseArn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arn {
+    /// e.g. `aws`
+    pub partition: String,
+    /// e.g. `s3`
+    pub service: String,
+    /// May be empty.
+    pub region: String,
+    /// May be empty.
+    pub account_id: String,
+    /// The resource part split on `:` and `/`.
+    pub resource_id: Vec<String>,
+}
+
+/// `aws.parseArn`: `arn:partition:service:region:account:resource`, where partition,
+/// service and resource must be non-empty.
+pub fn parse_arn(input: &str) -> Option<Arn> {
+    let mut it = input.splitn(6, ':');
+    let (arn, partition, service, region, account, resource) =
+        (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+    if arn != "arn" || partition.is_empty() || service.is_empty() || resource.is_empty() {
+        return None;
+    }
+    Some(Arn {
+        partition: partition.to_owned(),
+        service: service.to_owned(),
+        region: region.to_owned(),
+        account_id: account.to_owned(),
+        resource_id: resource.split([':', '/']).map(str::to_owned).collect(),
+    })
+}
+
+/// `split(input, delimiter, limit)`: `limit` 0 splits everywhere, `n > 0` yields at most
+/// `n` parts (the last holding the remainder). An empty delimiter or negative limit is no
+/// value.
+pub fn split<'s>(input: &'s str, delimiter: &str, limit: i64) -> Option<Vec<&'s str>> {
+    if delimiter.is_empty() || limit < 0 {
+        return None;
+    }
+    Some(if limit == 0 {
+        input.split(delimiter).collect()
+    } else {
+        input.splitn(usize::try_from(limit).ok()?, delimiter).collect()
+    })
+}
