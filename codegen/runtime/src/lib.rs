@@ -15,5 +15,6 @@ pub mod http;
 pub mod json;
 pub mod orchestrator;
 pub mod primitives;
+pub mod credentials;
 pub mod endpoint;
 pub mod partitions;
