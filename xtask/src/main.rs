@@ -1,1 +1,69 @@
-fn main() {}
+//! Project tasks: `cargo xtask <command> [options]`.
+
+mod endpoints;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  endpoints [--models DIR] [--bench-model FILE]
+      Evaluate every smithy.rules#endpointTests case of every model in DIR
+      (default /work/shared/models/aws) and print the mean resolve time over the
+      cases of FILE (default DIR/cognito-identity-provider.json).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("endpoints") => cmd_endpoints(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Returns the value following `--name`, if present.
+fn flag(args: &[String], name: &str) -> Result<Option<String>, String> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args
+            .get(i + 1)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| format!("{name} needs a value")),
+        None => Ok(None),
+    }
+}
+
+fn cmd_endpoints(args: &[String]) -> Result<(), String> {
+    let models = PathBuf::from(
+        flag(args, "--models")?.unwrap_or_else(|| "/work/shared/models/aws".to_owned()),
+    );
+    let (passed, failed) = endpoints::run(&models)?;
+    let bench_model = flag(args, "--bench-model")?
+        .map(PathBuf::from)
+        .unwrap_or_else(|| models.join("cognito-identity-provider.json"));
+    if bench_model.exists() {
+        let (cases, ns) = endpoints::bench(&bench_model, 200)?;
+        println!(
+            "resolve: mean {:.0} ns/call over {cases} cases of {} ({} build)",
+            ns,
+            bench_model.display(),
+            if cfg!(debug_assertions) { "debug" } else { "release" }
+        );
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        return Err(format!("{failed} endpoint test cases failed"));
+    }
+    Ok(())
+}
