@@ -18,3 +18,4 @@ pub mod primitives;
 pub mod credentials;
 pub mod endpoint;
 pub mod partitions;
+pub mod sigv4;
