@@ -445,7 +445,6 @@ fn host_from_uri(uri: &http::Uri) -> Result<String, SigningError> {
 /// Percent-encodes every byte except the unreserved characters `A-Z a-z 0-9 - _ . ~` (and
 /// `/` when `keep_slash`), with uppercase hex, as SigV4 requires.
 pub fn uri_encode(bytes: &[u8], keep_slash: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes {
         if b.is_ascii_alphanumeric()
@@ -455,11 +454,18 @@ pub fn uri_encode(bytes: &[u8], keep_slash: bool) -> String {
             out.push(char::from(b));
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 0x0f));
         }
     }
     out
+}
+
+/// The uppercase hex digit of a nibble (0-15).
+fn hex_digit(nibble: u8) -> char {
+    char::from_digit(u32::from(nibble), 16)
+        .unwrap_or('0')
+        .to_ascii_uppercase()
 }
 
 /// Decodes `%XX` escapes; a `%` not followed by two hex digits is kept as is. `+` is left
