@@ -19,3 +19,4 @@ pub mod credentials;
 pub mod endpoint;
 pub mod partitions;
 pub mod sigv4;
+pub mod retry;
