@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask <command> [options]`.
 
+mod codegen_cmd;
 mod endpoints;
 
 use std::path::PathBuf;
@@ -8,14 +9,20 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  endpoints [--models DIR] [--bench-model FILE]
+  codegen [--check] [--config FILE]
+  codegen --model PATH... --service ID [--operation NAME...] --out DIR [--name CRATE] [--check]
+      Generate the crates listed in codegen.json (or one crate from the given model);
+      --check fails if the files on disk differ from what would be generated.
+  endpoints [--models DIR] [--bench-model FILE] [--bench-rounds N]
       Evaluate every smithy.rules#endpointTests case of every model in DIR
       (default /work/shared/models/aws) and print the mean resolve time over the
-      cases of FILE (default DIR/cognito-identity-provider.json).";
+      cases of FILE (default DIR/cognito-identity-provider.json), each
+      resolved N times (default 2000).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen_cmd::cmd(&args[1..]),
         Some("endpoints") => cmd_endpoints(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
@@ -53,7 +60,11 @@ fn cmd_endpoints(args: &[String]) -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| models.join("cognito-identity-provider.json"));
     if bench_model.exists() {
-        let (cases, ns) = endpoints::bench(&bench_model, 200)?;
+        let rounds = match flag(args, "--bench-rounds")? {
+            Some(n) => n.parse().map_err(|_| format!("--bench-rounds: not a number: {n}"))?,
+            None => 2000,
+        };
+        let (cases, ns) = endpoints::bench(&bench_model, rounds)?;
         println!(
             "resolve: mean {:.0} ns/call over {cases} cases of {} ({} build)",
             ns,

@@ -329,6 +329,10 @@ macro_rules! big_number {
                     Err(_) => None,
                 }
             }
+            /// Zero.
+            pub fn zero() -> Self {
+                $ty("0".to_string())
+            }
             /// The number as text.
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -349,6 +353,21 @@ macro_rules! big_number {
 }
 big_number!(BigInteger, "bigInteger");
 big_number!(BigDecimal, "bigDecimal");
+
+/// The raw value of an enum variant the client does not know. Only the client can build one, so
+/// that matching on it is never the way to handle a new value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnknownVariantValue(pub(crate) String);
+
+impl UnknownVariantValue {
+    pub(crate) fn new(value: &str) -> Self {
+        UnknownVariantValue(value.to_string())
+    }
+    /// The value as the service sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A number inside a [`Document`].
 #[derive(Clone, Copy, Debug, PartialEq)]

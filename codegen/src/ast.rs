@@ -1,0 +1,297 @@
+//! Serde types for the Smithy JSON AST (IDL versions 1.0 and 2.0), exactly as files spell it.
+//!
+//! Parsing is two-step so errors can name the shape: the file is read as JSON first, then each
+//! shape is decoded on its own (see [`parse`]).
+
+use crate::Error;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A JSON object whose key order is kept (member order is wire order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, T>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// Traits applied to a shape or member: trait shape ID -> trait value.
+pub type Traits = BTreeMap<String, Value>;
+
+/// `{"target": "ns#Shape"}`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The referenced shape ID.
+    pub target: String,
+}
+
+/// A member of an aggregate shape.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The target shape ID.
+    pub target: String,
+    /// Member traits.
+    #[serde(default)]
+    pub traits: Traits,
+}
+
+/// One shape, tagged by its `type`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Shape {
+    Blob(Simple),
+    Boolean(Simple),
+    String(Simple),
+    Byte(Simple),
+    Short(Simple),
+    Integer(Simple),
+    Long(Simple),
+    Float(Simple),
+    Double(Simple),
+    BigInteger(Simple),
+    BigDecimal(Simple),
+    Timestamp(Simple),
+    Document(Simple),
+    Enum(Aggregate),
+    IntEnum(Aggregate),
+    List(Collection),
+    /// Smithy 1.0 only.
+    Set(Collection),
+    Map(MapShape),
+    Structure(Aggregate),
+    Union(Aggregate),
+    Service(Service),
+    Operation(Operation),
+    Resource(Resource),
+    /// Applies traits to a shape defined elsewhere.
+    Apply(Apply),
+}
+
+/// A simple shape.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Simple {
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+/// A structure, union, enum or intEnum.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Aggregate {
+    #[serde(default)]
+    pub members: Ordered<Member>,
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+/// A list or set.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Collection {
+    pub member: Member,
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+/// A map.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MapShape {
+    pub key: Member,
+    pub value: Member,
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+/// A service.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub operations: Vec<Reference>,
+    #[serde(default)]
+    pub resources: Vec<Reference>,
+    #[serde(default)]
+    pub errors: Vec<Reference>,
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+/// An operation.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    #[serde(default)]
+    pub input: Option<Reference>,
+    #[serde(default)]
+    pub output: Option<Reference>,
+    #[serde(default)]
+    pub errors: Vec<Reference>,
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+/// A resource and its lifecycle operations.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Resource {
+    #[serde(default)]
+    pub identifiers: BTreeMap<String, Reference>,
+    #[serde(default)]
+    pub properties: BTreeMap<String, Reference>,
+    pub create: Option<Reference>,
+    pub put: Option<Reference>,
+    pub read: Option<Reference>,
+    pub update: Option<Reference>,
+    pub delete: Option<Reference>,
+    pub list: Option<Reference>,
+    #[serde(default)]
+    pub operations: Vec<Reference>,
+    #[serde(default)]
+    pub collection_operations: Vec<Reference>,
+    #[serde(default)]
+    pub resources: Vec<Reference>,
+    #[serde(default)]
+    pub traits: Traits,
+    #[serde(default)]
+    pub mixins: Vec<Reference>,
+}
+
+impl Resource {
+    /// Every operation bound to this resource, lifecycle ones first, in a fixed order.
+    pub fn all_operations(&self) -> impl Iterator<Item = &Reference> {
+        [&self.create, &self.put, &self.read, &self.update, &self.delete, &self.list]
+            .into_iter()
+            .flatten()
+            .chain(&self.operations)
+            .chain(&self.collection_operations)
+    }
+}
+
+/// An `apply` statement.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Apply {
+    #[serde(default)]
+    pub traits: Traits,
+}
+
+/// A parsed model file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFile {
+    /// `1.0` or `2.0`.
+    pub version: SmithyVersion,
+    /// Shapes in file order.
+    pub shapes: Vec<(String, Shape)>,
+    /// File-level metadata.
+    pub metadata: BTreeMap<String, Value>,
+}
+
+/// The IDL version a file declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmithyVersion {
+    V1,
+    V2,
+}
+
+const SHAPE_TYPES: &[&str] = &[
+    "blob", "boolean", "string", "byte", "short", "integer", "long", "float", "double", "bigInteger",
+    "bigDecimal", "timestamp", "document", "enum", "intEnum", "list", "set", "map", "structure", "union",
+    "service", "operation", "resource", "apply",
+];
+
+/// Parses one JSON AST file; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<ModelFile, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::model(file, None, "the file is empty; expected a Smithy JSON AST object"));
+    }
+    let root: Value = serde_json::from_str(text)
+        .map_err(|e| Error::model(file, None, format!("invalid JSON: {e}")))?;
+    let root = root
+        .as_object()
+        .ok_or_else(|| Error::model(file, None, "the top level must be a JSON object"))?;
+    let version = match root.get("smithy") {
+        Some(Value::String(v)) if v == "2.0" || v == "2" => SmithyVersion::V2,
+        Some(Value::String(v)) if v == "1.0" || v == "1" => SmithyVersion::V1,
+        Some(Value::String(v)) => {
+            return Err(Error::model(file, None, format!("unsupported Smithy version {v:?}; expected \"1.0\" or \"2.0\"")))
+        }
+        Some(_) => return Err(Error::model(file, None, "`smithy` must be a string such as \"2.0\"")),
+        None => return Err(Error::model(file, None, "missing the `smithy` version property")),
+    };
+    let metadata = match root.get("metadata") {
+        None => BTreeMap::new(),
+        Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Some(_) => return Err(Error::model(file, None, "`metadata` must be an object")),
+    };
+    let mut shapes = Vec::new();
+    match root.get("shapes") {
+        None => {}
+        Some(Value::Object(map)) => {
+            for (id, value) in map {
+                if !id.contains('#') {
+                    return Err(Error::model(file, Some(id), "a shape ID must be absolute (`namespace#Name`)"));
+                }
+                let kind = value.get("type").and_then(Value::as_str);
+                match kind {
+                    None => {
+                        return Err(Error::model(file, Some(id), "the shape has no string `type` property (at shapes.\"{id}\".type)".replace("{id}", id)))
+                    }
+                    Some(t) if !SHAPE_TYPES.contains(&t) => {
+                        return Err(Error::model(file, Some(id), format!("unknown shape type {t:?}")))
+                    }
+                    _ => {}
+                }
+                let shape = Shape::deserialize(value)
+                    .map_err(|e| Error::model(file, Some(id), format!("invalid shape: {e}")))?;
+                shapes.push((id.clone(), shape));
+            }
+        }
+        Some(_) => return Err(Error::model(file, None, "`shapes` must be an object")),
+    }
+    Ok(ModelFile { version, shapes, metadata })
+}

@@ -1,0 +1,312 @@
+//! Emitters: one function per kind of item, each returning a `TokenStream`, collected per file
+//! in a `BTreeMap` so output order never depends on hashing.
+
+pub mod operations;
+pub mod protocol;
+pub mod shapes;
+
+use crate::model::{Kind, Model, ShapeId};
+use crate::select::Selection;
+use crate::symbols::Symbols;
+use crate::CrateSpec;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything an emitter may look at.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub sel: &'a Selection,
+    pub sym: &'a Symbols,
+    pub spec: &'a CrateSpec,
+    pub service_target: String,
+    pub service_title: String,
+    /// Types that need a JSON serialiser (reached from inputs) or deserialiser (outputs, errors).
+    pub needs_ser: BTreeSet<ShapeId>,
+    pub needs_de: BTreeSet<ShapeId>,
+    /// The operation module being emitted (for doc links).
+    pub current_op_module: RefCell<String>,
+}
+
+impl Ctx<'_> {
+    /// The crate name as used in Rust paths (`cognito_identity_provider`).
+    pub fn crate_ident(&self) -> String {
+        self.spec.crate_name.replace('-', "_")
+    }
+}
+
+/// `#[doc]` attributes from a shape's or member's documentation (falling back to `fallback`),
+/// plus `#[deprecated]` when the model says so.
+pub fn doc_attrs(traits: &crate::model::Traits, fallback: Option<&str>) -> TokenStream {
+    let mut out = Vec::new();
+    if let Some(doc) = traits.documentation().or(fallback) {
+        let md = crate::docs::to_markdown(doc);
+        for line in md.lines() {
+            let line = format!(" {line}");
+            let line = if line.trim().is_empty() { String::new() } else { line };
+            out.push(quote!(#[doc = #line]));
+        }
+    }
+    if let Some(dep) = traits.deprecated() {
+        let message = dep.get("message").and_then(|v| v.as_str());
+        let since = dep.get("since").and_then(|v| v.as_str());
+        let note = match (message, since) {
+            (Some(m), Some(s)) => format!("{m} (since {s})"),
+            (Some(m), None) => m.to_string(),
+            (None, Some(s)) => format!("deprecated since {s}"),
+            (None, None) => "deprecated by the service".to_string(),
+        };
+        out.push(quote!(#[deprecated(note = #note)]));
+    }
+    quote!(#(#out)*)
+}
+
+/// Documentation text of a shape, as Markdown.
+pub fn docs_of(model: &Model, id: &str) -> String {
+    model.get(id).and_then(|s| s.traits.documentation()).map(crate::docs::to_markdown).unwrap_or_default()
+}
+
+/// The client method's list of setters, as aws-sdk-rust documents them.
+pub fn client_method_doc(ctx: &Ctx, op: &str) -> TokenStream {
+    let names = ctx.sym.op(op);
+    let Kind::Operation(o) = &ctx.model.shapes[op].kind else { return quote!() };
+    let mut lines = vec![
+        String::new(),
+        format!(
+            "Constructs a fluent builder for the [`{camel}`](crate::operation::{module}::builders::{camel}FluentBuilder) operation.",
+            camel = names.camel,
+            module = crate::sanitize::bare(&names.module)
+        ),
+    ];
+    if let Some(input) = &o.input {
+        if let Kind::Structure(ms) = &ctx.model.shapes[input].kind {
+            lines.push(String::new());
+            lines.push("- The fluent builder is configurable:".into());
+            for m in ms {
+                let field = crate::sanitize::bare(ctx.sym.member(input, &m.name)).to_string();
+                lines.push(format!(
+                    "  - [`{field}({ty})`](crate::operation::{module}::builders::{camel}FluentBuilder::{field}) / [`set_{field}`](crate::operation::{module}::builders::{camel}FluentBuilder::set_{field}): required: **{req}**",
+                    ty = if matches!(ctx.model.shapes[&m.target].kind, Kind::List(_) | Kind::Map(..)) { "..." } else { "impl Into<...>" },
+                    module = crate::sanitize::bare(&names.module),
+                    camel = names.camel,
+                    req = m.traits.required()
+                ));
+            }
+        }
+    }
+    lines.push(format!(
+        "- On success, responds with [`{camel}Output`](crate::operation::{module}::{camel}Output).",
+        camel = names.camel,
+        module = crate::sanitize::bare(&names.module)
+    ));
+    lines.push(format!(
+        "- On failure, responds with [`SdkError<{camel}Error>`](crate::operation::{module}::{camel}Error).",
+        camel = names.camel,
+        module = crate::sanitize::bare(&names.module)
+    ));
+    let attrs = lines.into_iter().map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// A `no_run` example that compiles: the call with every required member set.
+pub fn client_method_example(ctx: &Ctx, op: &str) -> TokenStream {
+    let names = ctx.sym.op(op);
+    let Kind::Operation(o) = &ctx.model.shapes[op].kind else { return quote!() };
+    let crate_ident = ctx.crate_ident();
+    let mut calls = Vec::new();
+    if let Some(input) = &o.input {
+        if let Kind::Structure(ms) = &ctx.model.shapes[input].kind {
+            for m in ms {
+                let target = &ctx.model.shapes[&m.target];
+                let field = ctx.sym.member(input, &m.name);
+                let value = match &target.kind {
+                    Kind::String => Some(format!("\"{}\"", example_string(&m.name))),
+                    Kind::Boolean => Some("true".into()),
+                    Kind::Integer | Kind::Long | Kind::Short | Kind::Byte => Some("1".into()),
+                    Kind::Enum(vals) => vals.first().and_then(|v| match &v.value {
+                        crate::model::EnumLiteral::String(s) => Some(format!(
+                            "{crate_ident}::types::{}::from({s:?})",
+                            ctx.sym.type_name(&m.target)
+                        )),
+                        _ => None,
+                    }),
+                    Kind::Map(k, v) if is_string(ctx.model, &k.target) && is_string(ctx.model, &v.target) => {
+                        calls.push(format!("    .{field}(\"key\", \"value\")"));
+                        None
+                    }
+                    Kind::List(item) if is_string(ctx.model, &item.target) && m.traits.required() => {
+                        calls.push(format!("    .{field}(\"value\")"));
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(v) = value {
+                    if m.traits.required() || calls.len() < 2 {
+                        calls.push(format!("    .{field}({v})"));
+                    }
+                }
+            }
+        }
+    }
+    let out_use = if o.output.is_some() { "println!(\"{output:?}\");" } else { "let _ = output;" };
+    let text = format!(
+        "\n# Example\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::Client::from_conf(config);\nlet output = client\n    .{method}()\n{calls}\n    .send()\n    .await?;\n{out_use}\n# Ok(())\n# }}\n```",
+        method = names.method,
+        calls = calls.join("\n"),
+    );
+    let lines = text.lines().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+fn example_string(member: &str) -> String {
+    match member {
+        "AttributeName" => "email".into(),
+        "AccessToken" => "ACCESS_TOKEN".into(),
+        _ => "STRING_VALUE".into(),
+    }
+}
+
+fn is_string(model: &Model, id: &str) -> bool {
+    matches!(model.get(id).map(|s| &s.kind), Some(Kind::String))
+}
+
+/// Computes which types need serialisers and deserialisers.
+pub fn codec_needs(model: &Model, sel: &Selection) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
+    let walk = |roots: Vec<ShapeId>| -> BTreeSet<ShapeId> {
+        let mut seen = BTreeSet::new();
+        let mut stack = roots;
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            match model.get(&id).map(|s| &s.kind) {
+                Some(Kind::Structure(ms) | Kind::Union(ms)) => stack.extend(ms.iter().map(|m| m.target.clone())),
+                Some(Kind::List(m)) => stack.push(m.target.clone()),
+                Some(Kind::Map(k, v)) => {
+                    stack.push(k.target.clone());
+                    stack.push(v.target.clone());
+                }
+                _ => {}
+            }
+        }
+        seen.retain(|id| sel.shapes.contains(id));
+        seen
+    };
+    let mut ser_roots = Vec::new();
+    let mut de_roots = Vec::new();
+    for op in &sel.operations {
+        let Kind::Operation(o) = &model.shapes[op].kind else { continue };
+        if let Some(i) = &o.input {
+            if let Some(Kind::Structure(ms)) = model.get(i).map(|s| &s.kind) {
+                ser_roots.extend(ms.iter().map(|m| m.target.clone()));
+            }
+        }
+        if let Some(out) = &o.output {
+            if let Some(Kind::Structure(ms)) = model.get(out).map(|s| &s.kind) {
+                de_roots.extend(ms.iter().map(|m| m.target.clone()));
+            }
+        }
+        de_roots.extend(sel.op_errors[op].iter().cloned());
+    }
+    (walk(ser_roots), walk(de_roots))
+}
+
+/// Items of the `types` module, `types::builders`, `types::error` and `types::error::builders`.
+pub fn types_modules(ctx: &Ctx) -> (TokenStream, TokenStream) {
+    let mut types = Vec::new();
+    let mut builders = Vec::new();
+    let mut errors = Vec::new();
+    let mut error_builders = Vec::new();
+    let mut sorted: Vec<&ShapeId> = ctx.sel.shapes.iter().collect();
+    sorted.sort_by(|a, b| ctx.sym.type_name(a).cmp(ctx.sym.type_name(b)).then(a.cmp(b)));
+    for id in sorted {
+        let shape = &ctx.model.shapes[id];
+        match &shape.kind {
+            Kind::Structure(_) if shape.traits.error().is_some() => {
+                let (t, b) = operations::exception(ctx, shape);
+                errors.push(t);
+                error_builders.push(b);
+            }
+            Kind::Structure(_) => {
+                let name = ctx.sym.type_ident(id);
+                let (t, b) = shapes::structure(ctx, shape, &name, shapes::StructRole::Plain);
+                types.push(t);
+                builders.push(b);
+            }
+            Kind::Union(_) => types.push(shapes::union(ctx, shape)),
+            Kind::Enum(_) => types.push(shapes::string_enum(ctx, shape)),
+            Kind::IntEnum(_) => types.push(shapes::int_enum(ctx, shape)),
+            _ => {}
+        }
+    }
+    let types_ts = quote!(
+        pub mod error;
+        #[doc = "Builders of the data types in this module."]
+        pub mod builders {
+            #(#builders)*
+        }
+        #(#types)*
+    );
+    let errors_ts = quote!(
+        #[doc = "Builders of the error types in this module."]
+        pub mod builders {
+            #(#error_builders)*
+        }
+        #(#errors)*
+    );
+    (types_ts, errors_ts)
+}
+
+/// `(module path, file text)` of the Rust source files of a crate, plus its Cargo.toml.
+pub type Files = BTreeMap<String, String>;
+
+/// Returns the unformatted TokenStreams per file path.
+pub fn crate_files(ctx: &Ctx) -> BTreeMap<String, TokenStream> {
+    let mut files = BTreeMap::new();
+    let (types, errors) = types_modules(ctx);
+    files.insert("src/types.rs".into(), types);
+    files.insert("src/types/error.rs".into(), errors);
+    let mut op_mods = Vec::new();
+    for op in &ctx.sel.operations {
+        let names = ctx.sym.op(op).clone();
+        let module = crate::symbols::ident(&names.module);
+        let doc = format!("Types for the `{}` operation.", names.camel);
+        op_mods.push(quote!(#[doc = #doc] pub mod #module;));
+        files.insert(
+            format!("src/operation/{}.rs", crate::sanitize::bare(&names.module)),
+            operations::operation_module(ctx, op),
+        );
+    }
+    files.insert(
+        "src/operation.rs".into(),
+        quote!(
+            pub use crate::error::RequestId;
+            #(#op_mods)*
+        ),
+    );
+    files.insert("src/client.rs".into(), operations::client(ctx));
+    let svc_err = operations::service_error(ctx);
+    files.insert(
+        "src/error.rs".into(),
+        quote!(
+            pub use crate::runtime::error::{
+                BoxError, BuildError, ConnectorError, ConnectorErrorKind, CreateUnhandledError, DisplayErrorContext,
+                ErrorMetadata, HttpResponse, MessageError, ProvideErrorMetadata, RequestId, SdkError, UnknownVariantError,
+            };
+            #[doc = "The unhandled variant's payload; users reach it through `code()`, `message()` and `source()`."]
+            pub mod sealed_unhandled {
+                pub use crate::runtime::error::Unhandled;
+            }
+            #svc_err
+        ),
+    );
+    files.insert("src/protocol.rs".into(), protocol::shape_codecs(ctx));
+    files
+}

@@ -1,0 +1,494 @@
+//! Emits per-operation modules (input, output, error enum, fluent builder), modelled exceptions,
+//! the service-wide `Error` and the `Client`.
+
+use super::shapes::{setter_methods, structure, StructRole};
+use super::{doc_attrs, protocol, Ctx};
+use crate::model::{shape_name, Kind, Shape};
+use crate::symbols::ident;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// `types::error::X`: the exception struct with its Display/Error/metadata impls, and its builder.
+pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
+    let name = ctx.sym.type_ident(&shape.id);
+    let (ty, builder) = structure(ctx, shape, &name, StructRole::Exception);
+    let name_str = name.to_string();
+    let has_message = super::shapes::members_of(shape).iter().any(|m| {
+        crate::sanitize::bare(ctx.sym.member(&shape.id, &m.name)) == "message"
+            && matches!(ctx.model.shapes.get(&m.target).map(|s| &s.kind), Some(Kind::String))
+    });
+    let message_fn = if has_message {
+        quote!()
+    } else {
+        quote!(
+            impl #name {
+                #[doc = "The error message, if the service sent one."]
+                pub fn message(&self) -> ::std::option::Option<&str> { self.meta.message() }
+            }
+        )
+    };
+    let retryable = shape.traits.has("smithy.api#retryable");
+    let throttling = shape.traits.get("smithy.api#retryable").and_then(|v| v.get("throttling")).and_then(|v| v.as_bool()).unwrap_or(false);
+    let ty = quote!(
+        #ty
+        #message_fn
+        impl #name {
+            #[doc = "Whether the service marks this error as safe to retry."]
+            pub fn is_retryable(&self) -> bool { #retryable }
+            #[doc = "Whether this error means the caller is being throttled."]
+            pub fn is_throttling(&self) -> bool { #throttling }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#name_str)?;
+                if let ::std::option::Option::Some(message) = self.message() {
+                    write!(f, ": {}", message)?;
+                }
+                if let ::std::option::Option::Some(id) = self.meta.request_id() {
+                    write!(f, " (request id: {})", id)?;
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+        impl ::std::error::Error for #name {}
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata { &self.meta }
+        }
+        impl crate::operation::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> { self.meta.request_id() }
+        }
+    );
+    (ty, builder)
+}
+
+/// Code shared by the per-operation error enums and the service `Error`: the enum, its helpers
+/// and trait impls. `variants` are error shape IDs.
+fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[String]) -> TokenStream {
+    let mut decl = Vec::new();
+    let mut is_fns = Vec::new();
+    let mut meta_arms = Vec::new();
+    let mut display_arms = Vec::new();
+    let mut source_arms = Vec::new();
+    for e in variants {
+        let v = ctx.sym.type_ident(e);
+        let path = ctx.sym.type_path(e);
+        let doc_e = ctx.model.shapes[e].traits.documentation().map(crate::docs::to_markdown).unwrap_or_default();
+        decl.push(quote!(#[doc = #doc_e] #v(#path),));
+        let snake = crate::sanitize::snake(&v.to_string());
+        let is_fn = format_ident!("is_{}", crate::sanitize::bare(&snake));
+        let is_doc = format!("Returns `true` if the error kind is `{name}::{v}`.");
+        is_fns.push(quote!(#[doc = #is_doc] pub fn #is_fn(&self) -> bool { matches!(self, Self::#v(_)) }));
+        meta_arms.push(quote!(Self::#v(inner) => crate::error::ProvideErrorMetadata::meta(inner),));
+        display_arms.push(quote!(Self::#v(inner) => ::std::fmt::Display::fmt(inner, f),));
+        source_arms.push(quote!(Self::#v(inner) => ::std::option::Option::Some(inner),));
+    }
+    quote!(
+        #[doc = #doc]
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum #name {
+            #(#decl)*
+            #[doc = "An unexpected error occurred (e.g., invalid JSON returned by the service or an unknown error code)."]
+            #[deprecated(note = "Matching `Unhandled` directly is not forwards compatible. Instead, match using a \
+            variable wildcard pattern and check `.code()`:\n \
+            &nbsp;&nbsp;&nbsp;`err if err.code() == Some(\"SpecificExceptionCode\") => { /* handle the error */ }`\n \
+            See [`ProvideErrorMetadata`](crate::error::ProvideErrorMetadata) for what information is available for the error.")]
+            Unhandled(crate::error::sealed_unhandled::Unhandled),
+        }
+        #[allow(deprecated)]
+        impl #name {
+            #[doc = "Creates the `Unhandled` variant from any error type."]
+            pub fn unhandled(err: impl ::std::convert::Into<crate::error::BoxError>) -> Self {
+                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::new(err.into(), ::std::default::Default::default()))
+            }
+            #[doc = "Creates the `Unhandled` variant from error metadata."]
+            pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+                let description = crate::error::MessageError(match meta.code() {
+                    ::std::option::Option::Some(code) => ::std::format!("unhandled error ({})", code),
+                    ::std::option::Option::None => ::std::string::String::from("unhandled error"),
+                });
+                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(description), meta))
+            }
+            #[doc = "Error metadata: code, message, request id and HTTP status."]
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                match self {
+                    #(#meta_arms)*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+            #(#is_fns)*
+        }
+        #[allow(deprecated)]
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    Self::Unhandled(e) => {
+                        ::std::fmt::Display::fmt(e.source(), f)?;
+                        let meta = e.meta();
+                        if let ::std::option::Option::Some(message) = meta.message() {
+                            write!(f, ": {}", message)?;
+                        }
+                        if let ::std::option::Option::Some(id) = meta.request_id() {
+                            write!(f, " (request id: {})", id)?;
+                        }
+                        ::std::result::Result::Ok(())
+                    }
+                }
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    Self::Unhandled(e) => ::std::option::Option::Some(e.source()),
+                }
+            }
+        }
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata { #name::meta(self) }
+        }
+        impl crate::operation::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> { self.meta().request_id() }
+        }
+        #[allow(deprecated)]
+        impl crate::error::CreateUnhandledError for #name {
+            fn create_unhandled_error(source: crate::error::BoxError, meta: ::std::option::Option<crate::error::ErrorMetadata>) -> Self {
+                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::new(source, meta.unwrap_or_default()))
+            }
+        }
+    )
+}
+
+/// The crate-level `Error`: every modelled error of the selection, with `From` each operation error.
+pub fn service_error(ctx: &Ctx) -> TokenStream {
+    let mut all: Vec<String> = ctx.sel.op_errors.values().flatten().cloned().collect();
+    all.sort_by(|a, b| ctx.sym.type_name(a).cmp(ctx.sym.type_name(b)));
+    all.dedup();
+    let name = format_ident!("Error");
+    let base = error_enum(ctx, &name, "All possible error types for this service.", &all);
+    let mut froms = Vec::new();
+    for op in &ctx.sel.operations {
+        let names = ctx.sym.op(op);
+        let module = ident(&names.module);
+        let op_err = format_ident!("{}Error", names.camel);
+        let arms: Vec<TokenStream> = ctx.sel.op_errors[op]
+            .iter()
+            .map(|e| {
+                let v = ctx.sym.type_ident(e);
+                quote!(crate::operation::#module::#op_err::#v(inner) => Error::#v(inner),)
+            })
+            .collect();
+        froms.push(quote!(
+            #[allow(deprecated)]
+            impl ::std::convert::From<crate::operation::#module::#op_err> for Error {
+                fn from(err: crate::operation::#module::#op_err) -> Self {
+                    match err {
+                        #(#arms)*
+                        crate::operation::#module::#op_err::Unhandled(inner) => Error::Unhandled(inner),
+                    }
+                }
+            }
+            impl ::std::convert::From<crate::error::SdkError<crate::operation::#module::#op_err>> for Error {
+                fn from(err: crate::error::SdkError<crate::operation::#module::#op_err>) -> Self {
+                    match err {
+                        crate::error::SdkError::ServiceError(context) => Self::from(context.into_err()),
+                        other => {
+                            let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                            <Self as crate::error::CreateUnhandledError>::create_unhandled_error(::std::boxed::Box::new(other), ::std::option::Option::Some(meta))
+                        }
+                    }
+                }
+            }
+        ));
+    }
+    quote!(#base #(#froms)*)
+}
+
+/// `operation/<op>.rs`: the operation struct, input, output, error enum and builders.
+pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
+    let names = ctx.sym.op(op_id).clone();
+    *ctx.current_op_module.borrow_mut() = names.module.clone();
+    let op_shape = &ctx.model.shapes[op_id];
+    let Kind::Operation(op) = &op_shape.kind else { return quote!() };
+    let camel = &names.camel;
+    let op_ident = format_ident!("{}", camel);
+    let input_ident = format_ident!("{}Input", camel);
+    let output_ident = format_ident!("{}Output", camel);
+    let error_ident = format_ident!("{}Error", camel);
+    let fluent_ident = format_ident!("{}FluentBuilder", camel);
+    let input_builder = format_ident!("{}InputBuilder", camel);
+    let empty = |id: &str| Shape {
+        id: id.to_string(),
+        kind: Kind::Structure(Vec::new()),
+        traits: Default::default(),
+        file: String::new(),
+    };
+    let input_shape = op.input.as_ref().map(|i| ctx.model.shapes[i].clone()).unwrap_or_else(|| empty(&format!("{op_id}Input")));
+    let output_shape = op.output.as_ref().map(|o| ctx.model.shapes[o].clone()).unwrap_or_else(|| empty(&format!("{op_id}Output")));
+    let (input_ty, input_builder_ty) = structure(ctx, &input_shape, &input_ident, StructRole::Input);
+    let (output_ty, output_builder_ty) = structure(ctx, &output_shape, &output_ident, StructRole::Output);
+    let error_doc = format!("Error type for the `{camel}` operation.");
+    let errors = &ctx.sel.op_errors[op_id];
+    let error_enum = error_enum(ctx, &error_ident, &error_doc, errors);
+
+    // Serialiser of the input, deserialisers of the output and errors.
+    let ser_input = protocol::serializer(ctx, &input_shape, quote!(#input_ident), format_ident!("ser_input"));
+    let de_output = protocol::deserializer(
+        ctx,
+        &output_shape,
+        quote!(#output_ident),
+        format_ident!("de_output"),
+        quote!(_request_id: ::std::option::Option::None,),
+    );
+    let error_arms: Vec<TokenStream> = errors
+        .iter()
+        .map(|e| {
+            let code = shape_name(e);
+            let v = ctx.sym.type_ident(e);
+            let de = format_ident!("de_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(e))));
+            quote!(
+                ::std::option::Option::Some(#code) => match crate::protocol::#de(body.unwrap_or(&::serde_json::Value::Null)) {
+                    ::std::result::Result::Ok(mut err) => {
+                        if err.message.is_none() { err.message = meta.message().map(::std::string::ToString::to_string); }
+                        err.meta = meta;
+                        #error_ident::#v(err)
+                    }
+                    ::std::result::Result::Err(e) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
+                },
+            )
+        })
+        .collect();
+    // Errors without a `message` member keep it only in the metadata.
+    let error_arms: Vec<TokenStream> = errors
+        .iter()
+        .zip(error_arms)
+        .map(|(e, arm)| {
+            let has_message = super::shapes::members_of(&ctx.model.shapes[e]).iter().any(|m| {
+                crate::sanitize::bare(ctx.sym.member(e, &m.name)) == "message"
+                    && matches!(ctx.model.shapes.get(&m.target).map(|s| &s.kind), Some(Kind::String))
+                    && ctx.sym.is_optional(ctx.model, e, m)
+            });
+            if has_message {
+                arm
+            } else {
+                let code = shape_name(e);
+                let v = ctx.sym.type_ident(e);
+                let de = format_ident!("de_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(e))));
+                quote!(
+                    ::std::option::Option::Some(#code) => match crate::protocol::#de(body.unwrap_or(&::serde_json::Value::Null)) {
+                        ::std::result::Result::Ok(mut err) => { err.meta = meta; #error_ident::#v(err) }
+                        ::std::result::Result::Err(e) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
+                    },
+                )
+            }
+        })
+        .collect();
+
+    let target = format!("{}.{}", ctx.service_target, shape_name(op_id));
+    let op_name = shape_name(op_id);
+    let signed = !(op_shape.traits.has("smithy.api#optionalAuth")
+        || op_shape.traits.get("smithy.api#auth").and_then(|v| v.as_array()).map(|a| a.is_empty()).unwrap_or(false));
+    let idempotent = op_shape.traits.has("smithy.api#idempotent")
+        || op_shape.traits.has("smithy.api#readonly")
+        || super::shapes::members_of(&input_shape).iter().any(|m| m.traits.idempotency_token());
+
+    // The fluent builder mirrors every input setter.
+    let fluent_setters: Vec<TokenStream> = super::shapes::members_of(&input_shape)
+        .iter()
+        .map(|m| {
+            let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
+            let methods = setter_methods(ctx, &input_shape.id, m, &docs);
+            delegate_setters(methods)
+        })
+        .collect();
+    let op_docs = doc_attrs(&op_shape.traits, None);
+    let fluent_doc = format!("Fluent builder constructing a request to `{camel}`.");
+    let input_mod_doc = format!("Input, output, errors and builders of the `{camel}` operation.");
+    let _ = input_mod_doc;
+
+    quote!(
+        #op_docs
+        #[derive(::std::clone::Clone, ::std::default::Default, ::std::fmt::Debug)]
+        #[non_exhaustive]
+        pub struct #op_ident;
+        impl #op_ident {
+            #[doc = "Creates a new operation value."]
+            pub fn new() -> Self { Self }
+            pub(crate) async fn orchestrate(
+                handle: &crate::runtime::orchestrator::Handle,
+                input: #input_ident,
+            ) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
+                static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
+                    name: #op_name,
+                    target: #target,
+                    signed: #signed,
+                    idempotent: #idempotent,
+                };
+                let mut body = ::std::string::String::with_capacity(256);
+                {
+                    let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
+                    ser_input(&mut object, &input);
+                    object.finish();
+                }
+                let response = crate::runtime::orchestrator::invoke(handle, &SPEC, body, read_error).await?;
+                let parsed = crate::runtime::json::parse_body(response.body()).and_then(|v| de_output(&v));
+                match parsed {
+                    ::std::result::Result::Ok(mut output) => {
+                        output._request_id = crate::operation::RequestId::request_id(&response).map(::std::string::ToString::to_string);
+                        ::std::result::Result::Ok(output)
+                    }
+                    ::std::result::Result::Err(e) => {
+                        let meta = crate::runtime::orchestrator::response_metadata(&response);
+                        ::std::result::Result::Err(crate::error::SdkError::response_error(e, response, meta))
+                    }
+                }
+            }
+        }
+
+        fn read_error(
+            response: &crate::error::HttpResponse,
+            meta: crate::error::ErrorMetadata,
+            body: ::std::option::Option<&::serde_json::Value>,
+        ) -> #error_ident {
+            #[allow(unused_variables)]
+            let body = body;
+            match meta.code() {
+                #(#error_arms)*
+                _ => {
+                    let description = crate::runtime::orchestrator::unhandled_description(response, &meta);
+                    #[allow(deprecated)]
+                    #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(description), meta))
+                }
+            }
+        }
+
+        #ser_input
+        #de_output
+
+        #input_ty
+        #output_ty
+        #error_enum
+
+        #[doc = "Builders of this operation's input and output, and its fluent builder."]
+        pub mod builders {
+            pub use super::#fluent_ident;
+            #input_builder_ty
+            #output_builder_ty
+        }
+        pub use builders::{#input_builder};
+
+        #[doc = #fluent_doc]
+        #op_docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #fluent_ident {
+            handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+            inner: builders::#input_builder,
+        }
+        impl #fluent_ident {
+            pub(crate) fn new(handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
+                Self { handle, inner: ::std::default::Default::default() }
+            }
+            #[doc = "Access the input builder of this operation."]
+            pub fn as_input(&self) -> &builders::#input_builder { &self.inner }
+            #[doc = "Sends the request and returns the response."]
+            pub async fn send(self) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
+                let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                #op_ident::orchestrate(&self.handle, input).await
+            }
+            #(#fluent_setters)*
+        }
+        impl builders::#input_builder {
+            #[doc = "Sends a request with this input using the given client."]
+            pub async fn send_with(self, client: &crate::Client) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
+                let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
+                #op_ident::orchestrate(client.handle(), input).await
+            }
+        }
+    )
+}
+
+/// Rewrites builder setters (`self.x = ...`) into fluent ones that delegate to `self.inner`.
+fn delegate_setters(methods: TokenStream) -> TokenStream {
+    // Parse the generated setters and rewrite their bodies; cheap and keeps one source of truth.
+    let file: syn::File = match syn::parse2(quote!(impl X { #methods })) {
+        Ok(f) => f,
+        Err(_) => return quote!(),
+    };
+    let mut out = Vec::new();
+    for item in file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        for it in imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let attrs = &f.attrs;
+            let sig = &f.sig;
+            let name = &sig.ident;
+            let args: Vec<TokenStream> = sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    syn::FnArg::Typed(t) => {
+                        let p = &t.pat;
+                        Some(quote!(#p))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let is_getter = name.to_string().starts_with("get_");
+            if is_getter {
+                out.push(quote!(#(#attrs)* pub #sig { self.inner.#name(#(#args),*) }));
+            } else {
+                out.push(quote!(#(#attrs)* pub #sig { self.inner = self.inner.#name(#(#args),*); self }));
+            }
+        }
+    }
+    quote!(#(#out)*)
+}
+
+/// `client.rs`: the `Client` and one method per operation.
+pub fn client(ctx: &Ctx) -> TokenStream {
+    let mut methods = Vec::new();
+    for op in &ctx.sel.operations {
+        let names = ctx.sym.op(op);
+        let module = ident(&names.module);
+        let method = ident(&names.method);
+        let fluent = format_ident!("{}FluentBuilder", names.camel);
+        let shape = &ctx.model.shapes[op];
+        let docs = doc_attrs(&shape.traits, None);
+        let setters = super::client_method_doc(ctx, op);
+        let example = super::client_method_example(ctx, op);
+        methods.push(quote!(
+            #docs
+            #setters
+            #example
+            pub fn #method(&self) -> crate::operation::#module::builders::#fluent {
+                crate::operation::#module::builders::#fluent::new(self.handle.clone())
+            }
+        ));
+    }
+    let crate_ident = ctx.crate_ident();
+    let client_doc = format!(
+        "Client for {}.\n\nCreate one with [`Client::from_conf`]; clones share one connection pool and configuration.\n\n```no_run\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::Client::from_conf(config);\n# let _ = client;\n```",
+        ctx.service_title
+    );
+    quote!(
+        #[doc = #client_doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+        }
+        impl Client {
+            #[doc = "Creates a client from a service configuration."]
+            pub fn from_conf(conf: crate::Config) -> Self {
+                Self { handle: ::std::sync::Arc::new(crate::runtime::orchestrator::Handle::new(conf, &crate::meta::SERVICE)) }
+            }
+            #[doc = "The configuration of this client."]
+            pub fn config(&self) -> &crate::Config { self.handle.config() }
+            pub(crate) fn handle(&self) -> &crate::runtime::orchestrator::Handle { &self.handle }
+        }
+        impl Client {
+            #(#methods)*
+        }
+    )
+}

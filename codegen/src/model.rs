@@ -1,0 +1,588 @@
+//! The IR: one shape space keyed by shape ID, normalised so emitters see only Smithy 2.0 forms
+//! (mixins flattened, `apply` merged, `set` -> list, `@enum` strings -> enums, 1.0 primitives
+//! given their zero defaults, prelude shapes present).
+
+use crate::ast::{self, SmithyVersion};
+use crate::Error;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An absolute shape ID `namespace#Name`.
+pub type ShapeId = String;
+
+/// The shape name of an ID (`ns#Name` -> `Name`).
+pub fn shape_name(id: &str) -> &str {
+    id.rsplit_once('#').map(|(_, n)| n).unwrap_or(id)
+}
+
+/// Traits of a shape or member, with typed accessors for the ones codegen reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Traits(pub BTreeMap<String, Value>);
+
+impl Traits {
+    pub fn has(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.0.get(id)
+    }
+    pub fn documentation(&self) -> Option<&str> {
+        self.get("smithy.api#documentation").and_then(Value::as_str)
+    }
+    pub fn required(&self) -> bool {
+        self.has("smithy.api#required")
+    }
+    pub fn sensitive(&self) -> bool {
+        self.has("smithy.api#sensitive")
+    }
+    /// The `@default` value, unless it is `null` (which means "no default").
+    pub fn default_value(&self) -> Option<&Value> {
+        self.get("smithy.api#default").filter(|v| !v.is_null())
+    }
+    pub fn client_optional(&self) -> bool {
+        self.has("smithy.api#clientOptional")
+    }
+    pub fn added_default(&self) -> bool {
+        self.has("smithy.api#addedDefault")
+    }
+    pub fn deprecated(&self) -> Option<&Value> {
+        self.get("smithy.api#deprecated")
+    }
+    pub fn sparse(&self) -> bool {
+        self.has("smithy.api#sparse")
+    }
+    pub fn streaming(&self) -> bool {
+        self.has("smithy.api#streaming")
+    }
+    pub fn idempotency_token(&self) -> bool {
+        self.has("smithy.api#idempotencyToken")
+    }
+    pub fn timestamp_format(&self) -> Option<&str> {
+        self.get("smithy.api#timestampFormat").and_then(Value::as_str)
+    }
+    /// `client` or `server` for error structures.
+    pub fn error(&self) -> Option<&str> {
+        self.get("smithy.api#error").and_then(Value::as_str)
+    }
+    fn merge_from(&mut self, other: &Traits) {
+        for (k, v) in &other.0 {
+            self.0.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// A member of a structure, union, enum, list or map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub target: ShapeId,
+    pub traits: Traits,
+}
+
+/// A value of an enum or intEnum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The member name (or, for a 1.0 `@enum` without names, a name derived from the value).
+    pub name: String,
+    pub value: EnumLiteral,
+    pub traits: Traits,
+}
+
+/// The wire value of an enum member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumLiteral {
+    String(String),
+    Int(i64),
+}
+
+/// What a shape is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Blob,
+    Boolean,
+    String,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp,
+    Document,
+    Enum(Vec<EnumValue>),
+    IntEnum(Vec<EnumValue>),
+    List(Member),
+    Map(Member, Member),
+    Structure(Vec<Member>),
+    Union(Vec<Member>),
+    Service(Service),
+    Operation(Operation),
+    Resource(ast::Resource),
+}
+
+/// A service shape.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Service {
+    pub version: Option<String>,
+    pub operations: Vec<ShapeId>,
+    pub resources: Vec<ShapeId>,
+    pub errors: Vec<ShapeId>,
+    pub rename: BTreeMap<ShapeId, String>,
+}
+
+/// An operation shape.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Operation {
+    pub input: Option<ShapeId>,
+    pub output: Option<ShapeId>,
+    pub errors: Vec<ShapeId>,
+}
+
+/// A shape with its traits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub id: ShapeId,
+    pub kind: Kind,
+    pub traits: Traits,
+    /// The file the shape came from (for error messages).
+    pub file: String,
+}
+
+/// The whole normalised model.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub shapes: BTreeMap<ShapeId, Shape>,
+}
+
+impl Model {
+    pub fn get(&self, id: &str) -> Option<&Shape> {
+        self.shapes.get(id)
+    }
+    /// The shape, or an error naming who referenced the missing target.
+    pub fn expect(&self, id: &str, referrer: &str) -> Result<&Shape, Error> {
+        self.shapes.get(id).ok_or_else(|| {
+            let file = self.shapes.get(referrer.split('$').next().unwrap_or(referrer)).map(|s| s.file.clone());
+            Error::model(file.as_deref().unwrap_or("<model>"), Some(referrer), format!("target `{id}` does not exist"))
+        })
+    }
+}
+
+/// Builds the normalised model from parsed files (`(file name, file)`).
+pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
+    let mut raw: BTreeMap<ShapeId, (String, SmithyVersion, ast::Shape)> = BTreeMap::new();
+    let mut applies: Vec<(String, ShapeId, ast::Traits)> = Vec::new();
+    for (file, parsed) in files {
+        for (id, shape) in &parsed.shapes {
+            if let ast::Shape::Apply(apply) = shape {
+                applies.push((file.clone(), id.clone(), apply.traits.clone()));
+                continue;
+            }
+            if let Some((other, _, existing)) = raw.get(id) {
+                if existing != shape {
+                    return Err(Error::model(file, Some(id), format!("the shape is defined differently in {other}")));
+                }
+            }
+            raw.insert(id.clone(), (file.clone(), parsed.version, shape.clone()));
+        }
+    }
+    let mut model = Model::default();
+    for (id, shape) in prelude() {
+        model.shapes.insert(id.clone(), shape);
+    }
+    // Mixins first: a shape's own members and traits come after (and win over) its mixins'.
+    let mut done: BTreeMap<ShapeId, Shape> = BTreeMap::new();
+    let ids: Vec<ShapeId> = raw.keys().cloned().collect();
+    for id in &ids {
+        resolve_shape(id, &raw, &mut done, &mut Vec::new())?;
+    }
+    for (file, id, traits) in applies {
+        let (shape_id, member) = match id.split_once('$') {
+            Some((s, m)) => (s.to_string(), Some(m.to_string())),
+            None => (id.clone(), None),
+        };
+        let shape = done
+            .get_mut(&shape_id)
+            .ok_or_else(|| Error::model(&file, Some(&id), "`apply` targets a shape that does not exist"))?;
+        let target_traits = match member {
+            None => &mut shape.traits,
+            Some(m) => member_traits_mut(shape, &m)
+                .ok_or_else(|| Error::model(&file, Some(&id), "`apply` targets a member that does not exist"))?,
+        };
+        for (k, v) in traits {
+            target_traits.0.insert(k, v);
+        }
+    }
+    // Mixin shapes are not part of the output.
+    done.retain(|_, s| !s.traits.has("smithy.api#mixin"));
+    model.shapes.extend(done);
+    let version_of: BTreeMap<ShapeId, SmithyVersion> = raw.iter().map(|(k, (_, v, _))| (k.clone(), *v)).collect();
+    lower_v1(&mut model, &version_of);
+    check_targets(&model)?;
+    Ok(model)
+}
+
+fn member_traits_mut<'a>(shape: &'a mut Shape, name: &str) -> Option<&'a mut Traits> {
+    match &mut shape.kind {
+        Kind::Structure(ms) | Kind::Union(ms) => ms.iter_mut().find(|m| m.name == name).map(|m| &mut m.traits),
+        Kind::Enum(vs) | Kind::IntEnum(vs) => vs.iter_mut().find(|v| v.name == name).map(|v| &mut v.traits),
+        Kind::List(m) if name == "member" => Some(&mut m.traits),
+        Kind::Map(k, _) if name == "key" => Some(&mut k.traits),
+        Kind::Map(_, v) if name == "value" => Some(&mut v.traits),
+        _ => None,
+    }
+}
+
+fn mixins_of(shape: &ast::Shape) -> &[ast::Reference] {
+    use ast::Shape::*;
+    match shape {
+        Blob(s) | Boolean(s) | String(s) | Byte(s) | Short(s) | Integer(s) | Long(s) | Float(s) | Double(s)
+        | BigInteger(s) | BigDecimal(s) | Timestamp(s) | Document(s) => &s.mixins,
+        Enum(a) | IntEnum(a) | Structure(a) | Union(a) => &a.mixins,
+        List(c) | Set(c) => &c.mixins,
+        Map(m) => &m.mixins,
+        Service(s) => &s.mixins,
+        Operation(o) => &o.mixins,
+        Resource(r) => &r.mixins,
+        Apply(_) => &[],
+    }
+}
+
+fn resolve_shape(
+    id: &str,
+    raw: &BTreeMap<ShapeId, (String, SmithyVersion, ast::Shape)>,
+    done: &mut BTreeMap<ShapeId, Shape>,
+    stack: &mut Vec<ShapeId>,
+) -> Result<(), Error> {
+    if done.contains_key(id) {
+        return Ok(());
+    }
+    let (file, _, shape) = &raw[id];
+    if stack.iter().any(|s| s == id) {
+        return Err(Error::model(file, Some(id), format!("mixin cycle: {} -> {id}", stack.join(" -> "))));
+    }
+    stack.push(id.to_string());
+    let mut inherited: Vec<Shape> = Vec::new();
+    for mixin in mixins_of(shape) {
+        if !raw.contains_key(&mixin.target) {
+            return Err(Error::model(file, Some(id), format!("mixin `{}` does not exist", mixin.target)));
+        }
+        resolve_shape(&mixin.target, raw, done, stack)?;
+        inherited.push(done[&mixin.target].clone());
+    }
+    stack.pop();
+    let mut converted = convert(id, file, shape)?;
+    for mixin in &inherited {
+        // Mixin traits apply unless the shape sets its own; `@mixin` itself is not inherited.
+        let mut traits = mixin.traits.clone();
+        traits.0.remove("smithy.api#mixin");
+        converted.traits.merge_from(&traits);
+    }
+    if !inherited.is_empty() {
+        match &mut converted.kind {
+            Kind::Structure(ms) | Kind::Union(ms) => {
+                let mut all: Vec<Member> = Vec::new();
+                for mixin in &inherited {
+                    if let Kind::Structure(mm) | Kind::Union(mm) = &mixin.kind {
+                        all.extend(mm.iter().cloned());
+                    }
+                }
+                for m in ms.drain(..) {
+                    // A local member with a mixin member's name only adds traits to it.
+                    if let Some(existing) = all.iter_mut().find(|e| e.name == m.name) {
+                        let mut traits = m.traits.clone();
+                        traits.merge_from(&existing.traits);
+                        existing.traits = traits;
+                    } else {
+                        all.push(m);
+                    }
+                }
+                *ms = all;
+            }
+            Kind::Enum(vs) | Kind::IntEnum(vs) => {
+                let mut all: Vec<EnumValue> = Vec::new();
+                for mixin in &inherited {
+                    if let Kind::Enum(mv) | Kind::IntEnum(mv) = &mixin.kind {
+                        all.extend(mv.iter().cloned());
+                    }
+                }
+                for v in vs.drain(..) {
+                    all.retain(|e| e.name != v.name);
+                    all.push(v);
+                }
+                *vs = all;
+            }
+            Kind::Operation(op) => {
+                for mixin in &inherited {
+                    if let Kind::Operation(m) = &mixin.kind {
+                        op.input = op.input.clone().or_else(|| m.input.clone());
+                        op.output = op.output.clone().or_else(|| m.output.clone());
+                        for e in &m.errors {
+                            if !op.errors.contains(e) {
+                                op.errors.push(e.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Service(svc) => {
+                for mixin in &inherited {
+                    if let Kind::Service(m) = &mixin.kind {
+                        for o in &m.operations {
+                            if !svc.operations.contains(o) {
+                                svc.operations.push(o.clone());
+                            }
+                        }
+                        for r in &m.resources {
+                            if !svc.resources.contains(r) {
+                                svc.resources.push(r.clone());
+                            }
+                        }
+                        for e in &m.errors {
+                            if !svc.errors.contains(e) {
+                                svc.errors.push(e.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    done.insert(id.to_string(), converted);
+    Ok(())
+}
+
+fn member(m: &ast::Member, name: &str) -> Member {
+    Member { name: name.to_string(), target: m.target.clone(), traits: Traits(m.traits.clone()) }
+}
+
+fn members(ms: &ast::Ordered<ast::Member>) -> Vec<Member> {
+    ms.0.iter().map(|(n, m)| member(m, n)).collect()
+}
+
+fn targets(refs: &[ast::Reference]) -> Vec<ShapeId> {
+    refs.iter().map(|r| r.target.clone()).collect()
+}
+
+fn convert(id: &str, file: &str, shape: &ast::Shape) -> Result<Shape, Error> {
+    use ast::Shape as A;
+    let simple = |kind: Kind, s: &ast::Simple| (kind, s.traits.clone());
+    let (kind, traits) = match shape {
+        A::Blob(s) => simple(Kind::Blob, s),
+        A::Boolean(s) => simple(Kind::Boolean, s),
+        A::String(s) => {
+            if let Some(def) = s.traits.get("smithy.api#enum") {
+                let values = v1_enum_values(id, file, def)?;
+                let mut traits = s.traits.clone();
+                traits.remove("smithy.api#enum");
+                (Kind::Enum(values), traits)
+            } else {
+                simple(Kind::String, s)
+            }
+        }
+        A::Byte(s) => simple(Kind::Byte, s),
+        A::Short(s) => simple(Kind::Short, s),
+        A::Integer(s) => simple(Kind::Integer, s),
+        A::Long(s) => simple(Kind::Long, s),
+        A::Float(s) => simple(Kind::Float, s),
+        A::Double(s) => simple(Kind::Double, s),
+        A::BigInteger(s) => simple(Kind::BigInteger, s),
+        A::BigDecimal(s) => simple(Kind::BigDecimal, s),
+        A::Timestamp(s) => simple(Kind::Timestamp, s),
+        A::Document(s) => simple(Kind::Document, s),
+        A::Enum(a) => {
+            let mut values = Vec::new();
+            for (name, m) in &a.members.0 {
+                let value = match m.traits.get("smithy.api#enumValue") {
+                    None => name.clone(),
+                    Some(Value::String(v)) => v.clone(),
+                    Some(_) => {
+                        return Err(Error::model(file, Some(&format!("{id}${name}")), "`@enumValue` of an enum must be a string"))
+                    }
+                };
+                values.push(EnumValue { name: name.clone(), value: EnumLiteral::String(value), traits: Traits(m.traits.clone()) });
+            }
+            (Kind::Enum(values), a.traits.clone())
+        }
+        A::IntEnum(a) => {
+            let mut values = Vec::new();
+            for (name, m) in &a.members.0 {
+                let value = m.traits.get("smithy.api#enumValue").and_then(Value::as_i64).ok_or_else(|| {
+                    Error::model(file, Some(&format!("{id}${name}")), "an intEnum member needs an integer `@enumValue`")
+                })?;
+                values.push(EnumValue { name: name.clone(), value: EnumLiteral::Int(value), traits: Traits(m.traits.clone()) });
+            }
+            (Kind::IntEnum(values), a.traits.clone())
+        }
+        A::List(c) => (Kind::List(member(&c.member, "member")), c.traits.clone()),
+        A::Set(c) => {
+            let mut traits = c.traits.clone();
+            traits.insert("smithy.api#uniqueItems".into(), Value::Object(Default::default()));
+            (Kind::List(member(&c.member, "member")), traits)
+        }
+        A::Map(m) => (Kind::Map(member(&m.key, "key"), member(&m.value, "value")), m.traits.clone()),
+        A::Structure(a) => (Kind::Structure(members(&a.members)), a.traits.clone()),
+        A::Union(a) => (Kind::Union(members(&a.members)), a.traits.clone()),
+        A::Service(s) => (
+            Kind::Service(Service {
+                version: s.version.clone(),
+                operations: targets(&s.operations),
+                resources: targets(&s.resources),
+                errors: targets(&s.errors),
+                rename: s.rename.clone(),
+            }),
+            s.traits.clone(),
+        ),
+        A::Operation(o) => (
+            Kind::Operation(Operation {
+                input: o.input.as_ref().map(|r| r.target.clone()).filter(|t| t != "smithy.api#Unit"),
+                output: o.output.as_ref().map(|r| r.target.clone()).filter(|t| t != "smithy.api#Unit"),
+                errors: targets(&o.errors),
+            }),
+            o.traits.clone(),
+        ),
+        A::Resource(r) => (Kind::Resource(r.clone()), r.traits.clone()),
+        A::Apply(_) => unreachable!("apply statements are merged before conversion"),
+    };
+    Ok(Shape { id: id.to_string(), kind, traits: Traits(traits), file: file.to_string() })
+}
+
+/// Smithy 1.0 `@enum` definitions -> enum values.
+fn v1_enum_values(id: &str, file: &str, def: &Value) -> Result<Vec<EnumValue>, Error> {
+    let list = def
+        .as_array()
+        .ok_or_else(|| Error::model(file, Some(id), "`@enum` must be a list of enum definitions"))?;
+    let mut out = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let value = entry.get("value").and_then(Value::as_str).ok_or_else(|| {
+            Error::model(file, Some(id), format!("`@enum`[{i}].value must be a string"))
+        })?;
+        let name = entry.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| value.to_string());
+        let mut traits = BTreeMap::new();
+        if let Some(doc) = entry.get("documentation") {
+            traits.insert("smithy.api#documentation".to_string(), doc.clone());
+        }
+        if entry.get("deprecated").and_then(Value::as_bool) == Some(true) {
+            traits.insert("smithy.api#deprecated".to_string(), Value::Object(Default::default()));
+        }
+        out.push(EnumValue { name, value: EnumLiteral::String(value.to_string()), traits: Traits(traits) });
+    }
+    Ok(out)
+}
+
+/// Smithy 1.0: numbers and booleans are non-null unless `@box`ed; give such members their zero
+/// default, which is what 2.0 says explicitly.
+fn lower_v1(model: &mut Model, version_of: &BTreeMap<ShapeId, SmithyVersion>) {
+    let boxed: BTreeSet<ShapeId> = model
+        .shapes
+        .values()
+        .filter(|s| s.traits.has("smithy.api#box"))
+        .map(|s| s.id.clone())
+        .collect();
+    let zero_of: BTreeMap<ShapeId, Value> = model
+        .shapes
+        .values()
+        .filter(|s| !boxed.contains(&s.id) && (version_of.get(&s.id) == Some(&SmithyVersion::V1) || s.id.starts_with("smithy.api#Primitive")))
+        .filter_map(|s| {
+            let zero = match s.kind {
+                Kind::Boolean => Value::Bool(false),
+                Kind::Byte | Kind::Short | Kind::Integer | Kind::Long => Value::from(0),
+                Kind::Float | Kind::Double => Value::from(0.0),
+                _ => return None,
+            };
+            Some((s.id.clone(), zero))
+        })
+        .collect();
+    for shape in model.shapes.values_mut() {
+        if version_of.get(&shape.id) != Some(&SmithyVersion::V1) {
+            continue;
+        }
+        if let Kind::Structure(ms) = &mut shape.kind {
+            for m in ms {
+                if m.traits.has("smithy.api#box") || m.traits.has("smithy.api#default") {
+                    continue;
+                }
+                if let Some(zero) = zero_of.get(&m.target) {
+                    m.traits.0.insert("smithy.api#default".into(), zero.clone());
+                }
+            }
+        }
+    }
+}
+
+fn check_targets(model: &Model) -> Result<(), Error> {
+    for shape in model.shapes.values() {
+        let check = |target: &str, member: &str| -> Result<(), Error> {
+            if model.shapes.contains_key(target) {
+                Ok(())
+            } else {
+                Err(Error::model(
+                    &shape.file,
+                    Some(&format!("{}${member}", shape.id)),
+                    format!("target `{target}` does not exist"),
+                ))
+            }
+        };
+        match &shape.kind {
+            Kind::Structure(ms) | Kind::Union(ms) => {
+                for m in ms {
+                    check(&m.target, &m.name)?;
+                }
+            }
+            Kind::List(m) => check(&m.target, "member")?,
+            Kind::Map(k, v) => {
+                check(&k.target, "key")?;
+                check(&v.target, "value")?;
+            }
+            Kind::Operation(op) => {
+                for (t, what) in op.input.iter().map(|t| (t, "input")).chain(op.output.iter().map(|t| (t, "output"))) {
+                    if !model.shapes.contains_key(t) {
+                        return Err(Error::model(&shape.file, Some(&shape.id), format!("{what} `{t}` does not exist")));
+                    }
+                }
+                for e in &op.errors {
+                    if !model.shapes.contains_key(e) {
+                        return Err(Error::model(&shape.file, Some(&shape.id), format!("error `{e}` does not exist")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The prelude shapes of `smithy.api`.
+fn prelude() -> Vec<(ShapeId, Shape)> {
+    let mut out = Vec::new();
+    let mut add = |name: &str, kind: Kind, traits: &[(&str, Value)]| {
+        let id = format!("smithy.api#{name}");
+        let traits = Traits(traits.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
+        out.push((id.clone(), Shape { id, kind, traits, file: "<prelude>".into() }));
+    };
+    let empty = || Value::Object(Default::default());
+    add("String", Kind::String, &[]);
+    add("Blob", Kind::Blob, &[]);
+    add("BigInteger", Kind::BigInteger, &[]);
+    add("BigDecimal", Kind::BigDecimal, &[]);
+    add("Timestamp", Kind::Timestamp, &[]);
+    add("Document", Kind::Document, &[]);
+    add("Boolean", Kind::Boolean, &[("smithy.api#box", empty())]);
+    add("Byte", Kind::Byte, &[("smithy.api#box", empty())]);
+    add("Short", Kind::Short, &[("smithy.api#box", empty())]);
+    add("Integer", Kind::Integer, &[("smithy.api#box", empty())]);
+    add("Long", Kind::Long, &[("smithy.api#box", empty())]);
+    add("Float", Kind::Float, &[("smithy.api#box", empty())]);
+    add("Double", Kind::Double, &[("smithy.api#box", empty())]);
+    add("PrimitiveBoolean", Kind::Boolean, &[("smithy.api#default", Value::Bool(false))]);
+    add("PrimitiveByte", Kind::Byte, &[("smithy.api#default", Value::from(0))]);
+    add("PrimitiveShort", Kind::Short, &[("smithy.api#default", Value::from(0))]);
+    add("PrimitiveInteger", Kind::Integer, &[("smithy.api#default", Value::from(0))]);
+    add("PrimitiveLong", Kind::Long, &[("smithy.api#default", Value::from(0))]);
+    add("PrimitiveFloat", Kind::Float, &[("smithy.api#default", Value::from(0.0))]);
+    add("PrimitiveDouble", Kind::Double, &[("smithy.api#default", Value::from(0.0))]);
+    add("Unit", Kind::Structure(Vec::new()), &[("smithy.api#unitType", empty())]);
+    out
+}

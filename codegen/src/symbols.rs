@@ -1,0 +1,341 @@
+//! The symbol table: the one place that decides every Rust name, path and type of the generated
+//! crate. Emitters ask it and never convert case themselves.
+
+use crate::model::{shape_name, Kind, Member, Model, Shape, ShapeId};
+use crate::sanitize;
+use crate::select::Selection;
+use crate::Error;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names of one operation.
+#[derive(Debug, Clone)]
+pub struct OpNames {
+    /// `GetUserAttributeVerificationCode`
+    pub camel: String,
+    /// `get_user_attribute_verification_code` (module name)
+    pub module: String,
+    /// The client method name (the module name unless it collides with a `Client` method).
+    pub method: String,
+}
+
+/// Where a generated type lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Home {
+    Types,
+    Errors,
+}
+
+/// Every Rust name of the generated crate.
+#[derive(Debug)]
+pub struct Symbols {
+    types: BTreeMap<ShapeId, (String, Home)>,
+    ops: BTreeMap<ShapeId, OpNames>,
+    members: BTreeMap<(ShapeId, String), String>,
+    boxed: BTreeSet<(ShapeId, String)>,
+    inputs: BTreeSet<ShapeId>,
+}
+
+/// Methods `Client` defines itself; an operation with one of these names gets a suffix.
+const CLIENT_METHODS: &[&str] = &["from_conf", "config", "new", "clone", "handle"];
+
+impl Symbols {
+    /// Names everything in the selection.
+    pub fn build(model: &Model, sel: &Selection) -> Result<Symbols, Error> {
+        let rename = &sel.rename;
+        let name_of = |id: &str| -> String { rename.get(id).cloned().unwrap_or_else(|| shape_name(id).to_string()) };
+        let mut types = BTreeMap::new();
+        let mut taken: BTreeMap<(Home, String), ShapeId> = BTreeMap::new();
+        for id in &sel.shapes {
+            let shape = &model.shapes[id];
+            let home = match &shape.kind {
+                Kind::Structure(_) if shape.traits.error().is_some() => Home::Errors,
+                Kind::Structure(_) | Kind::Union(_) | Kind::Enum(_) | Kind::IntEnum(_) => Home::Types,
+                _ => continue,
+            };
+            let name = sanitize::camel(&name_of(id));
+            if let Some(other) = taken.insert((home, name.clone()), id.clone()) {
+                return Err(Error::model(
+                    &shape.file,
+                    Some(id),
+                    format!("shapes `{other}` and `{id}` both become the Rust type `{name}`; add a service `rename` for one of them"),
+                ));
+            }
+            types.insert(id.clone(), (name, home));
+        }
+        let mut ops = BTreeMap::new();
+        let mut methods: Vec<(ShapeId, String)> = Vec::new();
+        for id in &sel.operations {
+            let camel = sanitize::camel(&name_of(id));
+            let module = sanitize::snake(&name_of(id));
+            let bare = sanitize::bare(&module).to_string();
+            let method = if CLIENT_METHODS.contains(&bare.as_str()) { format!("{bare}_operation") } else { module.clone() };
+            methods.push((id.clone(), method.clone()));
+            ops.insert(id.clone(), OpNames { camel, module, method });
+        }
+        let mut seen: BTreeMap<String, ShapeId> = BTreeMap::new();
+        for (id, method) in &methods {
+            if let Some(other) = seen.insert(sanitize::bare(method).to_string(), id.clone()) {
+                return Err(Error::model(
+                    &model.shapes[id].file,
+                    Some(id),
+                    format!("operations `{other}` and `{id}` both become the method `{method}`; add a service `rename`"),
+                ));
+            }
+        }
+        let mut members = BTreeMap::new();
+        let mut inputs = BTreeSet::new();
+        for id in sel.shapes.iter().chain(sel.op_io.iter()) {
+            let shape = &model.shapes[id];
+            match &shape.kind {
+                Kind::Structure(ms) => {
+                    let mut names: Vec<String> = ms.iter().map(|m| sanitize::field(&m.name)).collect();
+                    // `meta` and `_request_id` are fields of errors and outputs; the getters
+                    // `set_x`/`get_x` must not collide with another member's plain name.
+                    for n in names.iter_mut() {
+                        let b = sanitize::bare(n);
+                        if b.starts_with("set_") || b.starts_with("get_") {
+                            *n = format!("{b}_value");
+                        }
+                    }
+                    sanitize::dedupe(&mut names, "_value");
+                    for (m, n) in ms.iter().zip(names) {
+                        members.insert((id.clone(), m.name.clone()), n);
+                    }
+                }
+                Kind::Union(ms) => {
+                    let mut names: Vec<String> = ms
+                        .iter()
+                        .map(|m| {
+                            let n = sanitize::camel(&m.name);
+                            if n == "Unknown" { "UnknownValue".to_string() } else { n }
+                        })
+                        .collect();
+                    sanitize::dedupe(&mut names, "Value");
+                    for (m, n) in ms.iter().zip(names) {
+                        members.insert((id.clone(), m.name.clone()), n);
+                    }
+                }
+                Kind::Enum(vs) | Kind::IntEnum(vs) => {
+                    let mut names: Vec<String> = vs
+                        .iter()
+                        .map(|v| {
+                            let n = sanitize::camel(&v.name);
+                            if n == "Unknown" { "UnknownValue".to_string() } else { n }
+                        })
+                        .collect();
+                    sanitize::dedupe(&mut names, "Value");
+                    for (v, n) in vs.iter().zip(names) {
+                        members.insert((id.clone(), v.name.clone()), n);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for op in sel.operations.iter() {
+            if let Kind::Operation(o) = &model.shapes[op].kind {
+                if let Some(i) = &o.input {
+                    inputs.insert(i.clone());
+                }
+            }
+        }
+        Ok(Symbols { types, ops, members, boxed: sel.boxed.clone(), inputs })
+    }
+
+    /// The Rust type name of a structure, union, enum or error shape.
+    pub fn type_name(&self, id: &str) -> &str {
+        self.types.get(id).map(|(n, _)| n.as_str()).unwrap_or("Unit")
+    }
+
+    /// The type name as an identifier.
+    pub fn type_ident(&self, id: &str) -> Ident {
+        ident(self.type_name(id))
+    }
+
+    /// Which module a type lives in.
+    pub fn home(&self, id: &str) -> Home {
+        self.types.get(id).map(|(_, h)| *h).unwrap_or(Home::Types)
+    }
+
+    /// `crate::types::Name` or `crate::types::error::Name`.
+    pub fn type_path(&self, id: &str) -> TokenStream {
+        let name = self.type_ident(id);
+        match self.home(id) {
+            Home::Types => quote!(crate::types::#name),
+            Home::Errors => quote!(crate::types::error::#name),
+        }
+    }
+
+    /// Names of an operation.
+    pub fn op(&self, id: &str) -> &OpNames {
+        &self.ops[id]
+    }
+
+    /// The field, variant or enum-variant name of a member.
+    pub fn member(&self, container: &str, member: &str) -> &str {
+        self.members.get(&(container.to_string(), member.to_string())).map(String::as_str).unwrap_or("value")
+    }
+
+    /// The member name as an identifier (raw identifiers kept).
+    pub fn member_ident(&self, container: &str, member: &str) -> Ident {
+        ident(self.member(container, member))
+    }
+
+    /// Whether the member is boxed to break a recursive cycle.
+    pub fn is_boxed(&self, container: &str, member: &str) -> bool {
+        self.boxed.contains(&(container.to_string(), member.to_string()))
+    }
+
+    /// Whether the structure is some operation's input (all its members are optional).
+    pub fn is_input(&self, id: &str) -> bool {
+        self.inputs.contains(id)
+    }
+
+    /// The Rust type of a value of shape `target` (no `Option`, no `Box`).
+    pub fn value_type(&self, model: &Model, target: &str) -> TokenStream {
+        let Some(shape) = model.get(target) else { return quote!(()) };
+        match &shape.kind {
+            Kind::Blob => quote!(crate::primitives::Blob),
+            Kind::Boolean => quote!(bool),
+            Kind::String => quote!(::std::string::String),
+            Kind::Byte => quote!(i8),
+            Kind::Short => quote!(i16),
+            Kind::Integer => quote!(i32),
+            Kind::Long => quote!(i64),
+            Kind::Float => quote!(f32),
+            Kind::Double => quote!(f64),
+            Kind::BigInteger => quote!(crate::primitives::BigInteger),
+            Kind::BigDecimal => quote!(crate::primitives::BigDecimal),
+            Kind::Timestamp => quote!(crate::primitives::DateTime),
+            Kind::Document => quote!(crate::primitives::Document),
+            Kind::Enum(_) | Kind::IntEnum(_) | Kind::Structure(_) | Kind::Union(_) => self.type_path(target),
+            Kind::List(m) => {
+                let inner = self.value_type(model, &m.target);
+                if shape.traits.sparse() {
+                    quote!(::std::vec::Vec<::std::option::Option<#inner>>)
+                } else {
+                    quote!(::std::vec::Vec<#inner>)
+                }
+            }
+            Kind::Map(k, v) => {
+                let key = self.value_type(model, &k.target);
+                let value = self.value_type(model, &v.target);
+                if shape.traits.sparse() {
+                    quote!(::std::collections::HashMap<#key, ::std::option::Option<#value>>)
+                } else {
+                    quote!(::std::collections::HashMap<#key, #value>)
+                }
+            }
+            Kind::Service(_) | Kind::Operation(_) | Kind::Resource(_) => quote!(()),
+        }
+    }
+
+    /// The field type of a member, with `Box` for recursion (no `Option`).
+    pub fn member_value_type(&self, model: &Model, container: &str, m: &Member) -> TokenStream {
+        let t = self.value_type(model, &m.target);
+        if self.is_boxed(container, &m.name) {
+            quote!(::std::boxed::Box<#t>)
+        } else {
+            t
+        }
+    }
+
+    /// Whether a member of `container` is an `Option` field.
+    pub fn is_optional(&self, model: &Model, container: &str, m: &Member) -> bool {
+        if self.is_input(container) || m.traits.client_optional() || self.is_boxed(container, &m.name) {
+            return true;
+        }
+        let Some(target) = model.get(&m.target) else { return true };
+        if !zero_value_kind(target) {
+            return true;
+        }
+        if m.traits.required() {
+            return false;
+        }
+        match m.traits.default_value() {
+            Some(_) if m.traits.added_default() => true,
+            Some(v) => default_literal(model, target, v).is_none(),
+            None => true,
+        }
+    }
+}
+
+/// Shapes whose values have an obvious zero value (so they can be non-optional fields).
+fn zero_value_kind(shape: &Shape) -> bool {
+    !matches!(shape.kind, Kind::Structure(_) | Kind::Union(_) | Kind::Document | Kind::Service(_) | Kind::Operation(_) | Kind::Resource(_))
+}
+
+/// A Rust expression for a `@default` value, or `None` if it cannot be expressed.
+pub fn default_literal(model: &Model, target: &Shape, value: &serde_json::Value) -> Option<TokenStream> {
+    use serde_json::Value as V;
+    let _ = model;
+    Some(match (&target.kind, value) {
+        (Kind::Boolean, V::Bool(b)) => quote!(#b),
+        (Kind::String, V::String(s)) => quote!(::std::string::String::from(#s)),
+        (Kind::Enum(_), V::String(s)) => quote!(::std::convert::From::from(#s)),
+        (Kind::IntEnum(_), V::Number(n)) => {
+            let n = i32::try_from(n.as_i64()?).ok()?;
+            quote!(::std::convert::From::from(#n))
+        }
+        (Kind::Byte, V::Number(n)) => {
+            let n = i8::try_from(n.as_i64()?).ok()?;
+            quote!(#n)
+        }
+        (Kind::Short, V::Number(n)) => {
+            let n = i16::try_from(n.as_i64()?).ok()?;
+            quote!(#n)
+        }
+        (Kind::Integer, V::Number(n)) => {
+            let n = i32::try_from(n.as_i64()?).ok()?;
+            quote!(#n)
+        }
+        (Kind::Long, V::Number(n)) => {
+            let n = n.as_i64()?;
+            quote!(#n)
+        }
+        (Kind::Float, V::Number(n)) => {
+            let n = n.as_f64()? as f32;
+            quote!(#n)
+        }
+        (Kind::Double, V::Number(n)) => {
+            let n = n.as_f64()?;
+            quote!(#n)
+        }
+        (Kind::List(_), V::Array(a)) if a.is_empty() => quote!(::std::vec::Vec::new()),
+        (Kind::Map(..), V::Object(o)) if o.is_empty() => quote!(::std::collections::HashMap::new()),
+        (Kind::Blob, V::String(s)) if s.is_empty() => quote!(crate::primitives::Blob::default()),
+        (Kind::Timestamp, V::Number(n)) => {
+            let n = n.as_i64()?;
+            quote!(crate::primitives::DateTime::from_secs(#n))
+        }
+        _ => return None,
+    })
+}
+
+/// The zero value used when a required member is missing from a response ("error correction").
+pub fn zero_literal(target: &Shape) -> TokenStream {
+    match &target.kind {
+        Kind::Boolean => quote!(false),
+        Kind::String => quote!(::std::string::String::new()),
+        Kind::Enum(_) => quote!(::std::convert::From::from("")),
+        Kind::IntEnum(_) => quote!(::std::convert::From::from(0i32)),
+        Kind::Byte | Kind::Short | Kind::Integer | Kind::Long => quote!(0),
+        Kind::Float | Kind::Double => quote!(0.0),
+        Kind::List(_) => quote!(::std::vec::Vec::new()),
+        Kind::Map(..) => quote!(::std::collections::HashMap::new()),
+        Kind::Blob => quote!(crate::primitives::Blob::default()),
+        Kind::Timestamp => quote!(crate::primitives::DateTime::from_secs(0)),
+        Kind::BigInteger => quote!(crate::primitives::BigInteger::zero()),
+        Kind::BigDecimal => quote!(crate::primitives::BigDecimal::zero()),
+        _ => quote!(::std::default::Default::default()),
+    }
+}
+
+/// An identifier from a sanitised name (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}

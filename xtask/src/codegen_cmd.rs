@@ -1,0 +1,233 @@
+//! `cargo xtask codegen`: reads `codegen.json` (or one-off command-line choices), generates each
+//! crate with the `codegen` library, and writes it (or, with `--check`, compares it).
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One crate to generate, with paths resolved against the workspace root.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub spec: codegen::CrateSpec,
+    pub models: Vec<PathBuf>,
+    pub out: PathBuf,
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Reads the jobs of a `codegen.json` file.
+pub fn read_config(path: &Path) -> Result<Vec<Job>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let crates = value
+        .get("crates")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{}: expected a `crates` array", path.display()))?;
+    let mut jobs = Vec::new();
+    for (i, c) in crates.iter().enumerate() {
+        let field = |name: &str| -> Result<String, String> {
+            c.get(name)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("{}: crates[{i}].{name} must be a string", path.display()))
+        };
+        let models = c
+            .get("models")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("{}: crates[{i}].models must be a list of paths", path.display()))?
+            .iter()
+            .map(|m| m.as_str().map(|s| base.join(s)).ok_or_else(|| format!("{}: crates[{i}].models entries must be strings", path.display())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let operations = match c.get("operations") {
+            None => None,
+            Some(Value::String(s)) if s == "*" => None,
+            Some(Value::Array(a)) => Some(
+                a.iter()
+                    .map(|o| o.as_str().map(str::to_string).ok_or_else(|| format!("{}: crates[{i}].operations entries must be strings", path.display())))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Some(_) => return Err(format!("{}: crates[{i}].operations must be a list of names or \"*\"", path.display())),
+        };
+        jobs.push(Job {
+            spec: codegen::CrateSpec {
+                crate_name: field("name")?,
+                version: c.get("version").and_then(Value::as_str).unwrap_or("0.1.0").to_string(),
+                service: field("service")?,
+                operations,
+            },
+            models,
+            out: base.join(field("out")?),
+        });
+    }
+    Ok(jobs)
+}
+
+/// Generates the files of one job (no writing).
+pub fn render(job: &Job) -> Result<BTreeMap<String, String>, String> {
+    let mut files = Vec::new();
+    for m in &job.models {
+        let text = std::fs::read_to_string(m).map_err(|e| format!("{}: {e}", m.display()))?;
+        files.push((m.display().to_string(), text));
+    }
+    let generated = codegen::generate(&files, &job.spec).map_err(|e| e.to_string())?;
+    codegen::format_files(generated).map_err(|e| e.to_string())
+}
+
+/// Writes (or checks) a rendered crate; returns the names of stale files.
+pub fn sync(out: &Path, files: &BTreeMap<String, String>, check: bool) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    for (rel, text) in files {
+        let path = out.join(rel);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() != Some(text.as_str()) {
+            stale.push(rel.clone());
+            if !check {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                }
+                std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    // Files under src/ that the generator no longer produces.
+    let src = out.join("src");
+    let mut existing = Vec::new();
+    collect_files(&src, &mut existing);
+    for path in existing {
+        let rel = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        if !files.contains_key(&rel) {
+            stale.push(format!("{rel} (no longer generated)"));
+            if !check {
+                std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    Ok(stale)
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Runs every job; in check mode fails when anything is stale.
+pub fn run_jobs(jobs: &[Job], check: bool, quiet: bool) -> Result<(), String> {
+    let mut all_stale = Vec::new();
+    for job in jobs {
+        let start = Instant::now();
+        let files = render(job)?;
+        let elapsed = start.elapsed();
+        let stale = sync(&job.out, &files, check)?;
+        if !quiet {
+            let verb = if check { "checked" } else { "wrote" };
+            let changed = if check { format!("{} stale", stale.len()) } else { format!("{} changed", stale.len()) };
+            println!(
+                "{verb} {} ({} files, {changed}) in {:.1} ms",
+                job.out.display(),
+                files.len(),
+                elapsed.as_secs_f64() * 1000.0
+            );
+            if !check {
+                for f in &stale {
+                    println!("  {f}");
+                }
+            }
+        }
+        all_stale.extend(stale.into_iter().map(|f| format!("{}/{f}", job.out.display())));
+    }
+    if check && !all_stale.is_empty() {
+        return Err(format!(
+            "generated code is stale: run `cargo xtask codegen` and commit the result.\nstale files:\n  {}",
+            all_stale.join("\n  ")
+        ));
+    }
+    Ok(())
+}
+
+/// `cargo xtask codegen [--check] [--config FILE] [--model PATH ... --service ID [--operation NAME ...] --out DIR [--name CRATE]]`
+pub fn cmd(args: &[String]) -> Result<(), String> {
+    let check = args.iter().any(|a| a == "--check");
+    let mut models = Vec::new();
+    let mut operations = Vec::new();
+    let mut service = None;
+    let mut out = None;
+    let mut name = None;
+    let mut config = None;
+    let mut i = 0;
+    while i < args.len() {
+        let value = || args.get(i + 1).cloned().ok_or_else(|| format!("{} needs a value", args[i]));
+        match args[i].as_str() {
+            "--check" => {}
+            "--model" => {
+                models.push(PathBuf::from(value()?));
+                i += 1;
+            }
+            "--operation" => {
+                operations.push(value()?);
+                i += 1;
+            }
+            "--service" => {
+                service = Some(value()?);
+                i += 1;
+            }
+            "--out" => {
+                out = Some(PathBuf::from(value()?));
+                i += 1;
+            }
+            "--name" => {
+                name = Some(value()?);
+                i += 1;
+            }
+            "--config" => {
+                config = Some(PathBuf::from(value()?));
+                i += 1;
+            }
+            other => return Err(format!("unknown option `{other}`")),
+        }
+        i += 1;
+    }
+    let jobs = if models.is_empty() {
+        read_config(&config.unwrap_or_else(|| root().join("codegen.json")))?
+    } else {
+        let service = service.ok_or("--model needs --service ID")?;
+        let out = out.ok_or("--model needs --out DIR")?;
+        let crate_name = name.unwrap_or_else(|| {
+            out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "generated-client".into())
+        });
+        vec![Job {
+            spec: codegen::CrateSpec {
+                crate_name,
+                version: "0.1.0".into(),
+                service,
+                operations: if operations.is_empty() { None } else { Some(operations) },
+            },
+            models,
+            out,
+        }]
+    };
+    run_jobs(&jobs, check, false)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A plain `cargo test` fails when generated/ does not match the generator and model/.
+    #[test]
+    fn generated_code_is_fresh() {
+        let jobs = super::read_config(&super::root().join("codegen.json")).expect("codegen.json");
+        if let Err(e) = super::run_jobs(&jobs, true, true) {
+            panic!("{e}");
+        }
+    }
+}
