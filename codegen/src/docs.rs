@@ -75,6 +75,8 @@ impl Md {
         let body = raw.trim_start_matches('/').trim_end_matches('/');
         let name: String = body.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
         match (name.as_str(), closing) {
+            // A paragraph right after a note marker continues the marker's line.
+            ("p", _) | ("div", _) if self.line.ends_with(":** ") => {}
             ("p", _) | ("div", _) => self.paragraph(),
             ("br", _) => self.flush_line(),
             ("code", false) => {
