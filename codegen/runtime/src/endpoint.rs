@@ -174,24 +174,41 @@ impl RuleSet {
     /// Returns the first matching endpoint, or the message of the first matching error
     /// rule. Also fails if a required parameter has no value, or no rule matched.
     pub fn resolve(&self, params: &Params) -> Result<Endpoint, ResolveError> {
-        let mut slots: Vec<Val<'_>> = Vec::with_capacity(self.slot_count);
-        for p in &self.params {
-            let v = match params.get(&p.name).or(p.default.as_ref()) {
-                Some(Value::String(s)) => Val::Str(Cow::Borrowed(s.as_str())),
-                Some(Value::Bool(b)) => Val::Bool(*b),
-                Some(Value::StringArray(a)) => Val::StrList(a.as_slice()),
-                None if p.required => {
-                    return Err(ResolveError::new(format!(
-                        "Missing required endpoint parameter `{}`",
-                        p.name
-                    )))
-                }
-                None => Val::None,
-            };
-            slots.push(v);
+        // Slots live on the stack for the common small rule sets.
+        const INLINE: usize = 8;
+        if self.slot_count <= INLINE {
+            let mut buf: [Val<'_>; INLINE] = std::array::from_fn(|_| Val::None);
+            self.resolve_in(params, buf.get_mut(..self.slot_count).unwrap_or_default())
+        } else {
+            let mut buf = vec![Val::None; self.slot_count];
+            self.resolve_in(params, &mut buf)
         }
-        slots.resize(self.slot_count, Val::None);
-        eval_rules(&self.rules, &mut slots)
+    }
+
+    fn resolve_in<'a>(&'a self, params: &'a Params, slots: &mut [Val<'a>]) -> Result<Endpoint, ResolveError> {
+        // Supplied values first (unknown names are ignored), then defaults.
+        for (name, value) in params {
+            if let Some(i) = self.params.iter().position(|p| p.name == *name) {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Val::from_value(value);
+                }
+            }
+        }
+        for (p, slot) in self.params.iter().zip(slots.iter_mut()) {
+            if slot.is_none() {
+                match &p.default {
+                    Some(d) => *slot = Val::from_value(d),
+                    None if p.required => {
+                        return Err(ResolveError::new(format!(
+                            "Missing required endpoint parameter `{}`",
+                            p.name
+                        )))
+                    }
+                    None => {}
+                }
+            }
+        }
+        eval_rules(&self.rules, slots)
     }
 }
 
@@ -269,8 +286,58 @@ enum Part {
 
 #[derive(Debug, Clone, PartialEq)]
 enum PathSeg {
-    Key(String),
+    Key(Attr),
     Index(i64),
+}
+
+/// An attribute name in a `getAttr` path, resolved at parse time.
+#[derive(Debug, Clone, PartialEq)]
+enum Attr {
+    // Partition
+    Name,
+    DnsSuffix,
+    DualStackDnsSuffix,
+    SupportsFips,
+    SupportsDualStack,
+    ImplicitGlobalRegion,
+    // URL
+    Scheme,
+    Authority,
+    Path,
+    NormalizedPath,
+    IsIp,
+    // ARN
+    Partition,
+    Service,
+    Region,
+    AccountId,
+    ResourceId,
+    /// No built-in structure has it: always yields no value.
+    Other,
+}
+
+impl Attr {
+    fn parse(key: &str) -> Attr {
+        match key {
+            "name" => Attr::Name,
+            "dnsSuffix" => Attr::DnsSuffix,
+            "dualStackDnsSuffix" => Attr::DualStackDnsSuffix,
+            "supportsFIPS" => Attr::SupportsFips,
+            "supportsDualStack" => Attr::SupportsDualStack,
+            "implicitGlobalRegion" => Attr::ImplicitGlobalRegion,
+            "scheme" => Attr::Scheme,
+            "authority" => Attr::Authority,
+            "path" => Attr::Path,
+            "normalizedPath" => Attr::NormalizedPath,
+            "isIp" => Attr::IsIp,
+            "partition" => Attr::Partition,
+            "service" => Attr::Service,
+            "region" => Attr::Region,
+            "accountId" => Attr::AccountId,
+            "resourceId" => Attr::ResourceId,
+            _ => Attr::Other,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -662,7 +729,7 @@ fn parse_path(path: &str) -> Result<Vec<PathSeg>, String> {
             None => (part, ""),
         };
         if !key.is_empty() {
-            segs.push(PathSeg::Key(key.to_owned()));
+            segs.push(PathSeg::Key(Attr::parse(key)));
         } else if idx.is_empty() {
             return Err(bad());
         }
@@ -696,6 +763,14 @@ enum Val<'a> {
 }
 
 impl<'a> Val<'a> {
+    fn from_value(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::String(s) => Val::Str(Cow::Borrowed(s.as_str())),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::StringArray(a) => Val::StrList(a.as_slice()),
+        }
+    }
+
     fn as_str(&self) -> Option<&str> {
         match self {
             Val::Str(s) => Some(s),
@@ -728,19 +803,26 @@ fn slot<'s, 'a>(slots: &'s [Val<'a>], i: usize) -> &'s Val<'a> {
 fn eval_rules<'a>(rules: &'a [Rule], slots: &mut [Val<'a>]) -> Result<Endpoint, ResolveError> {
     'rules: for rule in rules {
         for c in &rule.conditions {
-            let v = eval_func(&c.func, slots)?;
-            if !v.truthy() {
+            let matched = match c.assign {
+                None => test(&c.func, slots),
+                Some(s) => {
+                    let v = eval_func(&c.func, slots);
+                    let truthy = v.truthy();
+                    if truthy {
+                        if let Some(x) = slots.get_mut(s) {
+                            *x = v;
+                        }
+                    }
+                    truthy
+                }
+            };
+            if !matched {
                 for &s in &rule.assigned {
                     if let Some(x) = slots.get_mut(s) {
                         *x = Val::None;
                     }
                 }
                 continue 'rules;
-            }
-            if let Some(s) = c.assign {
-                if let Some(x) = slots.get_mut(s) {
-                    *x = v;
-                }
             }
         }
         return match &rule.kind {
@@ -799,7 +881,7 @@ fn eval_string<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Result<String, ResolveErro
     match e {
         Expr::Str(s) => Ok(s.clone()),
         Expr::Template(t) => render(t, slots),
-        _ => match eval(e, slots)? {
+        _ => match eval(e, slots) {
             Val::Str(s) => Ok(s.into_owned()),
             other => Err(ResolveError::new(format!(
                 "endpoint rules expression produced {} where a string was expected",
@@ -854,51 +936,54 @@ fn push_scalar(out: &mut String, v: &Val<'_>, name: &str) -> Result<(), ResolveE
     Ok(())
 }
 
-fn eval<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError> {
-    Ok(match e {
+fn eval<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Val<'a> {
+    match e {
         Expr::Str(s) => Val::Str(Cow::Borrowed(s.as_str())),
         Expr::Template(t) => {
             // A template that is one placeholder can hand out the value without copying.
             if let [Part::Var { slot: s, path, .. }] = t.parts.as_slice() {
                 if path.is_empty() {
                     if let Val::Str(v) = slot(slots, *s) {
-                        return Ok(Val::Str(v.clone()));
+                        return Val::Str(v.clone());
                     }
                 } else if let v @ Val::Str(_) = get_attr(slot(slots, *s), path) {
-                    return Ok(v);
+                    return v;
                 }
             }
-            Val::Str(Cow::Owned(render(t, slots)?))
+            match render(t, slots) {
+                Ok(s) => Val::Str(Cow::Owned(s)),
+                // An unset or non-scalar placeholder: no value, so the condition fails.
+                Err(_) => Val::None,
+            }
         }
         Expr::Bool(b) => Val::Bool(*b),
         Expr::Int(i) => Val::Int(*i),
-        Expr::Array(items) => Val::List(items.iter().map(|x| eval(x, slots)).collect::<Result<_, _>>()?),
+        Expr::Array(items) => Val::List(items.iter().map(|x| eval(x, slots)).collect()),
         Expr::Ref(s) => slot(slots, *s).clone(),
-        Expr::Fn(f) => eval_func(f, slots)?,
-    })
+        Expr::Fn(f) => eval_func(f, slots),
+    }
 }
 
-fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError> {
-    Ok(match f {
+fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Val<'a> {
+    match f {
         Func::IsSet(Expr::Ref(s)) => Val::Bool(!slot(slots, *s).is_none()),
-        Func::IsSet(e) => Val::Bool(!eval(e, slots)?.is_none()),
-        Func::Not(e) => match eval(e, slots)?.as_bool() {
+        Func::IsSet(e) => Val::Bool(!eval(e, slots).is_none()),
+        Func::Not(e) => match eval(e, slots).as_bool() {
             Some(b) => Val::Bool(!b),
             None => Val::None,
         },
         Func::BooleanEquals(a, b) => {
-            let (a, b) = (eval(a, slots)?, eval(b, slots)?);
-            Val::Bool(matches!((a.as_bool(), b.as_bool()), (Some(x), Some(y)) if x == y))
+            let (a, b) = (eval_bool(a, slots), eval_bool(b, slots));
+            Val::Bool(matches!((a, b), (Some(x), Some(y)) if x == y))
         }
-        Func::StringEquals(a, b) => {
-            let (a, b) = (eval(a, slots)?, eval(b, slots)?);
-            Val::Bool(matches!((a.as_str(), b.as_str()), (Some(x), Some(y)) if x == y))
-        }
+        Func::StringEquals(a, b) => with_str(a, slots, |a| {
+            with_str(b, slots, |b| Val::Bool(matches!((a, b), (Some(x), Some(y)) if x == y)))
+        }),
         Func::GetAttr(Expr::Ref(s), path) => get_attr(slot(slots, *s), path),
-        Func::GetAttr(e, path) => get_attr(&eval(e, slots)?, path),
+        Func::GetAttr(e, path) => get_attr(&eval(e, slots), path),
         Func::Substring(input, start, stop, reverse) => {
-            let input = eval(input, slots)?;
-            let (start, stop, reverse) = (eval(start, slots)?, eval(stop, slots)?, eval(reverse, slots)?);
+            let input = eval(input, slots);
+            let (start, stop, reverse) = (eval(start, slots), eval(stop, slots), eval(reverse, slots));
             match (input, start, stop, reverse.as_bool()) {
                 (Val::Str(s), Val::Int(a), Val::Int(b), Some(r)) => match substring(&s, a, b, r) {
                     Some((from, to)) => Val::Str(match s {
@@ -910,7 +995,7 @@ fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError
                 _ => Val::None,
             }
         }
-        Func::UriEncode(e) => match eval(e, slots)? {
+        Func::UriEncode(e) => match eval(e, slots) {
             Val::Str(s) => {
                 let encoded = match uri_encode(&s) {
                     Cow::Borrowed(_) => None,
@@ -920,12 +1005,12 @@ fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError
             }
             _ => Val::None,
         },
-        Func::ParseUrl(e) => match eval(e, slots)?.as_str().and_then(parse_url) {
+        Func::ParseUrl(e) => match eval(e, slots).as_str().and_then(parse_url) {
             Some(u) => Val::Url(Box::new(u)),
             None => Val::None,
         },
         Func::IsValidHostLabel(v, sub) => {
-            let (v, sub) = (eval(v, slots)?, eval(sub, slots)?);
+            let (v, sub) = (eval(v, slots), eval(sub, slots));
             match (v.as_str(), sub.as_bool()) {
                 (Some(v), Some(sub)) => Val::Bool(is_valid_host_label(v, sub)),
                 _ => Val::None,
@@ -933,22 +1018,22 @@ fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError
         }
         Func::Coalesce(args) => {
             for a in args {
-                let v = eval(a, slots)?;
+                let v = eval(a, slots);
                 if !v.is_none() {
-                    return Ok(v);
+                    return v;
                 }
             }
             Val::None
         }
         Func::Ite(c, a, b) => {
-            if eval(c, slots)?.as_bool().unwrap_or(false) {
-                eval(a, slots)?
+            if eval(c, slots).as_bool().unwrap_or(false) {
+                eval(a, slots)
             } else {
-                eval(b, slots)?
+                eval(b, slots)
             }
         }
         Func::Split(input, delim, limit) => {
-            let (input, delim, limit) = (eval(input, slots)?, eval(delim, slots)?, eval(limit, slots)?);
+            let (input, delim, limit) = (eval(input, slots), eval(delim, slots), eval(limit, slots));
             match (input.as_str(), delim.as_str(), limit) {
                 (Some(s), Some(d), Val::Int(n)) => match split(s, d, n) {
                     Some(parts) => Val::List(
@@ -962,22 +1047,70 @@ fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Result<Val<'a>, ResolveError
                 _ => Val::None,
             }
         }
-        Func::AwsPartition(e) => match eval(e, slots)?.as_str() {
+        Func::AwsPartition(e) => match eval(e, slots).as_str() {
             Some(region) => Val::Partition(&partitions::partition_for_region(region).outputs),
             None => Val::None,
         },
-        Func::AwsParseArn(e) => match eval(e, slots)?.as_str().and_then(parse_arn) {
+        Func::AwsParseArn(e) => match eval(e, slots).as_str().and_then(parse_arn) {
             Some(a) => Val::Arn(Box::new(a)),
             None => Val::None,
         },
         Func::AwsIsVirtualHostableS3Bucket(v, sub) => {
-            let (v, sub) = (eval(v, slots)?, eval(sub, slots)?);
+            let (v, sub) = (eval(v, slots), eval(sub, slots));
             match (v.as_str(), sub.as_bool()) {
                 (Some(v), Some(sub)) => Val::Bool(is_virtual_hostable_s3_bucket(v, sub)),
                 _ => Val::None,
             }
         }
-    })
+    }
+}
+
+/// Whether a condition without `assign` matches; avoids building values for the common
+/// boolean functions.
+fn test<'a>(f: &'a Func, slots: &[Val<'a>]) -> bool {
+    match f {
+        Func::IsSet(Expr::Ref(s)) => !slot(slots, *s).is_none(),
+        Func::Not(e) => eval_bool(e, slots) == Some(false),
+        Func::BooleanEquals(a, b) => matches!((eval_bool(a, slots), eval_bool(b, slots)), (Some(x), Some(y)) if x == y),
+        Func::StringEquals(a, b) => with_str(a, slots, |a| {
+            with_str(b, slots, |b| matches!((a, b), (Some(x), Some(y)) if x == y))
+        }),
+        _ => eval_func(f, slots).truthy(),
+    }
+}
+
+/// Evaluates a boolean argument without copying referenced values.
+fn eval_bool<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Option<bool> {
+    match e {
+        Expr::Bool(b) => Some(*b),
+        Expr::Ref(s) => slot(slots, *s).as_bool(),
+        Expr::Fn(f) => match &**f {
+            Func::IsSet(_) | Func::Not(_) | Func::BooleanEquals(..) | Func::StringEquals(..) => Some(test(f, slots)),
+            Func::GetAttr(Expr::Ref(s), path) => attr_bool(slot(slots, *s), path),
+            _ => eval_func(f, slots).as_bool(),
+        },
+        _ => eval(e, slots).as_bool(),
+    }
+}
+
+/// Calls `f` with a string argument's value, without copying referenced values.
+fn with_str<'a, R>(e: &'a Expr, slots: &[Val<'a>], f: impl FnOnce(Option<&str>) -> R) -> R {
+    match e {
+        Expr::Str(s) => f(Some(s)),
+        Expr::Ref(s) => f(slot(slots, *s).as_str()),
+        _ => f(eval(e, slots).as_str()),
+    }
+}
+
+/// `getAttr` of a boolean leaf, without building intermediate values for the common
+/// one-step path on a structure.
+fn attr_bool(root: &Val<'_>, path: &[PathSeg]) -> Option<bool> {
+    match (root, path) {
+        (Val::Partition(p), [PathSeg::Key(Attr::SupportsFips)]) => Some(p.supports_fips),
+        (Val::Partition(p), [PathSeg::Key(Attr::SupportsDualStack)]) => Some(p.supports_dual_stack),
+        (Val::Url(u), [PathSeg::Key(Attr::IsIp)]) => Some(u.is_ip),
+        _ => get_attr(root, path).as_bool(),
+    }
 }
 
 /// `getAttr`: follows `path` through objects (by key) and arrays (by index; negative
@@ -987,29 +1120,29 @@ fn get_attr<'a>(root: &Val<'a>, path: &[PathSeg]) -> Val<'a> {
         return root.clone();
     };
     let next = match (root, first) {
-        (Val::Partition(p), PathSeg::Key(k)) => match k.as_str() {
-            "name" => Val::Str(Cow::Borrowed(p.name)),
-            "dnsSuffix" => Val::Str(Cow::Borrowed(p.dns_suffix)),
-            "dualStackDnsSuffix" => Val::Str(Cow::Borrowed(p.dual_stack_dns_suffix)),
-            "supportsFIPS" => Val::Bool(p.supports_fips),
-            "supportsDualStack" => Val::Bool(p.supports_dual_stack),
-            "implicitGlobalRegion" => Val::Str(Cow::Borrowed(p.implicit_global_region)),
+        (Val::Partition(p), PathSeg::Key(k)) => match k {
+            Attr::Name => Val::Str(Cow::Borrowed(p.name)),
+            Attr::DnsSuffix => Val::Str(Cow::Borrowed(p.dns_suffix)),
+            Attr::DualStackDnsSuffix => Val::Str(Cow::Borrowed(p.dual_stack_dns_suffix)),
+            Attr::SupportsFips => Val::Bool(p.supports_fips),
+            Attr::SupportsDualStack => Val::Bool(p.supports_dual_stack),
+            Attr::ImplicitGlobalRegion => Val::Str(Cow::Borrowed(p.implicit_global_region)),
             _ => Val::None,
         },
-        (Val::Url(u), PathSeg::Key(k)) => match k.as_str() {
-            "scheme" => Val::Str(Cow::Owned(u.scheme.clone())),
-            "authority" => Val::Str(Cow::Owned(u.authority.clone())),
-            "path" => Val::Str(Cow::Owned(u.path.clone())),
-            "normalizedPath" => Val::Str(Cow::Owned(u.normalized_path.clone())),
-            "isIp" => Val::Bool(u.is_ip),
+        (Val::Url(u), PathSeg::Key(k)) => match k {
+            Attr::Scheme => Val::Str(Cow::Owned(u.scheme.clone())),
+            Attr::Authority => Val::Str(Cow::Owned(u.authority.clone())),
+            Attr::Path => Val::Str(Cow::Owned(u.path.clone())),
+            Attr::NormalizedPath => Val::Str(Cow::Owned(u.normalized_path.clone())),
+            Attr::IsIp => Val::Bool(u.is_ip),
             _ => Val::None,
         },
-        (Val::Arn(a), PathSeg::Key(k)) => match k.as_str() {
-            "partition" => Val::Str(Cow::Owned(a.partition.clone())),
-            "service" => Val::Str(Cow::Owned(a.service.clone())),
-            "region" => Val::Str(Cow::Owned(a.region.clone())),
-            "accountId" => Val::Str(Cow::Owned(a.account_id.clone())),
-            "resourceId" => Val::List(
+        (Val::Arn(a), PathSeg::Key(k)) => match k {
+            Attr::Partition => Val::Str(Cow::Owned(a.partition.clone())),
+            Attr::Service => Val::Str(Cow::Owned(a.service.clone())),
+            Attr::Region => Val::Str(Cow::Owned(a.region.clone())),
+            Attr::AccountId => Val::Str(Cow::Owned(a.account_id.clone())),
+            Attr::ResourceId => Val::List(
                 a.resource_id
                     .iter()
                     .map(|s| Val::Str(Cow::Owned(s.clone())))

@@ -35,25 +35,34 @@ pub struct RegionShape {
 impl RegionShape {
     /// Whether `region` has this shape.
     pub fn matches(&self, region: &str) -> bool {
-        self.prefixes.iter().any(|p| match region.strip_prefix(p) {
-            Some(rest) => tail_matches(rest),
-            None => false,
-        })
+        region_head(region).is_some_and(|head| self.prefixes.contains(&head))
     }
 }
 
-/// `^\-\w+\-\d+$`: `\w+` cannot contain `-`, so the split points are fixed.
-fn tail_matches(rest: &str) -> bool {
-    let Some(rest) = rest.strip_prefix('-') else {
-        return false;
-    };
-    let Some((word, digits)) = rest.split_once('-') else {
-        return false;
-    };
-    !word.is_empty()
-        && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
+/// For a region name of the form `HEAD-\w+-\d+`, returns `HEAD` (`\w` = `[A-Za-z0-9_]`,
+/// `\d` = `[0-9]`). Because `\w` excludes `-`, a name has this form exactly when its last
+/// `-`-separated part is digits and the one before it is word characters, so a shape
+/// `^(P1|P2|..)\-\w+\-\d+$` matches exactly when the head is one of the `Pn`.
+fn region_head(region: &str) -> Option<&str> {
+    let b = region.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    // Scan back over `\d+`, `-`, `\w+`, `-`.
+    let mut i = b.len();
+    while i > 0 && b.get(i - 1).is_some_and(u8::is_ascii_digit) {
+        i -= 1;
+    }
+    if i == b.len() || i == 0 || b.get(i - 1) != Some(&b'-') {
+        return None;
+    }
+    i -= 1;
+    let word_end = i;
+    while i > 0 && b.get(i - 1).is_some_and(|&c| is_word(c)) {
+        i -= 1;
+    }
+    if i == word_end || i == 0 || b.get(i - 1) != Some(&b'-') {
+        return None;
+    }
+    region.get(..i - 1)
 }
 
 /// One AWS partition.
@@ -216,11 +225,17 @@ pub const PARTITIONS: &[Partition] = &[
 
 /// The partition of `region`: an explicitly listed region first, then the first partition
 /// whose region shape matches, else the `aws` partition.
+///
+/// Implemented shape-first (cheaper than scanning the region lists): every listed region
+/// either matches no shape or matches its own partition's shape first (a unit test checks
+/// this), so the result is the same.
 pub fn partition_for_region(region: &str) -> &'static Partition {
-    if let Some(p) = PARTITIONS.iter().find(|p| p.regions.contains(&region)) {
-        return p;
+    if let Some(head) = region_head(region) {
+        if let Some(p) = PARTITIONS.iter().find(|p| p.region_shape.prefixes.contains(&head)) {
+            return p;
+        }
     }
-    if let Some(p) = PARTITIONS.iter().find(|p| p.region_shape.matches(region)) {
+    if let Some(p) = PARTITIONS.iter().find(|p| p.regions.contains(&region)) {
         return p;
     }
     &PARTITIONS[0]
@@ -264,6 +279,18 @@ mod tests {
         assert_eq!(name("mars-global"), "aws");
         assert_eq!(name(""), "aws");
         assert_eq!(name("eusc-fr-east-1"), "aws");
+    }
+
+    /// The invariant `partition_for_region` relies on to test shapes before region lists.
+    #[test]
+    fn listed_regions_agree_with_shapes() {
+        for p in PARTITIONS {
+            for r in p.regions {
+                if let Some(first) = PARTITIONS.iter().find(|q| q.region_shape.matches(r)) {
+                    assert_eq!(first.id, p.id, "{r} is listed in {} but shaped like {}", p.id, first.id);
+                }
+            }
+        }
     }
 
     #[test]
