@@ -9,7 +9,8 @@ pub fn to_markdown(html: &str) -> String {
     let mut rest = html;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('<') {
-            if let Some(end) = after.find('>') {
+            let looks_like_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+            if let Some(end) = after.find('>').filter(|_| looks_like_tag) {
                 let tag = &after[..end];
                 rest = &after[end + 1..];
                 out.tag(tag);
@@ -77,6 +78,13 @@ impl Md {
         match (name.as_str(), closing) {
             // A paragraph right after a note marker continues the marker's line.
             ("p", _) | ("div", _) if self.line.ends_with(":** ") => {}
+            // Inside a list a paragraph is part of the item: no blank line, keep the marker.
+            ("p", _) | ("div", _) if !self.lists.is_empty() => {
+                let marker_only = self.line.trim_end().trim_end_matches('.').chars().all(|c| c == '-' || c.is_ascii_digit());
+                if !marker_only {
+                    self.flush_line();
+                }
+            }
             ("p", _) | ("div", _) => self.paragraph(),
             ("br", _) => self.flush_line(),
             ("code", false) => {
@@ -213,6 +221,6 @@ mod tests {
     fn never_emits_indentation_or_tags() {
         let md = to_markdown("<p>    indented <b>bold</b> a < b &amp; c</p><foo>bar</foo>");
         assert!(md.lines().all(|l| !l.starts_with(' ')));
-        assert_eq!(md, "indented **bold** a &lt; b & c bar");
+        assert_eq!(md, "indented **bold** a &lt; b & c\n\nbar");
     }
 }

@@ -118,7 +118,7 @@ mod tests {
             ("builder", "builder_value", "Builder"),
             ("meta", "meta_value", "Meta"),
             ("us-east-1", "us_east_1", "UsEast1"),
-            ("1Gbps", "_1_gbps", "V1Gbps"),
+            ("1Gbps", "_1gbps", "V1gbps"),
             ("a.b", "a_b", "AB"),
             ("SHA_256", "sha_256", "Sha256"),
             ("", "value", "Value"),

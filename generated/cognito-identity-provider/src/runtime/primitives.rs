@@ -363,6 +363,7 @@ big_number!(BigDecimal, "bigDecimal");
 pub struct UnknownVariantValue(pub(crate) String);
 
 impl UnknownVariantValue {
+    #[allow(dead_code)] // used by generated enums, not by the runtime itself
     pub(crate) fn new(value: &str) -> Self {
         UnknownVariantValue(value.to_string())
     }
