@@ -105,7 +105,8 @@ fn stem(path: &Path) -> String {
 /// The services of one model that carry an endpoint rule set.
 fn load(path: &Path) -> Result<Vec<Service>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let model: Json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let model: Json =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let shapes = model
         .get("shapes")
         .and_then(Json::as_object)
@@ -167,27 +168,45 @@ fn check_case(rs: &RuleSet, case: &Json) -> Result<(), String> {
         .unwrap_or("(undocumented case)");
     let params = case_params(case).map_err(|e| format!("{doc}: {e}"))?;
     let actual = rs.resolve(&params);
-    let expect = case.get("expect").ok_or_else(|| format!("{doc}: no `expect`"))?;
+    let expect = case
+        .get("expect")
+        .ok_or_else(|| format!("{doc}: no `expect`"))?;
     if let Some(err) = expect.get("error") {
         let want = err.as_str().unwrap_or_default();
         return match &actual {
             Err(e) if e.message == want => Ok(()),
-            _ => Err(format!("{doc}: expected error {want:?}, got {}", show(&actual))),
+            _ => Err(format!(
+                "{doc}: expected error {want:?}, got {}",
+                show(&actual)
+            )),
         };
     }
     let Some(want) = expect.get("endpoint") else {
-        return Err(format!("{doc}: `expect` has neither `endpoint` nor `error`"));
+        return Err(format!(
+            "{doc}: `expect` has neither `endpoint` nor `error`"
+        ));
     };
     let got = match &actual {
         Ok(e) => e,
-        Err(_) => return Err(format!("{doc}: expected endpoint {want}, got {}", show(&actual))),
+        Err(_) => {
+            return Err(format!(
+                "{doc}: expected endpoint {want}, got {}",
+                show(&actual)
+            ))
+        }
     };
     let empty = Json::Object(Map::new());
     let want_url = want.get("url").and_then(Json::as_str).unwrap_or_default();
     let want_headers = want.get("headers").unwrap_or(&empty);
     let want_props = want.get("properties").unwrap_or(&empty);
-    if got.url != want_url || &headers_json(got) != want_headers || &Json::Object(got.properties.clone()) != want_props {
-        return Err(format!("{doc}: expected endpoint {want}, got {}", show(&actual)));
+    if got.url != want_url
+        || &headers_json(got) != want_headers
+        || &Json::Object(got.properties.clone()) != want_props
+    {
+        return Err(format!(
+            "{doc}: expected endpoint {want}, got {}",
+            show(&actual)
+        ));
     }
     Ok(())
 }
@@ -196,7 +215,12 @@ fn headers_json(e: &Endpoint) -> Json {
     Json::Object(
         e.headers
             .iter()
-            .map(|(k, v)| (k.clone(), Json::Array(v.iter().cloned().map(Json::String).collect())))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    Json::Array(v.iter().cloned().map(Json::String).collect()),
+                )
+            })
             .collect(),
     )
 }

@@ -185,7 +185,11 @@ impl RuleSet {
         }
     }
 
-    fn resolve_in<'a>(&'a self, params: &'a Params, slots: &mut [Val<'a>]) -> Result<Endpoint, ResolveError> {
+    fn resolve_in<'a>(
+        &'a self,
+        params: &'a Params,
+        slots: &mut [Val<'a>],
+    ) -> Result<Endpoint, ResolveError> {
         // Supplied values first (unknown names are ignored), then defaults.
         for (name, value) in params {
             if let Some(i) = self.params.iter().position(|p| p.name == *name) {
@@ -415,7 +419,11 @@ impl Parser {
                 let assign = match cobj.get("assign") {
                     None => None,
                     Some(Json::String(name)) => {
-                        if self.names.get(name).is_some_and(|&s| s < self.param_count()) {
+                        if self
+                            .names
+                            .get(name)
+                            .is_some_and(|&s| s < self.param_count())
+                        {
                             return Err(format!("`assign` shadows parameter `{name}`"));
                         }
                         let slot = self.slot_for_assign(name);
@@ -427,14 +435,23 @@ impl Parser {
                 conditions.push(Condition { func, assign });
             }
         }
-        let ty = obj.get("type").and_then(Json::as_str).ok_or("rule has no `type`")?;
+        let ty = obj
+            .get("type")
+            .and_then(Json::as_str)
+            .ok_or("rule has no `type`")?;
         let kind = match ty {
             "endpoint" => {
-                let e = obj.get("endpoint").ok_or("endpoint rule has no `endpoint`")?;
+                let e = obj
+                    .get("endpoint")
+                    .ok_or("endpoint rule has no `endpoint`")?;
                 RuleKind::Endpoint(Box::new(self.endpoint(e)?))
             }
-            "error" => RuleKind::Error(self.expr(obj.get("error").ok_or("error rule has no `error`")?)?),
-            "tree" => RuleKind::Tree(self.rules(obj.get("rules").ok_or("tree rule has no `rules`")?)?),
+            "error" => {
+                RuleKind::Error(self.expr(obj.get("error").ok_or("error rule has no `error`")?)?)
+            }
+            "tree" => {
+                RuleKind::Tree(self.rules(obj.get("rules").ok_or("tree rule has no `rules`")?)?)
+            }
             other => return Err(format!("unknown rule type `{other}`")),
         };
         Ok(Rule {
@@ -492,7 +509,9 @@ impl Parser {
             Json::Bool(b) => Prop::Bool(*b),
             Json::Number(n) => Prop::Number(n.clone()),
             Json::String(s) => Prop::Str(self.template(s)?),
-            Json::Array(a) => Prop::Array(a.iter().map(|x| self.prop(x)).collect::<Result<_, _>>()?),
+            Json::Array(a) => {
+                Prop::Array(a.iter().map(|x| self.prop(x)).collect::<Result<_, _>>()?)
+            }
             Json::Object(o) => Prop::Object(
                 o.iter()
                     .map(|(k, x)| Ok((k.clone(), self.prop(x)?)))
@@ -512,8 +531,13 @@ impl Parser {
                 }
             }
             Json::Bool(b) => Expr::Bool(*b),
-            Json::Number(n) => Expr::Int(n.as_i64().ok_or_else(|| format!("`{n}` is not an integer"))?),
-            Json::Array(a) => Expr::Array(a.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?),
+            Json::Number(n) => Expr::Int(
+                n.as_i64()
+                    .ok_or_else(|| format!("`{n}` is not an integer"))?,
+            ),
+            Json::Array(a) => {
+                Expr::Array(a.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?)
+            }
             Json::Object(o) => {
                 if let Some(r) = o.get("ref") {
                     let name = r.as_str().ok_or("`ref` must be a string")?;
@@ -536,7 +560,10 @@ impl Parser {
     }
 
     fn func(&mut self, o: &Map<String, Json>) -> Result<Func, String> {
-        let name = o.get("fn").and_then(Json::as_str).ok_or("`fn` must be a string")?;
+        let name = o
+            .get("fn")
+            .and_then(Json::as_str)
+            .ok_or("`fn` must be a string")?;
         let argv = o
             .get("argv")
             .and_then(Json::as_array)
@@ -545,10 +572,15 @@ impl Parser {
             let [target, path] = argv.as_slice() else {
                 return Err(format!("`getAttr` expects 2 arguments, got {}", argv.len()));
             };
-            let path = path.as_str().ok_or("`getAttr` path must be a string literal")?;
+            let path = path
+                .as_str()
+                .ok_or("`getAttr` path must be a string literal")?;
             return Ok(Func::GetAttr(self.expr(target)?, parse_path(path)?));
         }
-        let args = argv.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
+        let args = argv
+            .iter()
+            .map(|a| self.expr(a))
+            .collect::<Result<Vec<_>, _>>()?;
         let n = args.len();
         if name == "coalesce" {
             if n < 2 {
@@ -705,7 +737,11 @@ fn parameter(name: &str, def: &Json) -> Result<Parameter, String> {
                     .collect::<Option<_>>()
                     .ok_or_else(|| format!("default of `{name}` must be an array of strings"))?,
             ),
-            _ => return Err(format!("default of parameter `{name}` does not match its type")),
+            _ => {
+                return Err(format!(
+                    "default of parameter `{name}` does not match its type"
+                ))
+            }
         }),
     };
     Ok(Parameter {
@@ -714,7 +750,10 @@ fn parameter(name: &str, def: &Json) -> Result<Parameter, String> {
         built_in: obj.get("builtIn").and_then(Json::as_str).map(str::to_owned),
         required: obj.get("required").and_then(Json::as_bool).unwrap_or(false),
         default,
-        documentation: obj.get("documentation").and_then(Json::as_str).map(str::to_owned),
+        documentation: obj
+            .get("documentation")
+            .and_then(Json::as_str)
+            .map(str::to_owned),
         deprecated: obj.get("deprecated").is_some(),
     })
 }
@@ -838,7 +877,10 @@ fn eval_rules<'a>(rules: &'a [Rule], slots: &mut [Val<'a>]) -> Result<Endpoint, 
     ))
 }
 
-fn build_endpoint<'a>(e: &'a EndpointTemplate, slots: &[Val<'a>]) -> Result<Endpoint, ResolveError> {
+fn build_endpoint<'a>(
+    e: &'a EndpointTemplate,
+    slots: &[Val<'a>],
+) -> Result<Endpoint, ResolveError> {
     let url = eval_string(&e.url, slots)?;
     let mut headers = BTreeMap::new();
     for (name, values) in &e.headers {
@@ -865,7 +907,11 @@ fn build_prop(p: &Prop, slots: &[Val<'_>]) -> Result<Json, ResolveError> {
         Prop::Bool(b) => Json::Bool(*b),
         Prop::Number(n) => Json::Number(n.clone()),
         Prop::Str(t) => Json::String(render(t, slots)?),
-        Prop::Array(a) => Json::Array(a.iter().map(|x| build_prop(x, slots)).collect::<Result<_, _>>()?),
+        Prop::Array(a) => Json::Array(
+            a.iter()
+                .map(|x| build_prop(x, slots))
+                .collect::<Result<_, _>>()?,
+        ),
         Prop::Object(o) => {
             let mut m = Map::new();
             for (k, v) in o {
@@ -908,7 +954,11 @@ fn render(t: &Template, slots: &[Val<'_>]) -> Result<String, ResolveError> {
     for part in &t.parts {
         match part {
             Part::Lit(l) => out.push_str(l),
-            Part::Var { slot: s, path, name } => {
+            Part::Var {
+                slot: s,
+                path,
+                name,
+            } => {
                 let root = slot(slots, *s);
                 if path.is_empty() {
                     push_scalar(&mut out, root, name)?;
@@ -977,13 +1027,16 @@ fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Val<'a> {
             Val::Bool(matches!((a, b), (Some(x), Some(y)) if x == y))
         }
         Func::StringEquals(a, b) => with_str(a, slots, |a| {
-            with_str(b, slots, |b| Val::Bool(matches!((a, b), (Some(x), Some(y)) if x == y)))
+            with_str(b, slots, |b| {
+                Val::Bool(matches!((a, b), (Some(x), Some(y)) if x == y))
+            })
         }),
         Func::GetAttr(Expr::Ref(s), path) => get_attr(slot(slots, *s), path),
         Func::GetAttr(e, path) => get_attr(&eval(e, slots), path),
         Func::Substring(input, start, stop, reverse) => {
             let input = eval(input, slots);
-            let (start, stop, reverse) = (eval(start, slots), eval(stop, slots), eval(reverse, slots));
+            let (start, stop, reverse) =
+                (eval(start, slots), eval(stop, slots), eval(reverse, slots));
             match (input, start, stop, reverse.as_bool()) {
                 (Val::Str(s), Val::Int(a), Val::Int(b), Some(r)) => match substring(&s, a, b, r) {
                     Some((from, to)) => Val::Str(match s {
@@ -1033,7 +1086,8 @@ fn eval_func<'a>(f: &'a Func, slots: &[Val<'a>]) -> Val<'a> {
             }
         }
         Func::Split(input, delim, limit) => {
-            let (input, delim, limit) = (eval(input, slots), eval(delim, slots), eval(limit, slots));
+            let (input, delim, limit) =
+                (eval(input, slots), eval(delim, slots), eval(limit, slots));
             match (input.as_str(), delim.as_str(), limit) {
                 (Some(s), Some(d), Val::Int(n)) => match split(s, d, n) {
                     Some(parts) => Val::List(
@@ -1071,7 +1125,9 @@ fn test<'a>(f: &'a Func, slots: &[Val<'a>]) -> bool {
     match f {
         Func::IsSet(Expr::Ref(s)) => !slot(slots, *s).is_none(),
         Func::Not(e) => eval_bool(e, slots) == Some(false),
-        Func::BooleanEquals(a, b) => matches!((eval_bool(a, slots), eval_bool(b, slots)), (Some(x), Some(y)) if x == y),
+        Func::BooleanEquals(a, b) => {
+            matches!((eval_bool(a, slots), eval_bool(b, slots)), (Some(x), Some(y)) if x == y)
+        }
         Func::StringEquals(a, b) => with_str(a, slots, |a| {
             with_str(b, slots, |b| matches!((a, b), (Some(x), Some(y)) if x == y))
         }),
@@ -1085,7 +1141,9 @@ fn eval_bool<'a>(e: &'a Expr, slots: &[Val<'a>]) -> Option<bool> {
         Expr::Bool(b) => Some(*b),
         Expr::Ref(s) => slot(slots, *s).as_bool(),
         Expr::Fn(f) => match &**f {
-            Func::IsSet(_) | Func::Not(_) | Func::BooleanEquals(..) | Func::StringEquals(..) => Some(test(f, slots)),
+            Func::IsSet(_) | Func::Not(_) | Func::BooleanEquals(..) | Func::StringEquals(..) => {
+                Some(test(f, slots))
+            }
             Func::GetAttr(Expr::Ref(s), path) => attr_bool(slot(slots, *s), path),
             _ => eval_func(f, slots).as_bool(),
         },
@@ -1157,10 +1215,12 @@ fn get_attr<'a>(root: &Val<'a>, path: &[PathSeg]) -> Val<'a> {
             },
             None => Val::None,
         },
-        (Val::List(items), PathSeg::Index(i)) => match index(items.len(), *i).and_then(|i| items.get(i)) {
-            Some(v) => v.clone(),
-            None => Val::None,
-        },
+        (Val::List(items), PathSeg::Index(i)) => {
+            match index(items.len(), *i).and_then(|i| items.get(i)) {
+                Some(v) => v.clone(),
+                None => Val::None,
+            }
+        }
         _ => Val::None,
     };
     if rest.is_empty() {
@@ -1253,7 +1313,10 @@ pub fn parse_url(input: &str) -> Option<Url> {
     } else {
         return None;
     };
-    if rest.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#') {
+    if rest
+        .bytes()
+        .any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#')
+    {
         return None;
     }
     let (authority, path) = match rest.find('/') {
@@ -1268,7 +1331,11 @@ pub fn parse_url(input: &str) -> Option<Url> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let close = inner.find(']')?;
         let addr = &inner[..close];
-        if addr.is_empty() || !addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+        if addr.is_empty()
+            || !addr
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
             return None;
         }
         (&authority[..close + 2], &inner[close + 1..])
@@ -1394,8 +1461,14 @@ pub struct Arn {
 /// service and resource must be non-empty.
 pub fn parse_arn(input: &str) -> Option<Arn> {
     let mut it = input.splitn(6, ':');
-    let (arn, partition, service, region, account, resource) =
-        (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+    let (arn, partition, service, region, account, resource) = (
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    );
     if arn != "arn" || partition.is_empty() || service.is_empty() || resource.is_empty() {
         return None;
     }
@@ -1418,6 +1491,789 @@ pub fn split<'s>(input: &'s str, delimiter: &str, limit: i64) -> Option<Vec<&'s 
     Some(if limit == 0 {
         input.split(delimiter).collect()
     } else {
-        input.splitn(usize::try_from(limit).ok()?, delimiter).collect()
+        input
+            .splitn(usize::try_from(limit).ok()?, delimiter)
+            .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rule_set(doc: Json) -> RuleSet {
+        match RuleSet::from_value(&doc) {
+            Ok(rs) => rs,
+            Err(e) => panic!("rule set did not parse: {e}"),
+        }
+    }
+
+    fn params(pairs: &[(&str, Value)]) -> Params {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    fn s(v: &str) -> Value {
+        Value::String(v.to_owned())
+    }
+
+    /// A rule set with one string parameter `Input` whose single rule evaluates `func` with
+    /// `assign: out` and returns the error `{template}`; otherwise the error `no match`.
+    fn probe(func: Json, template: &str) -> RuleSet {
+        let mut cond = func;
+        cond["assign"] = json!("out");
+        rule_set(json!({
+            "version": "1.0",
+            "parameters": {"Input": {"type": "String", "required": false}},
+            "rules": [
+                {"type": "error", "conditions": [cond], "error": template},
+                {"type": "error", "conditions": [], "error": "no match"}
+            ]
+        }))
+    }
+
+    fn probe_run(rs: &RuleSet, input: Option<&str>) -> String {
+        let p = match input {
+            Some(i) => params(&[("Input", s(i))]),
+            None => Params::new(),
+        };
+        match rs.resolve(&p) {
+            Ok(e) => format!("endpoint {}", e.url),
+            Err(e) => e.message,
+        }
+    }
+
+    // -- parsing -------------------------------------------------------------------------
+
+    #[test]
+    fn parameters_are_reported() {
+        let rs = rule_set(json!({
+            "version": "1.0",
+            "parameters": {
+                "Region": {"type": "String", "builtIn": "AWS::Region", "documentation": "r"},
+                "UseFIPS": {"type": "Boolean", "builtIn": "AWS::UseFIPS", "required": true, "default": false},
+                "Arns": {"type": "stringArray", "required": true, "default": ["a", "b"]}
+            },
+            "rules": [{"type": "error", "conditions": [], "error": "x"}]
+        }));
+        assert_eq!(rs.version(), "1.0");
+        let ps = rs.parameters();
+        let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
+        assert!(names.contains(&"Region") && names.contains(&"UseFIPS") && names.contains(&"Arns"));
+        let fips = ps.iter().find(|p| p.name == "UseFIPS").cloned();
+        let fips = fips.unwrap_or_else(|| panic!("no UseFIPS"));
+        assert_eq!(fips.param_type, ParamType::Boolean);
+        assert_eq!(fips.built_in.as_deref(), Some("AWS::UseFIPS"));
+        assert!(fips.required);
+        assert_eq!(fips.default, Some(Value::Bool(false)));
+        let arns = ps
+            .iter()
+            .find(|p| p.name == "Arns")
+            .map(|p| p.default.clone());
+        assert_eq!(
+            arns,
+            Some(Some(Value::StringArray(vec!["a".into(), "b".into()])))
+        );
+    }
+
+    #[test]
+    fn invalid_rule_sets_are_rejected() {
+        let bad = [
+            json!([]),
+            json!({"parameters": {}, "rules": [{"type": "nope", "conditions": []}]}),
+            json!({"parameters": {}, "rules": [{"type": "error", "conditions": [{"fn": "noSuchFn", "argv": []}], "error": "x"}]}),
+            json!({"parameters": {}, "rules": [{"type": "error", "conditions": [{"fn": "isSet", "argv": []}], "error": "x"}]}),
+            json!({"parameters": {}, "rules": [{"type": "error", "conditions": [{"fn": "isSet", "argv": [{"ref": "Nope"}]}], "error": "x"}]}),
+            json!({"parameters": {}, "rules": [{"type": "error", "conditions": [], "error": "{Nope}"}]}),
+            json!({"parameters": {"A": {"type": "String"}}, "rules": [{"type": "error", "conditions": [], "error": "{A"}]}),
+            json!({"parameters": {"A": {"type": "Integer"}}, "rules": []}),
+            json!({"parameters": {"A": {"type": "Boolean", "default": "x"}}, "rules": []}),
+            json!({"parameters": {"A": {"type": "String"}}, "rules": [{"type": "error", "conditions": [{"fn": "getAttr", "argv": [{"ref": "A"}, "a[x]"]}], "error": "x"}]}),
+            json!({"parameters": {"A": {"type": "String"}}, "rules": [{"type": "error", "conditions": [{"fn": "isSet", "argv": [{"ref": "A"}], "assign": "A"}], "error": "x"}]}),
+            json!({"parameters": {}, "rules": [{"type": "endpoint", "conditions": []}]}),
+        ];
+        for doc in bad {
+            assert!(RuleSet::from_value(&doc).is_err(), "accepted {doc}");
+        }
+        assert!(RuleSet::from_json("{not json").is_err());
+    }
+
+    #[test]
+    fn from_json_text() {
+        let rs = RuleSet::from_json(
+            r#"{"version":"1.0","parameters":{},"rules":[{"type":"endpoint","conditions":[],"endpoint":{"url":"https://x.example.com"}}]}"#,
+        );
+        let url = rs
+            .and_then(|rs| rs.resolve(&Params::new()).map_err(|e| e.message))
+            .map(|e| e.url);
+        assert_eq!(url.as_deref(), Ok("https://x.example.com"));
+    }
+
+    #[test]
+    fn paths() {
+        use PathSeg::{Index, Key};
+        assert_eq!(parse_path("name"), Ok(vec![Key(Attr::Name)]));
+        assert_eq!(
+            parse_path("resourceId[2]"),
+            Ok(vec![Key(Attr::ResourceId), Index(2)])
+        );
+        assert_eq!(parse_path("[0]"), Ok(vec![Index(0)]));
+        assert_eq!(parse_path("[-1]"), Ok(vec![Index(-1)]));
+        assert_eq!(
+            parse_path("a.b[1][2]"),
+            Ok(vec![Key(Attr::Other), Key(Attr::Other), Index(1), Index(2)])
+        );
+        for bad in ["", "a.", ".a", "a[", "a[]", "a[1", "a[x]", "a[1]b", "a..b"] {
+            assert!(parse_path(bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    // -- templates -----------------------------------------------------------------------
+
+    #[test]
+    fn templates() {
+        let rs = probe(
+            json!({"fn": "isSet", "argv": [{"ref": "Input"}]}),
+            "a{{b}}c}{Input}{{Input}}-{out}",
+        );
+        assert_eq!(probe_run(&rs, Some("X")), "a{b}c}X{Input}-true");
+        // A template argument with an unset placeholder has no value: the condition fails.
+        let rs = probe(
+            json!({"fn": "stringEquals", "argv": ["{Input}", "{Input}"]}),
+            "eq",
+        );
+        assert_eq!(probe_run(&rs, Some("X")), "eq");
+        assert_eq!(probe_run(&rs, None), "no match");
+    }
+
+    #[test]
+    fn template_in_url_with_unset_value_is_an_error() {
+        let rs = rule_set(json!({
+            "parameters": {"A": {"type": "String"}},
+            "rules": [{"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{A}.example.com"}}]
+        }));
+        let e = rs.resolve(&Params::new());
+        assert!(e.is_err());
+    }
+
+    // -- rules ---------------------------------------------------------------------------
+
+    fn aws_like() -> RuleSet {
+        rule_set(json!({
+            "version": "1.0",
+            "parameters": {
+                "Region": {"builtIn": "AWS::Region", "required": false, "type": "String"},
+                "UseFIPS": {"builtIn": "AWS::UseFIPS", "required": true, "default": false, "type": "Boolean"},
+                "Endpoint": {"builtIn": "SDK::Endpoint", "required": false, "type": "String"},
+                "Bucket": {"required": false, "type": "String"}
+            },
+            "rules": [
+                {"conditions": [{"fn": "isSet", "argv": [{"ref": "Endpoint"}]}], "type": "tree", "rules": [
+                    {"conditions": [{"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]}],
+                     "error": "Invalid Configuration: FIPS and custom endpoint are not supported", "type": "error"},
+                    {"conditions": [{"fn": "parseURL", "argv": [{"ref": "Endpoint"}], "assign": "url"}],
+                     "endpoint": {"url": "{url#scheme}://{url#authority}{url#normalizedPath}x", "headers": {}}, "type": "endpoint"}
+                ]},
+                {"conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "type": "tree", "rules": [
+                    {"conditions": [{"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "PartitionResult"}], "type": "tree", "rules": [
+                        {"conditions": [
+                            {"fn": "isSet", "argv": [{"ref": "Bucket"}]},
+                            {"fn": "substring", "argv": [{"ref": "Bucket"}, 0, 3, false], "assign": "prefix"},
+                            {"fn": "stringEquals", "argv": [{"ref": "prefix"}, "abc"]}
+                         ],
+                         "endpoint": {
+                            "url": "https://{Bucket}.svc.{Region}.{PartitionResult#dnsSuffix}",
+                            "headers": {"x-prefix": ["{prefix}", "static"]},
+                            "properties": {"authSchemes": [{"name": "sigv4", "signingRegion": "{Region}", "disableDoubleEncoding": true, "n": 1}],
+                                           "meta": {"partition": "{PartitionResult#name}", "nested": [["{Region}"]], "none": null}}
+                         }, "type": "endpoint"},
+                        {"conditions": [{"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]}], "type": "tree", "rules": [
+                            {"conditions": [{"fn": "booleanEquals", "argv": [true, {"fn": "getAttr", "argv": [{"ref": "PartitionResult"}, "supportsFIPS"]}]}],
+                             "endpoint": {"url": "https://svc-fips.{Region}.{PartitionResult#dnsSuffix}"}, "type": "endpoint"}
+                        ]},
+                        {"conditions": [], "endpoint": {"url": "https://svc.{Region}.{PartitionResult#dnsSuffix}"}, "type": "endpoint"}
+                    ]}
+                ]},
+                {"conditions": [], "error": "Invalid Configuration: Missing Region", "type": "error"}
+            ]
+        }))
+    }
+
+    #[test]
+    fn endpoint_error_and_tree_rules() {
+        let rs = aws_like();
+        let url = |p: &Params| rs.resolve(p).map(|e| e.url).map_err(|e| e.to_string());
+        assert_eq!(
+            url(&params(&[("Region", s("us-east-1"))])).as_deref(),
+            Ok("https://svc.us-east-1.amazonaws.com")
+        );
+        assert_eq!(
+            url(&params(&[("Region", s("cn-north-1"))])).as_deref(),
+            Ok("https://svc.cn-north-1.amazonaws.com.cn")
+        );
+        assert_eq!(
+            url(&params(&[
+                ("Region", s("us-gov-west-1")),
+                ("UseFIPS", Value::Bool(true))
+            ]))
+            .as_deref(),
+            Ok("https://svc-fips.us-gov-west-1.amazonaws.com")
+        );
+        assert_eq!(
+            url(&Params::new()),
+            Err("Invalid Configuration: Missing Region".to_owned())
+        );
+        assert_eq!(
+            url(&params(&[
+                ("Endpoint", s("https://h:8443/p")),
+                ("UseFIPS", Value::Bool(true))
+            ])),
+            Err("Invalid Configuration: FIPS and custom endpoint are not supported".to_owned())
+        );
+        assert_eq!(
+            url(&params(&[("Endpoint", s("https://h:8443/p"))])).as_deref(),
+            Ok("https://h:8443/p/x")
+        );
+        // Tree rules are terminal: an unparsable Endpoint does not fall through to Region.
+        let e = url(&params(&[
+            ("Endpoint", s("not a url")),
+            ("Region", s("us-east-1")),
+        ]));
+        assert!(e.is_err());
+        // Unknown parameter names are ignored.
+        assert_eq!(
+            url(&params(&[
+                ("Region", s("eu-west-1")),
+                ("Other", Value::Bool(true))
+            ]))
+            .as_deref(),
+            Ok("https://svc.eu-west-1.amazonaws.com")
+        );
+    }
+
+    #[test]
+    fn headers_properties_and_assign() {
+        let rs = aws_like();
+        let ep = rs.resolve(&params(&[
+            ("Region", s("us-west-2")),
+            ("Bucket", s("abcdef")),
+        ]));
+        let ep = ep.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ep.url, "https://abcdef.svc.us-west-2.amazonaws.com");
+        assert_eq!(
+            ep.headers.get("x-prefix"),
+            Some(&vec!["abc".to_owned(), "static".to_owned()])
+        );
+        assert_eq!(
+            Json::Object(ep.properties),
+            json!({"authSchemes": [{"name": "sigv4", "signingRegion": "us-west-2", "disableDoubleEncoding": true, "n": 1}],
+                   "meta": {"partition": "aws", "nested": [["us-west-2"]], "none": null}})
+        );
+        // `prefix` is assigned, then the third condition fails: the next rule matches.
+        let ep = rs.resolve(&params(&[
+            ("Region", s("us-west-2")),
+            ("Bucket", s("xyzdef")),
+        ]));
+        assert_eq!(
+            ep.map(|e| e.url).ok().as_deref(),
+            Some("https://svc.us-west-2.amazonaws.com")
+        );
+        // substring gives no value for a too-short input: the rule does not match.
+        let ep = rs.resolve(&params(&[("Region", s("us-west-2")), ("Bucket", s("ab"))]));
+        assert_eq!(
+            ep.map(|e| e.url).ok().as_deref(),
+            Some("https://svc.us-west-2.amazonaws.com")
+        );
+    }
+
+    #[test]
+    fn required_and_defaults() {
+        let rs = rule_set(json!({
+            "parameters": {
+                "Need": {"type": "String", "required": true},
+                "Flag": {"type": "Boolean", "required": true, "default": true}
+            },
+            "rules": [
+                {"conditions": [{"fn": "booleanEquals", "argv": [{"ref": "Flag"}, true]}], "type": "error", "error": "flag {Need}"},
+                {"conditions": [], "type": "error", "error": "no flag {Need}"}
+            ]
+        }));
+        assert!(rs.resolve(&Params::new()).is_err());
+        let msg = |p: &Params| rs.resolve(p).err().map(|e| e.message);
+        assert_eq!(msg(&params(&[("Need", s("n"))])).as_deref(), Some("flag n"));
+        assert_eq!(
+            msg(&params(&[("Need", s("n")), ("Flag", Value::Bool(false))])).as_deref(),
+            Some("no flag n")
+        );
+    }
+
+    #[test]
+    fn exhausted_rules_are_an_error() {
+        let rs = rule_set(json!({
+            "parameters": {"A": {"type": "String"}},
+            "rules": [{"conditions": [{"fn": "isSet", "argv": [{"ref": "A"}]}], "type": "error", "error": "a"}]
+        }));
+        assert!(rs.resolve(&Params::new()).is_err());
+    }
+
+    #[test]
+    fn string_array_parameters() {
+        let rs = rule_set(json!({
+            "parameters": {"Arns": {"type": "stringArray", "required": true, "default": ["d0", "d1"]}},
+            "rules": [
+                {"conditions": [{"fn": "getAttr", "argv": [{"ref": "Arns"}, "[1]"], "assign": "second"}],
+                 "type": "error", "error": "second={second} last={Arns#[-1]}"},
+                {"conditions": [], "type": "error", "error": "short"}
+            ]
+        }));
+        let msg = |p: &Params| rs.resolve(p).err().map(|e| e.message);
+        assert_eq!(msg(&Params::new()).as_deref(), Some("second=d1 last=d1"));
+        let three = Value::StringArray(vec!["a".into(), "b".into(), "c".into()]);
+        assert_eq!(
+            msg(&params(&[("Arns", three)])).as_deref(),
+            Some("second=b last=c")
+        );
+        let one = Value::StringArray(vec!["a".into()]);
+        assert_eq!(msg(&params(&[("Arns", one)])).as_deref(), Some("short"));
+    }
+
+    // -- standard library ------------------------------------------------------------------
+
+    #[test]
+    fn is_set_and_not() {
+        let rs = probe(
+            json!({"fn": "not", "argv": [{"fn": "isSet", "argv": [{"ref": "Input"}]}]}),
+            "unset",
+        );
+        assert_eq!(probe_run(&rs, None), "unset");
+        assert_eq!(probe_run(&rs, Some("")), "no match");
+    }
+
+    #[test]
+    fn equality_functions() {
+        let rs = probe(
+            json!({"fn": "stringEquals", "argv": [{"ref": "Input"}, "abc"]}),
+            "eq",
+        );
+        assert_eq!(probe_run(&rs, Some("abc")), "eq");
+        assert_eq!(probe_run(&rs, Some("abd")), "no match");
+        assert_eq!(probe_run(&rs, None), "no match");
+        let rs = probe(
+            json!({"fn": "booleanEquals", "argv": [{"fn": "isSet", "argv": [{"ref": "Input"}]}, false]}),
+            "eq",
+        );
+        assert_eq!(probe_run(&rs, None), "eq");
+        assert_eq!(probe_run(&rs, Some("x")), "no match");
+        // Wrong types never match (and never panic).
+        let rs = probe(
+            json!({"fn": "booleanEquals", "argv": [{"ref": "Input"}, true]}),
+            "eq",
+        );
+        assert_eq!(probe_run(&rs, Some("true")), "no match");
+    }
+
+    #[test]
+    fn substring_cases() {
+        let f = |i: &str, a, b, r| substring(i, a, b, r).map(|(x, y)| i[x..y].to_owned());
+        assert_eq!(f("abcdefg", 0, 4, false).as_deref(), Some("abcd"));
+        assert_eq!(f("abcd", 0, 4, false).as_deref(), Some("abcd"));
+        assert_eq!(f("abc", 0, 4, false), None);
+        assert_eq!(f("", 0, 4, false), None);
+        assert_eq!(f("\u{fdfd}", 0, 4, false), None);
+        assert_eq!(f("abcdef\u{1F431}", 0, 4, false), None);
+        assert_eq!(f("abcdef\u{80}", 0, 4, false), None);
+        assert_eq!(f("\u{7f}abcdef", 0, 4, false).as_deref(), Some("\u{7f}abc"));
+        assert_eq!(f("abcdefg", 0, 4, true).as_deref(), Some("defg"));
+        assert_eq!(f("defg", 0, 4, true).as_deref(), Some("defg"));
+        assert_eq!(f("abc", 0, 4, true), None);
+        assert_eq!(f("defg", 1, 3, false).as_deref(), Some("ef"));
+        assert_eq!(f("def", 1, 3, false).as_deref(), Some("ef"));
+        assert_eq!(f("ab", 1, 3, false), None);
+        assert_eq!(f("abcdef", 1, 3, true).as_deref(), Some("de"));
+        assert_eq!(f("abc", 2, 2, false), None);
+        assert_eq!(f("abc", 2, 1, false), None);
+        assert_eq!(f("abc", -1, 2, false), None);
+        assert_eq!(f("abc", 0, i64::MAX, false), None);
+        // Through the engine, including an owned (templated) input.
+        let rs = probe(
+            json!({"fn": "substring", "argv": ["{Input}!", 0, 4, true]}),
+            "[{out}]",
+        );
+        assert_eq!(probe_run(&rs, Some("abcdefg")), "[efg!]");
+        assert_eq!(probe_run(&rs, Some("ab")), "no match");
+    }
+
+    #[test]
+    fn uri_encode_cases() {
+        assert!(matches!(uri_encode("abcdefg"), Cow::Borrowed("abcdefg")));
+        assert_eq!(uri_encode("abc:defg"), "abc%3Adefg");
+        assert_eq!(
+            uri_encode("/:,?#[]{}|@! $&'()*+;=%<>\"^`\\"),
+            "%2F%3A%2C%3F%23%5B%5D%7B%7D%7C%40%21%20%24%26%27%28%29%2A%2B%3B%3D%25%3C%3E%22%5E%60%5C"
+        );
+        assert_eq!(
+            uri_encode("0123456789.underscore_dash-Tilda~"),
+            "0123456789.underscore_dash-Tilda~"
+        );
+        assert_eq!(uri_encode("\u{1F639}"), "%F0%9F%98%B9");
+        assert_eq!(uri_encode(""), "");
+        let rs = probe(
+            json!({"fn": "uriEncode", "argv": [{"ref": "Input"}]}),
+            "{out}",
+        );
+        assert_eq!(probe_run(&rs, Some("a b")), "a%20b");
+        assert_eq!(probe_run(&rs, Some("ab")), "ab");
+    }
+
+    fn url(input: &str) -> Option<(String, String, String, String, bool)> {
+        parse_url(input).map(|u| (u.scheme, u.authority, u.path, u.normalized_path, u.is_ip))
+    }
+
+    fn parts(
+        s: &str,
+        a: &str,
+        p: &str,
+        n: &str,
+        ip: bool,
+    ) -> Option<(String, String, String, String, bool)> {
+        Some((s.into(), a.into(), p.into(), n.into(), ip))
+    }
+
+    #[test]
+    fn parse_url_cases() {
+        assert_eq!(
+            url("https://example.com"),
+            parts("https", "example.com", "", "/", false)
+        );
+        assert_eq!(url("https://example.com:8443?foo=bar&faz=baz"), None);
+        assert_eq!(
+            url("http://example.com:80/foo/bar"),
+            parts("http", "example.com:80", "/foo/bar", "/foo/bar/", false)
+        );
+        assert_eq!(
+            url("https://127.0.0.1"),
+            parts("https", "127.0.0.1", "", "/", true)
+        );
+        assert_eq!(
+            url("https://[fe80::1]"),
+            parts("https", "[fe80::1]", "", "/", true)
+        );
+        assert_eq!(
+            url("https://authority.com/"),
+            parts("https", "authority.com", "/", "/", false)
+        );
+        assert_eq!(
+            url("http://192.168.1.1:1234/foo/"),
+            parts("http", "192.168.1.1:1234", "/foo/", "/foo/", true)
+        );
+        assert_eq!(
+            url("https://[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443"),
+            parts(
+                "https",
+                "[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443",
+                "",
+                "/",
+                true
+            )
+        );
+        assert_eq!(
+            url("https://999.999.abc.blah"),
+            parts("https", "999.999.abc.blah", "", "/", false)
+        );
+        assert_eq!(
+            url("https://256.1.1.1"),
+            parts("https", "256.1.1.1", "", "/", false)
+        );
+        assert_eq!(
+            url("http://99_ab-.com"),
+            parts("http", "99_ab-.com", "", "/", false)
+        );
+        assert_eq!(
+            url("HTTPS://Example.com/A"),
+            parts("https", "Example.com", "/A", "/A/", false)
+        );
+        assert_eq!(
+            url("https://user:pw@host.com/x"),
+            parts("https", "host.com", "/x", "/x/", false)
+        );
+        for bad in [
+            "acbd://example.com",
+            "http://abc.com:a/foo",
+            "https://example.com/path?query1=foo",
+            "https://example.com#frag",
+            "https://",
+            "https://:80",
+            "https://a b.com",
+            "https://[zz::1]",
+            "https://[::1",
+            "https://host:",
+            "example.com",
+            "",
+        ] {
+            assert_eq!(url(bad), None, "{bad}");
+        }
+        let rs = probe(
+            json!({"fn": "parseURL", "argv": [{"ref": "Input"}]}),
+            "{out#scheme}|{out#authority}|{out#path}|{out#normalizedPath}|{out#isIp}",
+        );
+        assert_eq!(
+            probe_run(&rs, Some("https://h.com:1/a")),
+            "https|h.com:1|/a|/a/|false"
+        );
+        assert_eq!(probe_run(&rs, Some("ftp://h.com")), "no match");
+    }
+
+    #[test]
+    fn host_labels() {
+        for (v, sub, want) in [
+            ("us-east-1", false, true),
+            ("3aws4", false, true),
+            ("part1.part2", false, false),
+            ("part1.part2", true, true),
+            ("part1 part2", true, false),
+            ("", false, false),
+            ("", true, false),
+            ("part1.", true, false),
+            ("part1..part2", true, false),
+            ("part1.-part2", true, false),
+            ("-abc", false, false),
+            ("abc-", false, true),
+            ("a_b", false, false),
+            ("ünïcode", false, false),
+            (&"a".repeat(63), false, true),
+            (&"a".repeat(64), false, false),
+        ] {
+            assert_eq!(is_valid_host_label(v, sub), want, "{v:?} {sub}");
+        }
+    }
+
+    #[test]
+    fn virtual_hostable_buckets() {
+        for (v, sub, want) in [
+            ("ab", false, false),
+            ("abc", false, true),
+            (&"a".repeat(63), false, true),
+            (&"a".repeat(64), false, false),
+            ("-abc", false, false),
+            (".abc", true, false),
+            ("abc-", false, false),
+            ("abc.", true, false),
+            ("a-b-c", false, true),
+            ("a.b-c", false, false),
+            ("abc", true, true),
+            ("a-b-c", true, true),
+            ("a.b-c", true, true),
+            ("a..b", true, false),
+            ("a-.b", true, false),
+            ("a.-b", true, false),
+            ("192.168.1.1", true, false),
+            ("999.999.999.999", true, false),
+            ("192.168.1.word", true, true),
+            ("a-b.c-d", true, true),
+            ("a0b1c2", true, true),
+            ("123", true, true),
+            ("abc123", true, true),
+            ("123abc", true, true),
+            ("a0.b1.c2", true, true),
+            ("abc_def", true, false),
+            ("abcDef", true, false),
+            ("abc#def", true, false),
+            ("", true, false),
+        ] {
+            assert_eq!(is_virtual_hostable_s3_bucket(v, sub), want, "{v:?} {sub}");
+        }
+    }
+
+    #[test]
+    fn arns() {
+        let a = parse_arn("arn:aws:sns:us-west-2:012345678910:example-sns-topic-name");
+        assert_eq!(
+            a,
+            Some(Arn {
+                partition: "aws".into(),
+                service: "sns".into(),
+                region: "us-west-2".into(),
+                account_id: "012345678910".into(),
+                resource_id: vec!["example-sns-topic-name".into()],
+            })
+        );
+        assert_eq!(parse_arn("11111111-2222-3333-4444-555555555555"), None);
+        let ids = |s: &str| parse_arn(s).map(|a| a.resource_id);
+        assert_eq!(
+            ids("arn:aws:ec2:us-east-1:012345678910:vpc/vpc-0e9801d129EXAMPLE"),
+            Some(vec!["vpc".into(), "vpc-0e9801d129EXAMPLE".into()])
+        );
+        let iam = parse_arn("arn:aws:iam::012345678910:user/johndoe");
+        assert_eq!(iam.as_ref().map(|a| a.region.as_str()), Some(""));
+        assert_eq!(
+            iam.map(|a| a.resource_id),
+            Some(vec!["user".into(), "johndoe".into()])
+        );
+        let s3 = parse_arn("arn:aws:s3:::bucket_name");
+        assert_eq!(
+            s3.as_ref()
+                .map(|a| (a.region.as_str(), a.account_id.as_str())),
+            Some(("", ""))
+        );
+        assert_eq!(
+            ids("arn:aws:s3:::bucket_name"),
+            Some(vec!["bucket_name".into()])
+        );
+        assert_eq!(
+            ids("arn:aws:s3:us-west-2:123:accesspoint:my:ap/x"),
+            Some(vec![
+                "accesspoint".into(),
+                "my".into(),
+                "ap".into(),
+                "x".into()
+            ])
+        );
+        for bad in [
+            "arn:aws:s3:::",
+            "arn::s3:::b",
+            "arn:aws::::b",
+            "arn:aws:s3:us-east-1:1",
+            "aws:arn:s3:::b",
+            "ARN:aws:s3:::b",
+            "",
+        ] {
+            assert_eq!(parse_arn(bad), None, "{bad}");
+        }
+        let rs = probe(
+            json!({"fn": "aws.parseArn", "argv": [{"ref": "Input"}]}),
+            "{out#partition}|{out#service}|{out#region}|{out#accountId}|{out#resourceId[0]}|{out#resourceId[-1]}",
+        );
+        assert_eq!(
+            probe_run(&rs, Some("arn:aws:s3:us-west-2:123:accesspoint/ap")),
+            "aws|s3|us-west-2|123|accesspoint|ap"
+        );
+        assert_eq!(probe_run(&rs, Some("not-an-arn")), "no match");
+        // An index past the end has no value, so a template using it cannot render.
+        let rs = probe(
+            json!({"fn": "getAttr", "argv": [{"fn": "aws.parseArn", "argv": [{"ref": "Input"}]}, "resourceId[2]"]}),
+            "{out}",
+        );
+        assert_eq!(probe_run(&rs, Some("arn:aws:s3:::a/b/c")), "c");
+        assert_eq!(probe_run(&rs, Some("arn:aws:s3:::a/b")), "no match");
+    }
+
+    #[test]
+    fn partition_function() {
+        let rs = probe(
+            json!({"fn": "aws.partition", "argv": [{"ref": "Input"}]}),
+            "{out#name}|{out#dnsSuffix}|{out#dualStackDnsSuffix}|{out#supportsFIPS}|{out#supportsDualStack}|{out#implicitGlobalRegion}",
+        );
+        assert_eq!(
+            probe_run(&rs, Some("us-east-2")),
+            "aws|amazonaws.com|api.aws|true|true|us-east-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("mars-global")),
+            "aws|amazonaws.com|api.aws|true|true|us-east-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("us-east-10")),
+            "aws|amazonaws.com|api.aws|true|true|us-east-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("cn-north-5")),
+            "aws-cn|amazonaws.com.cn|api.amazonwebservices.com.cn|true|true|cn-northwest-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("aws-cn-global")),
+            "aws-cn|amazonaws.com.cn|api.amazonwebservices.com.cn|true|true|cn-northwest-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("us-gov-east-1")),
+            "aws-us-gov|amazonaws.com|api.aws|true|true|us-gov-west-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("us-iso-east-1")),
+            "aws-iso|c2s.ic.gov|c2s.ic.gov|true|false|us-iso-east-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("us-isob-east-1")),
+            "aws-iso-b|sc2s.sgov.gov|sc2s.sgov.gov|true|false|us-isob-east-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("eu-isoe-west-1")),
+            "aws-iso-e|cloud.adc-e.uk|cloud.adc-e.uk|true|false|eu-isoe-west-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("us-isof-south-1")),
+            "aws-iso-f|csp.hci.ic.gov|csp.hci.ic.gov|true|false|us-isof-south-1"
+        );
+        assert_eq!(
+            probe_run(&rs, Some("eusc-de-east-1")),
+            "aws-eusc|amazonaws.eu|amazonaws.eu|true|false|eusc-de-east-1"
+        );
+        // getAttr of an unknown attribute has no value.
+        let rs = probe(
+            json!({"fn": "getAttr", "argv": [{"fn": "aws.partition", "argv": [{"ref": "Input"}]}, "nope"]}),
+            "x",
+        );
+        assert_eq!(probe_run(&rs, Some("us-east-1")), "no match");
+    }
+
+    #[test]
+    fn coalesce_ite_split() {
+        let rs = probe(
+            json!({"fn": "coalesce", "argv": [{"ref": "Input"}, "dflt"]}),
+            "{out}",
+        );
+        assert_eq!(probe_run(&rs, Some("given")), "given");
+        assert_eq!(probe_run(&rs, None), "dflt");
+        let rs = probe(
+            json!({"fn": "ite", "argv": [{"fn": "isSet", "argv": [{"ref": "Input"}]}, "-set", "-unset"]}),
+            "{out}",
+        );
+        assert_eq!(probe_run(&rs, Some("x")), "-set");
+        assert_eq!(probe_run(&rs, None), "-unset");
+        let rs = probe(
+            json!({"fn": "split", "argv": [{"ref": "Input"}, "--", 0]}),
+            "{out#[0]}/{out#[-1]}",
+        );
+        assert_eq!(
+            probe_run(&rs, Some("my--s3--bucket--abcd-ab1--x-s3")),
+            "my/x-s3"
+        );
+        assert_eq!(split("a--b--c", "--", 0), Some(vec!["a", "b", "c"]));
+        assert_eq!(split("", "--", 0), Some(vec![""]));
+        assert_eq!(split("--leading", "--", 0), Some(vec!["", "leading"]));
+        assert_eq!(split("trailing--", "--", 0), Some(vec!["trailing", ""]));
+        assert_eq!(split("a--b--c", "--", 1), Some(vec!["a--b--c"]));
+        assert_eq!(split("a--b--c", "--", 2), Some(vec!["a", "b--c"]));
+        assert_eq!(split("a", "", 0), None);
+        assert_eq!(split("a", "-", -1), None);
+    }
+
+    /// Odd inputs never panic (a cheap deterministic fuzz over the string functions).
+    #[test]
+    fn no_panics_on_odd_inputs() {
+        let alphabet: Vec<char> = "aZ09-_.:/[]@?#% \u{e9}\u{1F431}".chars().collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..4000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 12) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (i * 5)) as usize) % alphabet.len()])
+                .collect();
+            let _ = parse_url(&s);
+            let _ = parse_url(&format!("https://{s}"));
+            let _ = parse_arn(&s);
+            let _ = parse_arn(&format!("arn:{s}"));
+            let _ = is_valid_host_label(&s, seed & 1 == 0);
+            let _ = is_virtual_hostable_s3_bucket(&s, seed & 1 == 0);
+            let _ = substring(&s, (seed % 5) as i64 - 1, (seed % 7) as i64, (seed % 3) < 1);
+            let _ = uri_encode(&s);
+            let _ = split(&s, ".", (seed % 4) as i64);
+            let _ = partitions::partition_for_region(&s);
+            let _ = parse_path(&s);
+        }
+    }
 }

@@ -145,7 +145,9 @@ pub const PARTITIONS: &[Partition] = &[
     },
     Partition {
         id: "aws-us-gov",
-        region_shape: RegionShape { prefixes: &["us-gov"] },
+        region_shape: RegionShape {
+            prefixes: &["us-gov"],
+        },
         regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
         outputs: PartitionOutputs {
             name: "aws-us-gov",
@@ -158,7 +160,9 @@ pub const PARTITIONS: &[Partition] = &[
     },
     Partition {
         id: "aws-iso",
-        region_shape: RegionShape { prefixes: &["us-iso"] },
+        region_shape: RegionShape {
+            prefixes: &["us-iso"],
+        },
         regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
         outputs: PartitionOutputs {
             name: "aws-iso",
@@ -171,7 +175,9 @@ pub const PARTITIONS: &[Partition] = &[
     },
     Partition {
         id: "aws-iso-b",
-        region_shape: RegionShape { prefixes: &["us-isob"] },
+        region_shape: RegionShape {
+            prefixes: &["us-isob"],
+        },
         regions: &["aws-iso-b-global", "us-isob-east-1"],
         outputs: PartitionOutputs {
             name: "aws-iso-b",
@@ -184,7 +190,9 @@ pub const PARTITIONS: &[Partition] = &[
     },
     Partition {
         id: "aws-iso-e",
-        region_shape: RegionShape { prefixes: &["eu-isoe"] },
+        region_shape: RegionShape {
+            prefixes: &["eu-isoe"],
+        },
         regions: &["aws-iso-e-global", "eu-isoe-west-1"],
         outputs: PartitionOutputs {
             name: "aws-iso-e",
@@ -197,7 +205,9 @@ pub const PARTITIONS: &[Partition] = &[
     },
     Partition {
         id: "aws-iso-f",
-        region_shape: RegionShape { prefixes: &["us-isof"] },
+        region_shape: RegionShape {
+            prefixes: &["us-isof"],
+        },
         regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
         outputs: PartitionOutputs {
             name: "aws-iso-f",
@@ -210,7 +220,9 @@ pub const PARTITIONS: &[Partition] = &[
     },
     Partition {
         id: "aws-eusc",
-        region_shape: RegionShape { prefixes: &["eusc-de"] },
+        region_shape: RegionShape {
+            prefixes: &["eusc-de"],
+        },
         regions: &["eusc-de-east-1"],
         outputs: PartitionOutputs {
             name: "aws-eusc",
@@ -231,7 +243,10 @@ pub const PARTITIONS: &[Partition] = &[
 /// this), so the result is the same.
 pub fn partition_for_region(region: &str) -> &'static Partition {
     if let Some(head) = region_head(region) {
-        if let Some(p) = PARTITIONS.iter().find(|p| p.region_shape.prefixes.contains(&head)) {
+        if let Some(p) = PARTITIONS
+            .iter()
+            .find(|p| p.region_shape.prefixes.contains(&head))
+        {
             return p;
         }
     }
@@ -287,7 +302,11 @@ mod tests {
         for p in PARTITIONS {
             for r in p.regions {
                 if let Some(first) = PARTITIONS.iter().find(|q| q.region_shape.matches(r)) {
-                    assert_eq!(first.id, p.id, "{r} is listed in {} but shaped like {}", p.id, first.id);
+                    assert_eq!(
+                        first.id, p.id,
+                        "{r} is listed in {} but shaped like {}",
+                        p.id, first.id
+                    );
                 }
             }
         }
