@@ -15,7 +15,7 @@ commands:
       --check fails if the files on disk differ from what would be generated.
   endpoints [--models DIR] [--bench-model FILE] [--bench-rounds N]
       Evaluate every smithy.rules#endpointTests case of every model in DIR
-      (default /work/shared/models/aws) and print the mean resolve time over the
+      (default ../shared/models/aws) and print the mean resolve time over the
       cases of FILE (default DIR/cognito-identity-provider.json), each
       resolved N times (default 2000).";
 
@@ -53,7 +53,7 @@ fn flag(args: &[String], name: &str) -> Result<Option<String>, String> {
 
 fn cmd_endpoints(args: &[String]) -> Result<(), String> {
     let models = PathBuf::from(
-        flag(args, "--models")?.unwrap_or_else(|| "/work/shared/models/aws".to_owned()),
+        flag(args, "--models")?.unwrap_or_else(|| "../shared/models/aws".to_owned()),
     );
     let (passed, failed) = endpoints::run(&models)?;
     let bench_model = flag(args, "--bench-model")?
