@@ -374,7 +374,12 @@ struct Parser {
     slot_count: usize,
     /// Number of parameter slots (the lowest slots).
     param_slots: usize,
+    /// Current nesting of rules / expressions / property values.
+    depth: usize,
 }
+
+/// Deeper rule sets are rejected, which bounds the recursion of parsing and evaluation.
+const MAX_DEPTH: usize = 128;
 
 impl Parser {
     fn rule_set(mut self, doc: &Json) -> Result<RuleSet, String> {
@@ -409,6 +414,10 @@ impl Parser {
     }
 
     fn rule(&mut self, v: &Json) -> Result<Rule, String> {
+        self.nested(|p| p.rule_inner(v))
+    }
+
+    fn rule_inner(&mut self, v: &Json) -> Result<Rule, String> {
         let obj = v.as_object().ok_or("a rule must be an object")?;
         let mut conditions = Vec::new();
         let mut assigned = Vec::new();
@@ -461,6 +470,18 @@ impl Parser {
         })
     }
 
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, String>) -> Result<T, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!(
+                "rule set is nested more than {MAX_DEPTH} levels deep"
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
     fn param_count(&self) -> usize {
         self.param_slots
     }
@@ -504,6 +525,10 @@ impl Parser {
     }
 
     fn prop(&mut self, v: &Json) -> Result<Prop, String> {
+        self.nested(|p| p.prop_inner(v))
+    }
+
+    fn prop_inner(&mut self, v: &Json) -> Result<Prop, String> {
         Ok(match v {
             Json::Null => Prop::Null,
             Json::Bool(b) => Prop::Bool(*b),
@@ -521,6 +546,10 @@ impl Parser {
     }
 
     fn expr(&mut self, v: &Json) -> Result<Expr, String> {
+        self.nested(|p| p.expr_inner(v))
+    }
+
+    fn expr_inner(&mut self, v: &Json) -> Result<Expr, String> {
         Ok(match v {
             Json::String(s) => {
                 let t = self.template(s)?;
@@ -1599,6 +1628,16 @@ mod tests {
             assert!(RuleSet::from_value(&doc).is_err(), "accepted {doc}");
         }
         assert!(RuleSet::from_json("{not json").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected() {
+        let mut e = json!({"ref": "A"});
+        for _ in 0..200 {
+            e = json!({"fn": "not", "argv": [e]});
+        }
+        let doc = json!({"parameters": {"A": {"type": "Boolean"}}, "rules": [{"type": "error", "conditions": [e], "error": "x"}]});
+        assert!(RuleSet::from_value(&doc).is_err());
     }
 
     #[test]
