@@ -164,7 +164,8 @@ impl RuleSet {
         &self.version
     }
 
-    /// The declared parameters, in document order.
+    /// The declared parameters, in the order the JSON object yields them (document order
+    /// when `serde_json` has its `preserve_order` feature, otherwise sorted by name).
     pub fn parameters(&self) -> &[Parameter] {
         &self.params
     }
