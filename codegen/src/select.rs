@@ -140,9 +140,10 @@ pub fn select(model: &Model, service: &str, wanted: Option<&[String]>) -> Result
             _ => {}
         }
     }
-    reached.retain(|id| id != "smithy.api#Unit" || true);
     let shapes: BTreeSet<ShapeId> = reached
         .iter()
+        // `smithy.api#Unit` (unit union members) is not a type of its own.
+        .filter(|id| *id != "smithy.api#Unit")
         .filter(|id| {
             matches!(model.shapes[*id].kind, Kind::Structure(_) | Kind::Union(_) | Kind::Enum(_) | Kind::IntEnum(_))
         })

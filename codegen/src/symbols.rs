@@ -99,6 +99,15 @@ impl Symbols {
                             *n = format!("{b}_value");
                         }
                     }
+                    // An error's `message()` returns its message text: a `message` member that is
+                    // not a string keeps its wire name but gets another field name.
+                    if shape.traits.error().is_some() {
+                        for (n, m) in names.iter_mut().zip(ms) {
+                            if n == "message" && !matches!(model.get(&m.target).map(|t| &t.kind), Some(Kind::String)) {
+                                *n = "message_value".into();
+                            }
+                        }
+                    }
                     sanitize::dedupe(&mut names, "_value");
                     for (m, n) in ms.iter().zip(names) {
                         members.insert((id.clone(), m.name.clone()), n);

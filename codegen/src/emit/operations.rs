@@ -13,11 +13,16 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
     let name = ctx.sym.type_ident(&shape.id);
     let (ty, builder) = structure(ctx, shape, &name, StructRole::Exception);
     let name_str = name.to_string();
-    let has_message = super::shapes::members_of(shape).iter().any(|m| {
+    let message_member = super::shapes::members_of(shape).iter().find(|m| {
         crate::sanitize::bare(ctx.sym.member(&shape.id, &m.name)) == "message"
             && matches!(ctx.model.shapes.get(&m.target).map(|s| &s.kind), Some(Kind::String))
     });
-    let message_fn = if has_message {
+    // `message()` is the member's getter: `Option<&str>`, or `&str` when the member is required.
+    let message_expr = match message_member {
+        Some(m) if !ctx.sym.is_optional(ctx.model, &shape.id, m) => quote!(::std::option::Option::Some(self.message())),
+        _ => quote!(self.message()),
+    };
+    let message_fn = if message_member.is_some() {
         quote!()
     } else {
         quote!(
@@ -41,7 +46,7 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(#name_str)?;
-                if let ::std::option::Option::Some(message) = self.message() {
+                if let ::std::option::Option::Some(message) = #message_expr {
                     write!(f, ": {}", message)?;
                 }
                 if let ::std::option::Option::Some(id) = self.meta.request_id() {
@@ -435,7 +440,8 @@ fn delegate_setters(methods: TokenStream) -> TokenStream {
                     _ => None,
                 })
                 .collect();
-            let is_getter = name.to_string().starts_with("get_");
+            // Getters borrow (`&self`); setters, even one named `get_x_value`, take `mut self`.
+            let is_getter = sig.receiver().map(|r| r.reference.is_some()).unwrap_or(false);
             if is_getter {
                 out.push(quote!(#(#attrs)* pub #sig { self.inner.#name(#(#args),*) }));
             } else {

@@ -123,7 +123,8 @@ fn de_value(ctx: &Ctx, member: Option<&Member>, target: &str, v: TokenStream, pa
         Kind::Short => quote!(#rt::integer::<i16>(#v, #path)?),
         Kind::Integer => quote!(#rt::integer::<i32>(#v, #path)?),
         Kind::Long => quote!(#rt::integer::<i64>(#v, #path)?),
-        Kind::Float => quote!((#rt::float(#v, #path)? as f32)),
+        // Only ever used as an argument or assigned value, so no parentheses (`unused_parens`).
+        Kind::Float => quote!(#rt::float(#v, #path)? as f32),
         Kind::Double => quote!(#rt::float(#v, #path)?),
         Kind::BigInteger => quote!(#rt::big_integer(#v, #path)?),
         Kind::BigDecimal => quote!(#rt::big_decimal(#v, #path)?),
