@@ -93,7 +93,17 @@ pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Mode
         parsed.push((name.clone(), ast::parse(name, text)?));
     }
     let model = model::normalize(&parsed)?;
-    let sel = select::select(&model, &spec.service, spec.operations.as_deref())?;
+    let wanted = match &spec.operations {
+        Some(names) => Some(names.clone()),
+        // "All operations" means all that this generator supports; the rest are listed in the docs.
+        None => Some(
+            select::service_operations(&model, &spec.service)?
+                .into_iter()
+                .filter(|op| streaming_member(&model, op).is_none())
+                .collect(),
+        ),
+    };
+    let sel = select::select(&model, &spec.service, wanted.as_deref())?;
     Ok((model, sel))
 }
 
@@ -193,8 +203,17 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
             #(#runtime_mods)*
         ),
     );
+    let skipped = if spec.operations.is_none() { unsupported_operations(&model, &sel.service)? } else { Vec::new() };
+    let skipped_doc = if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Left out because they use `@streaming` members, not supported yet: {}.\n\n",
+            skipped.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", ")
+        )
+    };
     let crate_doc = format!(
-        "A client for {title} ({sdk_id}), generated from its Smithy model.\n\nOperations: {}.\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {krate}::Config::builder().region(\"us-east-1\").build();\nlet client = {krate}::Client::from_conf(config);\n# let _ = client;\n# Ok(())\n# }}\n```",
+        "A client for {title} ({sdk_id}), generated from its Smithy model.\n\nOperations: {}.\n\n{skipped_doc}```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {krate}::Config::builder().region(\"us-east-1\").build();\nlet client = {krate}::Client::from_conf(config);\n# let _ = client;\n# Ok(())\n# }}\n```",
         sel.operations.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", "),
         krate = spec.crate_name.replace('-', "_"),
     );
@@ -236,22 +255,36 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
     Ok(Generated { tokens, text })
 }
 
-/// Rejects streaming members, which the awsJson runtime does not support yet.
-fn check_streaming(model: &model::Model, sel: &select::Selection) -> Result<(), Error> {
-    for op in &sel.operations {
-        let model::Kind::Operation(o) = &model.shapes[op].kind else { continue };
-        for io in o.input.iter().chain(o.output.iter()) {
-            if let model::Kind::Structure(ms) = &model.shapes[io].kind {
-                for m in ms {
-                    if model.get(&m.target).map(|t| t.traits.streaming()).unwrap_or(false) {
-                        return Err(Error::model(
-                            &model.shapes[op].file,
-                            Some(op),
-                            format!("member `{}` of `{io}` is @streaming, which is not supported yet; leave this operation out", m.name),
-                        ));
-                    }
+/// The first `@streaming` member of an operation's input or output, as `(structure, member)`.
+pub fn streaming_member(model: &model::Model, op: &str) -> Option<(String, String)> {
+    let model::Kind::Operation(o) = &model.get(op)?.kind else { return None };
+    for io in o.input.iter().chain(o.output.iter()) {
+        if let Some(model::Kind::Structure(ms)) = model.get(io).map(|s| &s.kind) {
+            for m in ms {
+                if model.get(&m.target).map(|t| t.traits.streaming()).unwrap_or(false) {
+                    return Some((io.clone(), m.name.clone()));
                 }
             }
+        }
+    }
+    None
+}
+
+/// The service operations left out of an "all operations" crate because they stream.
+pub fn unsupported_operations(model: &model::Model, service: &str) -> Result<Vec<String>, Error> {
+    Ok(select::service_operations(model, service)?.into_iter().filter(|op| streaming_member(model, op).is_some()).collect())
+}
+
+/// Rejects streaming members (event streams and streaming blobs), which the awsJson runtime
+/// does not support yet, naming the operation.
+fn check_streaming(model: &model::Model, sel: &select::Selection) -> Result<(), Error> {
+    for op in &sel.operations {
+        if let Some((io, member)) = streaming_member(model, op) {
+            return Err(Error::model(
+                &model.shapes[op].file,
+                Some(op),
+                format!("member `{member}` of `{io}` is @streaming, which is not supported yet; leave this operation out"),
+            ));
         }
     }
     Ok(())
