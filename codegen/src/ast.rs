@@ -286,6 +286,9 @@ pub fn parse(file: &str, text: &str) -> Result<ModelFile, Error> {
                     }
                     _ => {}
                 }
+                if let Some(problem) = shape_json_problem(value) {
+                    return Err(Error::model(file, Some(id), format!("invalid shape: {problem}")));
+                }
                 let shape = Shape::deserialize(value)
                     .map_err(|e| Error::model(file, Some(id), format!("invalid shape: {e}")))?;
                 shapes.push((id.clone(), shape));
@@ -294,4 +297,66 @@ pub fn parse(file: &str, text: &str) -> Result<ModelFile, Error> {
         Some(_) => return Err(Error::model(file, None, "`shapes` must be an object")),
     }
     Ok(ModelFile { version, shapes, metadata })
+}
+
+/// The first property of a shape whose JSON type is wrong, with its path (`members.name.target`),
+/// so the error says where; serde's own message does not.
+fn shape_json_problem(shape: &Value) -> Option<String> {
+    fn kind(v: &Value) -> String {
+        match v {
+            Value::Null => "null".into(),
+            Value::Bool(b) => format!("a boolean ({b})"),
+            Value::Number(n) => format!("a number ({n})"),
+            Value::String(s) => format!("a string ({s:?})"),
+            Value::Array(_) => "an array".into(),
+            Value::Object(_) => "an object".into(),
+        }
+    }
+    fn traits(v: &Value, at: &str) -> Option<String> {
+        match v.get("traits") {
+            Some(t) if !t.is_object() => Some(format!("`{at}traits` must be an object, not {}", kind(t))),
+            _ => None,
+        }
+    }
+    fn reference(v: &Value, at: &str) -> Option<String> {
+        let Some(o) = v.as_object() else {
+            return Some(format!("`{at}` must be an object like {{\"target\": \"ns#Shape\"}}, not {}", kind(v)));
+        };
+        match o.get("target") {
+            None => Some(format!("`{at}` has no `target`")),
+            Some(Value::String(_)) => traits(v, &format!("{at}.")),
+            Some(t) => Some(format!("`{at}.target` must be a shape ID string, not {}", kind(t))),
+        }
+    }
+    let o = shape.as_object()?;
+    for (key, v) in o {
+        let problem = match key.as_str() {
+            "members" => match v.as_object() {
+                None => Some(format!("`members` must be an object of member name to member, not {}", kind(v))),
+                Some(ms) => ms.iter().find_map(|(name, m)| reference(m, &format!("members.{name}"))),
+            },
+            "member" | "key" | "value" | "input" | "output" | "create" | "put" | "read" | "update" | "delete" | "list" => {
+                reference(v, key)
+            }
+            "mixins" | "operations" | "resources" | "errors" | "collectionOperations" => match v.as_array() {
+                None => Some(format!("`{key}` must be an array of references, not {}", kind(v))),
+                Some(a) => a.iter().enumerate().find_map(|(i, r)| reference(r, &format!("{key}[{i}]"))),
+            },
+            "identifiers" | "properties" => match v.as_object() {
+                None => Some(format!("`{key}` must be an object of name to reference, not {}", kind(v))),
+                Some(m) => m.iter().find_map(|(name, r)| reference(r, &format!("{key}.{name}"))),
+            },
+            "rename" => match v.as_object() {
+                None => Some(format!("`rename` must be an object of shape ID to name, not {}", kind(v))),
+                Some(m) => m.iter().find(|(_, n)| !n.is_string()).map(|(k, n)| format!("`rename.{k}` must be a string, not {}", kind(n))),
+            },
+            "traits" if !v.is_object() => Some(format!("`traits` must be an object, not {}", kind(v))),
+            "version" if !v.is_string() => Some(format!("`version` must be a string, not {}", kind(v))),
+            _ => None,
+        };
+        if problem.is_some() {
+            return problem;
+        }
+    }
+    None
 }

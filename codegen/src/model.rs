@@ -220,6 +220,7 @@ pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
     let version_of: BTreeMap<ShapeId, SmithyVersion> = raw.iter().map(|(k, (_, v, _))| (k.clone(), *v)).collect();
     lower_v1(&mut model, &version_of);
     check_targets(&model)?;
+    check_collection_cycles(&model)?;
     Ok(model)
 }
 
@@ -510,6 +511,54 @@ fn lower_v1(model: &mut Model, version_of: &BTreeMap<ShapeId, SmithyVersion>) {
             }
         }
     }
+}
+
+/// Rejects lists and maps that contain themselves with no structure or union in between: Smithy
+/// forbids them and they would have no finite Rust type.
+fn check_collection_cycles(model: &Model) -> Result<(), Error> {
+    fn inner(model: &Model, id: &str) -> Vec<ShapeId> {
+        match model.shapes.get(id).map(|s| &s.kind) {
+            Some(Kind::List(m)) => vec![m.target.clone()],
+            Some(Kind::Map(k, v)) => vec![k.target.clone(), v.target.clone()],
+            _ => Vec::new(),
+        }
+    }
+    // 1 = on the current path, 2 = done.
+    let mut state: BTreeMap<ShapeId, u8> = BTreeMap::new();
+    for start in model.shapes.keys() {
+        if state.contains_key(start) || inner(model, start).is_empty() {
+            continue;
+        }
+        let mut stack: Vec<(ShapeId, Vec<ShapeId>)> = vec![(start.clone(), inner(model, start))];
+        state.insert(start.clone(), 1);
+        while let Some((node, next)) = stack.last_mut() {
+            let Some(target) = next.pop() else {
+                state.insert(node.clone(), 2);
+                stack.pop();
+                continue;
+            };
+            match state.get(&target) {
+                Some(1) => {
+                    let shape = &model.shapes[&target];
+                    let begin = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                    let mut cycle: Vec<&str> = stack[begin..].iter().map(|(n, _)| n.as_str()).collect();
+                    cycle.push(&target);
+                    return Err(Error::model(
+                        &shape.file,
+                        Some(&target),
+                        format!("this list or map contains itself with no structure or union in between ({})", cycle.join(" -> ")),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    state.insert(target.clone(), 1);
+                    let more = inner(model, &target);
+                    stack.push((target, more));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_targets(model: &Model) -> Result<(), Error> {

@@ -31,7 +31,7 @@ pub struct Selection {
 pub fn service_operations(model: &Model, service: &str) -> Result<Vec<ShapeId>, Error> {
     let shape = model
         .get(service)
-        .ok_or_else(|| Error::config(format!("service `{service}` is not in the model")))?;
+        .ok_or_else(|| missing_service(model, service))?;
     let Kind::Service(svc) = &shape.kind else {
         return Err(Error::model(&shape.file, Some(service), "this shape is not a service"));
     };
@@ -60,6 +60,54 @@ pub fn service_operations(model: &Model, service: &str) -> Result<Vec<ShapeId>, 
     Ok(ops)
 }
 
+/// The Smithy name of a shape's type, for messages.
+fn kind_name(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Blob => "blob",
+        Kind::Boolean => "boolean",
+        Kind::String => "string",
+        Kind::Byte => "byte",
+        Kind::Short => "short",
+        Kind::Integer => "integer",
+        Kind::Long => "long",
+        Kind::Float => "float",
+        Kind::Double => "double",
+        Kind::BigInteger => "bigInteger",
+        Kind::BigDecimal => "bigDecimal",
+        Kind::Timestamp => "timestamp",
+        Kind::Document => "document",
+        Kind::Enum(_) => "enum",
+        Kind::IntEnum(_) => "intEnum",
+        Kind::List(_) => "list",
+        Kind::Map(..) => "map",
+        Kind::Structure(_) => "structure",
+        Kind::Union(_) => "union",
+        Kind::Service(_) => "service",
+        Kind::Operation(_) => "operation",
+        Kind::Resource(_) => "resource",
+    }
+}
+
+/// The error for a service ID that is not in the model: names the model files and the services
+/// they do have.
+fn missing_service(model: &Model, service: &str) -> Error {
+    let files: BTreeSet<&str> = model.shapes.values().map(|s| s.file.as_str()).filter(|f| *f != "<prelude>").collect();
+    let mut files: Vec<&str> = files.into_iter().collect();
+    if files.len() > 4 {
+        let more = format!("and {} more files", files.len() - 3);
+        files.truncate(3);
+        return Error::config(format!("service `{service}` is not in the model ({}, {more})", files.join(", ")));
+    }
+    let services: Vec<String> =
+        model.shapes.values().filter(|s| matches!(s.kind, Kind::Service(_))).map(|s| format!("`{}`", s.id)).collect();
+    let files = if files.is_empty() { "no shapes".to_string() } else { files.join(", ") };
+    if services.is_empty() {
+        Error::config(format!("service `{service}` is not in the model ({files}), which has no service shapes"))
+    } else {
+        Error::config(format!("service `{service}` is not in the model ({files}); its services: {}", services.join(", ")))
+    }
+}
+
 /// Selects `wanted` operations (by name, or all when `None`) of `service` and their closure.
 pub fn select(model: &Model, service: &str, wanted: Option<&[String]>) -> Result<Selection, Error> {
     let all = service_operations(model, service)?;
@@ -85,7 +133,8 @@ pub fn select(model: &Model, service: &str, wanted: Option<&[String]>) -> Result
                             known.join(", ")
                         };
                         return Err(Error::config(format!(
-                            "operation `{name}` is not an operation of service `{service}`; it has: {hint}"
+                            "operation `{name}` is not an operation of service `{service}` ({}); it has: {hint}",
+                            model.shapes[service].file
                         )));
                     }
                 }
@@ -115,7 +164,12 @@ pub fn select(model: &Model, service: &str, wanted: Option<&[String]>) -> Result
         for io in o.input.iter().chain(o.output.iter()) {
             let shape = model.expect(io, op)?;
             if !matches!(shape.kind, Kind::Structure(_)) {
-                return Err(Error::model(&shape.file, Some(io), format!("the input/output of `{op}` must be a structure")));
+                let what = if o.input.as_ref() == Some(io) { "input" } else { "output" };
+                return Err(Error::model(
+                    &model.shapes[op].file,
+                    Some(op),
+                    format!("its {what} `{io}` must be a structure, not a {}", kind_name(&shape.kind)),
+                ));
             }
             op_io.insert(io.clone());
             // Inputs and outputs become operation types; only their members are roots.
