@@ -317,12 +317,46 @@ fn cargo_toml(spec: &CrateSpec, title: &str) -> String {
 }
 
 /// Formats generated token streams into file texts with the header, merged with the text files.
+///
+/// Files are formatted on all available cores: formatting dominates generation time.
 pub fn format_files(generated: Generated) -> Result<BTreeMap<String, String>, Error> {
     let mut out = generated.text;
-    for (path, tokens) in generated.tokens {
-        let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { file: path.clone(), message: e.to_string() })?;
-        let body = prettyplease::unparse(&file);
-        out.insert(path, format!("// {HEADER}\n\n{body}"));
+    // proc_macro2 token streams are not Send: hand each thread the text and re-lex it there.
+    let jobs: Vec<(String, String)> = generated.tokens.into_iter().map(|(path, tokens)| (path, tokens.to_string())).collect();
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len().max(1));
+    let chunks: Vec<Vec<(String, String)>> = {
+        let mut chunks: Vec<Vec<(String, String)>> = (0..threads).map(|_| Vec::new()).collect();
+        // Largest files first, dealt round-robin, so threads finish together.
+        let mut sorted = jobs;
+        sorted.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
+        for (i, job) in sorted.into_iter().enumerate() {
+            chunks[i % threads].push(job);
+        }
+        chunks
+    };
+    let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(path, text)| {
+                            let file = syn::parse_file(&text).map_err(|e| Error::Emit { file: path.clone(), message: e.to_string() })?;
+                            let body = prettyplease::unparse(&file);
+                            Ok((path, format!("// {HEADER}\n\n{body}")))
+                        })
+                        .collect::<Result<Vec<_>, Error>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::Emit { file: "<thread>".into(), message: "formatter panicked".into() })))
+            .collect()
+    });
+    for chunk in results {
+        out.extend(chunk?);
     }
     Ok(out)
 }

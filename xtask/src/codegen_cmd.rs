@@ -74,8 +74,14 @@ pub fn render(job: &Job) -> Result<BTreeMap<String, String>, String> {
         let text = std::fs::read_to_string(m).map_err(|e| format!("{}: {e}", m.display()))?;
         files.push((m.display().to_string(), text));
     }
+    let start = Instant::now();
     let generated = codegen::generate(&files, &job.spec).map_err(|e| e.to_string())?;
-    codegen::format_files(generated).map_err(|e| e.to_string())
+    let emitted = start.elapsed();
+    let out = codegen::format_files(generated).map_err(|e| e.to_string());
+    if std::env::var_os("CODEGEN_TIMING").is_some() {
+        eprintln!("emit {:.1} ms, format {:.1} ms", emitted.as_secs_f64() * 1e3, (start.elapsed() - emitted).as_secs_f64() * 1e3);
+    }
+    out
 }
 
 /// Writes (or checks) a rendered crate; returns the names of stale files.

@@ -1,7 +1,7 @@
 //! Emits per-operation modules (input, output, error enum, fluent builder), modelled exceptions,
 //! the service-wide `Error` and the `Client`.
 
-use super::shapes::{setter_methods, structure, StructRole};
+use super::shapes::{setter_methods, structure, SetterHost, StructRole};
 use super::{doc_attrs, protocol, Ctx};
 use crate::model::{shape_name, Kind, Shape};
 use crate::symbols::ident;
@@ -304,8 +304,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         .iter()
         .map(|m| {
             let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
-            let methods = setter_methods(ctx, &input_shape.id, m, &docs);
-            delegate_setters(methods)
+            setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
         })
         .collect();
     let op_docs = doc_attrs(&op_shape.traits, None);
@@ -412,44 +411,6 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
     )
-}
-
-/// Rewrites builder setters (`self.x = ...`) into fluent ones that delegate to `self.inner`.
-fn delegate_setters(methods: TokenStream) -> TokenStream {
-    // Parse the generated setters and rewrite their bodies; cheap and keeps one source of truth.
-    let file: syn::File = match syn::parse2(quote!(impl X { #methods })) {
-        Ok(f) => f,
-        Err(_) => return quote!(),
-    };
-    let mut out = Vec::new();
-    for item in file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        for it in imp.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            let attrs = &f.attrs;
-            let sig = &f.sig;
-            let name = &sig.ident;
-            let args: Vec<TokenStream> = sig
-                .inputs
-                .iter()
-                .filter_map(|a| match a {
-                    syn::FnArg::Typed(t) => {
-                        let p = &t.pat;
-                        Some(quote!(#p))
-                    }
-                    _ => None,
-                })
-                .collect();
-            // Getters borrow (`&self`); setters, even one named `get_x_value`, take `mut self`.
-            let is_getter = sig.receiver().map(|r| r.reference.is_some()).unwrap_or(false);
-            if is_getter {
-                out.push(quote!(#(#attrs)* pub #sig { self.inner.#name(#(#args),*) }));
-            } else {
-                out.push(quote!(#(#attrs)* pub #sig { self.inner = self.inner.#name(#(#args),*); self }));
-            }
-        }
-    }
-    quote!(#(#out)*)
 }
 
 /// `client.rs`: the `Client` and one method per operation.

@@ -129,7 +129,7 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         getters.push(quote!(#mdocs #getter));
         // Builder.
         builder_fields.push(quote!(pub(crate) #field: ::std::option::Option<#ty>,));
-        setters.push(setter_methods(ctx, id, m, &mdocs));
+        setters.push(setter_methods(ctx, id, m, &mdocs, SetterHost::Builder));
         if optional {
             build_fields.push(quote!(#field: self.#field,));
         } else {
@@ -238,7 +238,7 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
     let extra_setters = match role {
         StructRole::Output => quote!(
             #[doc = "Sets the request id (used by tests and mocks)."]
-            pub fn request_id(mut self, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn _request_id(mut self, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self._request_id = ::std::option::Option::Some(request_id.into());
                 self
             }
@@ -311,8 +311,17 @@ fn list_elem_type(ctx: &Ctx, m: &Member) -> TokenStream {
     }
 }
 
-/// The three setters of a member (`x`, `set_x`, `get_x`), on a builder whose fields are Options.
-pub fn setter_methods(ctx: &Ctx, container: &str, m: &Member, docs: &TokenStream) -> TokenStream {
+/// Where setters are emitted: on a builder (which owns the fields) or on an operation's fluent
+/// builder (which forwards to its `inner` input builder).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SetterHost {
+    Builder,
+    Fluent,
+}
+
+/// The three setters of a member (`x`, `set_x`, `get_x`). The full documentation goes on `x`;
+/// `set_x` and `get_x` point to it, which keeps generated files (and build times) small.
+pub fn setter_methods(ctx: &Ctx, container: &str, m: &Member, docs: &TokenStream, host: SetterHost) -> TokenStream {
     let field = ctx.sym.member_ident(container, &m.name);
     let bare = crate::sanitize::bare(ctx.sym.member(container, &m.name));
     let set = format_ident!("set_{}", bare);
@@ -320,69 +329,62 @@ pub fn setter_methods(ctx: &Ctx, container: &str, m: &Member, docs: &TokenStream
     let ty = ctx.sym.member_value_type(ctx.model, container, m);
     let boxed = ctx.sym.is_boxed(container, &m.name);
     let shape = &ctx.model.shapes[&m.target];
-    let required = if m.traits.required() { quote!(#[doc = "This field is required."]) } else { quote!() };
-    let main = match &shape.kind {
+    let required = if m.traits.required() { quote!(#[doc = ""] #[doc = "This field is required."]) } else { quote!() };
+    let fluent = host == SetterHost::Fluent;
+    let (doc, args, params, body) = match &shape.kind {
         Kind::List(inner) if !boxed => {
             let elem = ctx.sym.value_type(ctx.model, &inner.target);
             let elem = if shape.traits.sparse() { quote!(::std::option::Option<#elem>) } else { elem };
             let doc = format!("Appends an item to `{bare}`. To override the contents of this collection use [`{set}`](Self::{set}).");
-            quote!(
-                #[doc = #doc]
-                #docs
-                pub fn #field(mut self, input: #elem) -> Self {
-                    let mut v = self.#field.unwrap_or_default();
-                    v.push(input);
-                    self.#field = ::std::option::Option::Some(v);
-                    self
-                }
-            )
+            (doc, quote!(input: #elem), quote!(input), quote!(
+                let mut v = self.#field.unwrap_or_default();
+                v.push(input);
+                self.#field = ::std::option::Option::Some(v);
+            ))
         }
         Kind::Map(k, v) if !boxed => {
             let key = ctx.sym.value_type(ctx.model, &k.target);
             let value = ctx.sym.value_type(ctx.model, &v.target);
             let value = if shape.traits.sparse() { quote!(::std::option::Option<#value>) } else { value };
             let doc = format!("Adds a key-value pair to `{bare}`. To override the contents of this collection use [`{set}`](Self::{set}).");
-            quote!(
-                #[doc = #doc]
-                #docs
-                pub fn #field(mut self, k: impl ::std::convert::Into<#key>, v: impl ::std::convert::Into<#value>) -> Self {
-                    let mut hash_map = self.#field.unwrap_or_default();
-                    hash_map.insert(k.into(), v.into());
-                    self.#field = ::std::option::Option::Some(hash_map);
-                    self
-                }
-            )
+            (doc, quote!(k: impl ::std::convert::Into<#key>, v: impl ::std::convert::Into<#value>), quote!(k, v), quote!(
+                let mut hash_map = self.#field.unwrap_or_default();
+                hash_map.insert(k.into(), v.into());
+                self.#field = ::std::option::Option::Some(hash_map);
+            ))
         }
         _ if boxed => {
             let inner = ctx.sym.value_type(ctx.model, &m.target);
-            quote!(
-                #docs
-                #required
-                pub fn #field(mut self, input: #inner) -> Self {
-                    self.#field = ::std::option::Option::Some(::std::boxed::Box::new(input));
-                    self
-                }
-            )
+            (format!("Sets `{bare}`."), quote!(input: #inner), quote!(input), quote!(
+                self.#field = ::std::option::Option::Some(::std::boxed::Box::new(input));
+            ))
         }
-        _ => quote!(
-            #docs
-            #required
-            pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
-                self.#field = ::std::option::Option::Some(input.into());
-                self
-            }
-        ),
+        _ => (format!("Sets `{bare}`."), quote!(input: impl ::std::convert::Into<#ty>), quote!(input), quote!(
+            self.#field = ::std::option::Option::Some(input.into());
+        )),
     };
+    let main_body = if fluent { quote!(self.inner = self.inner.#field(#params);) } else { body };
+    let set_body = if fluent { quote!(self.inner = self.inner.#set(input);) } else { quote!(self.#field = input;) };
+    let get_body = if fluent { quote!(self.inner.#get()) } else { quote!(&self.#field) };
+    let set_doc = format!("Sets or clears `{bare}`; see [`{bare}`](Self::{field}).");
+    let get_doc = format!("The value of `{bare}` set so far; see [`{bare}`](Self::{field}).");
     quote!(
-        #main
+        #[doc = #doc]
+        #[doc = ""]
         #docs
-        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
-            self.#field = input;
+        #required
+        pub fn #field(mut self, #args) -> Self {
+            #main_body
             self
         }
-        #docs
+        #[doc = #set_doc]
+        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+            #set_body
+            self
+        }
+        #[doc = #get_doc]
         pub fn #get(&self) -> &::std::option::Option<#ty> {
-            &self.#field
+            #get_body
         }
     )
 }

@@ -19,6 +19,8 @@ pub mod builders {
         pub(crate) attribute_name: ::std::option::Option<::std::string::String>,
     }
     impl CodeDeliveryDetailsTypeBuilder {
+        ///Sets `destination`.
+        ///
         /// The email address or phone number destination where Amazon Cognito sent the code.
         pub fn destination(
             mut self,
@@ -27,7 +29,7 @@ pub mod builders {
             self.destination = ::std::option::Option::Some(input.into());
             self
         }
-        /// The email address or phone number destination where Amazon Cognito sent the code.
+        ///Sets or clears `destination`; see [`destination`](Self::destination).
         pub fn set_destination(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -35,10 +37,12 @@ pub mod builders {
             self.destination = input;
             self
         }
-        /// The email address or phone number destination where Amazon Cognito sent the code.
+        ///The value of `destination` set so far; see [`destination`](Self::destination).
         pub fn get_destination(&self) -> &::std::option::Option<::std::string::String> {
             &self.destination
         }
+        ///Sets `delivery_medium`.
+        ///
         /// The method that Amazon Cognito used to send the code.
         pub fn delivery_medium(
             mut self,
@@ -47,7 +51,7 @@ pub mod builders {
             self.delivery_medium = ::std::option::Option::Some(input.into());
             self
         }
-        /// The method that Amazon Cognito used to send the code.
+        ///Sets or clears `delivery_medium`; see [`delivery_medium`](Self::delivery_medium).
         pub fn set_delivery_medium(
             mut self,
             input: ::std::option::Option<crate::types::DeliveryMediumType>,
@@ -55,12 +59,14 @@ pub mod builders {
             self.delivery_medium = input;
             self
         }
-        /// The method that Amazon Cognito used to send the code.
+        ///The value of `delivery_medium` set so far; see [`delivery_medium`](Self::delivery_medium).
         pub fn get_delivery_medium(
             &self,
         ) -> &::std::option::Option<crate::types::DeliveryMediumType> {
             &self.delivery_medium
         }
+        ///Sets `attribute_name`.
+        ///
         /// The name of the attribute that Amazon Cognito verifies with the code.
         pub fn attribute_name(
             mut self,
@@ -69,7 +75,7 @@ pub mod builders {
             self.attribute_name = ::std::option::Option::Some(input.into());
             self
         }
-        /// The name of the attribute that Amazon Cognito verifies with the code.
+        ///Sets or clears `attribute_name`; see [`attribute_name`](Self::attribute_name).
         pub fn set_attribute_name(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -77,7 +83,7 @@ pub mod builders {
             self.attribute_name = input;
             self
         }
-        /// The name of the attribute that Amazon Cognito verifies with the code.
+        ///The value of `attribute_name` set so far; see [`attribute_name`](Self::attribute_name).
         pub fn get_attribute_name(
             &self,
         ) -> &::std::option::Option<::std::string::String> {

@@ -992,7 +992,10 @@ pub mod builders {
         >,
     }
     impl GetUserAttributeVerificationCodeInputBuilder {
+        ///Sets `access_token`.
+        ///
         /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
+        ///
         ///This field is required.
         pub fn access_token(
             mut self,
@@ -1001,7 +1004,7 @@ pub mod builders {
             self.access_token = ::std::option::Option::Some(input.into());
             self
         }
-        /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
+        ///Sets or clears `access_token`; see [`access_token`](Self::access_token).
         pub fn set_access_token(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -1009,11 +1012,14 @@ pub mod builders {
             self.access_token = input;
             self
         }
-        /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
+        ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
         pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
             &self.access_token
         }
+        ///Sets `attribute_name`.
+        ///
         /// The name of the attribute that the user wants to verify, for example `email`.
+        ///
         ///This field is required.
         pub fn attribute_name(
             mut self,
@@ -1022,7 +1028,7 @@ pub mod builders {
             self.attribute_name = ::std::option::Option::Some(input.into());
             self
         }
-        /// The name of the attribute that the user wants to verify, for example `email`.
+        ///Sets or clears `attribute_name`; see [`attribute_name`](Self::attribute_name).
         pub fn set_attribute_name(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -1030,13 +1036,14 @@ pub mod builders {
             self.attribute_name = input;
             self
         }
-        /// The name of the attribute that the user wants to verify, for example `email`.
+        ///The value of `attribute_name` set so far; see [`attribute_name`](Self::attribute_name).
         pub fn get_attribute_name(
             &self,
         ) -> &::std::option::Option<::std::string::String> {
             &self.attribute_name
         }
         ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
+        ///
         /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
         ///
         /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
@@ -1050,9 +1057,7 @@ pub mod builders {
             self.client_metadata = ::std::option::Option::Some(hash_map);
             self
         }
-        /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-        ///
-        /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
+        ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
         pub fn set_client_metadata(
             mut self,
             input: ::std::option::Option<
@@ -1062,9 +1067,7 @@ pub mod builders {
             self.client_metadata = input;
             self
         }
-        /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-        ///
-        /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
+        ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
         pub fn get_client_metadata(
             &self,
         ) -> &::std::option::Option<
@@ -1111,6 +1114,8 @@ pub mod builders {
         _request_id: ::std::option::Option<::std::string::String>,
     }
     impl GetUserAttributeVerificationCodeOutputBuilder {
+        ///Sets `code_delivery_details`.
+        ///
         /// Information about the delivery destination of the user attribute verification code.
         pub fn code_delivery_details(
             mut self,
@@ -1119,7 +1124,7 @@ pub mod builders {
             self.code_delivery_details = ::std::option::Option::Some(input.into());
             self
         }
-        /// Information about the delivery destination of the user attribute verification code.
+        ///Sets or clears `code_delivery_details`; see [`code_delivery_details`](Self::code_delivery_details).
         pub fn set_code_delivery_details(
             mut self,
             input: ::std::option::Option<crate::types::CodeDeliveryDetailsType>,
@@ -1127,14 +1132,14 @@ pub mod builders {
             self.code_delivery_details = input;
             self
         }
-        /// Information about the delivery destination of the user attribute verification code.
+        ///The value of `code_delivery_details` set so far; see [`code_delivery_details`](Self::code_delivery_details).
         pub fn get_code_delivery_details(
             &self,
         ) -> &::std::option::Option<crate::types::CodeDeliveryDetailsType> {
             &self.code_delivery_details
         }
         ///Sets the request id (used by tests and mocks).
-        pub fn request_id(
+        pub fn _request_id(
             mut self,
             request_id: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1190,7 +1195,10 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         GetUserAttributeVerificationCode::orchestrate(&self.handle, input).await
     }
+    ///Sets `access_token`.
+    ///
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
+    ///
     ///This field is required.
     pub fn access_token(
         mut self,
@@ -1199,7 +1207,7 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         self.inner = self.inner.access_token(input);
         self
     }
-    /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
+    ///Sets or clears `access_token`; see [`access_token`](Self::access_token).
     pub fn set_access_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1207,11 +1215,14 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         self.inner = self.inner.set_access_token(input);
         self
     }
-    /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
+    ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
     pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_access_token()
     }
+    ///Sets `attribute_name`.
+    ///
     /// The name of the attribute that the user wants to verify, for example `email`.
+    ///
     ///This field is required.
     pub fn attribute_name(
         mut self,
@@ -1220,7 +1231,7 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         self.inner = self.inner.attribute_name(input);
         self
     }
-    /// The name of the attribute that the user wants to verify, for example `email`.
+    ///Sets or clears `attribute_name`; see [`attribute_name`](Self::attribute_name).
     pub fn set_attribute_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1228,11 +1239,12 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         self.inner = self.inner.set_attribute_name(input);
         self
     }
-    /// The name of the attribute that the user wants to verify, for example `email`.
+    ///The value of `attribute_name` set so far; see [`attribute_name`](Self::attribute_name).
     pub fn get_attribute_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_attribute_name()
     }
     ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
+    ///
     /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
     ///
     /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
@@ -1244,9 +1256,7 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         self.inner = self.inner.client_metadata(k, v);
         self
     }
-    /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-    ///
-    /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
+    ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
     pub fn set_client_metadata(
         mut self,
         input: ::std::option::Option<
@@ -1256,9 +1266,7 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         self.inner = self.inner.set_client_metadata(input);
         self
     }
-    /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-    ///
-    /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
+    ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
     pub fn get_client_metadata(
         &self,
     ) -> &::std::option::Option<

@@ -247,6 +247,11 @@ pub fn float(v: &Value, path: &str) -> Result<f64, DeserializeError> {
     .ok_or_else(|| DeserializeError::new(path, "a number"))
 }
 
+/// A 32-bit float (values outside its range become infinities, as in the SDKs).
+pub fn float32(v: &Value, path: &str) -> Result<f32, DeserializeError> {
+    float(v, path).map(|f| f as f32)
+}
+
 /// A base64 blob.
 pub fn blob(v: &Value, path: &str) -> Result<Blob, DeserializeError> {
     let s = v.as_str().ok_or_else(|| DeserializeError::new(path, "a base64 string"))?;

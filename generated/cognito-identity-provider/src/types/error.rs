@@ -15,6 +15,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl CodeDeliveryFailureExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message sent when a verification code fails to deliver successfully.
         pub fn message(
             mut self,
@@ -23,7 +25,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message sent when a verification code fails to deliver successfully.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -31,7 +33,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message sent when a verification code fails to deliver successfully.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -61,6 +63,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl ForbiddenExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
         pub fn message(
             mut self,
@@ -69,7 +73,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -77,7 +81,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -107,6 +111,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl InternalErrorExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when Amazon Cognito throws an internal error exception.
         pub fn message(
             mut self,
@@ -115,7 +121,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when Amazon Cognito throws an internal error exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -123,7 +129,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when Amazon Cognito throws an internal error exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -153,6 +159,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl InvalidEmailRoleAccessPolicyExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when you have an unverified email address or the identity policy isn't set on an email address that Amazon Cognito can access.
         pub fn message(
             mut self,
@@ -161,7 +169,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when you have an unverified email address or the identity policy isn't set on an email address that Amazon Cognito can access.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -169,7 +177,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when you have an unverified email address or the identity policy isn't set on an email address that Amazon Cognito can access.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -201,6 +209,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl InvalidLambdaResponseExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when Amazon Cognito throws an invalid Lambda response exception.
         pub fn message(
             mut self,
@@ -209,7 +219,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when Amazon Cognito throws an invalid Lambda response exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -217,7 +227,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when Amazon Cognito throws an invalid Lambda response exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -248,6 +258,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl InvalidParameterExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the Amazon Cognito service throws an invalid parameter exception.
         pub fn message(
             mut self,
@@ -256,7 +268,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the Amazon Cognito service throws an invalid parameter exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -264,10 +276,12 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the Amazon Cognito service throws an invalid parameter exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
+        ///Sets `reason_code`.
+        ///
         /// The reason code of the exception.
         pub fn reason_code(
             mut self,
@@ -276,7 +290,7 @@ pub mod builders {
             self.reason_code = ::std::option::Option::Some(input.into());
             self
         }
-        /// The reason code of the exception.
+        ///Sets or clears `reason_code`; see [`reason_code`](Self::reason_code).
         pub fn set_reason_code(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -284,7 +298,7 @@ pub mod builders {
             self.reason_code = input;
             self
         }
-        /// The reason code of the exception.
+        ///The value of `reason_code` set so far; see [`reason_code`](Self::reason_code).
         pub fn get_reason_code(&self) -> &::std::option::Option<::std::string::String> {
             &self.reason_code
         }
@@ -315,6 +329,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl InvalidSmsRoleAccessPolicyExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the invalid SMS role access policy exception is thrown.
         pub fn message(
             mut self,
@@ -323,7 +339,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the invalid SMS role access policy exception is thrown.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -331,7 +347,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the invalid SMS role access policy exception is thrown.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -361,6 +377,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl InvalidSmsRoleTrustRelationshipExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the role trust relationship for the SMS message is not valid.
         pub fn message(
             mut self,
@@ -369,7 +387,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the role trust relationship for the SMS message is not valid.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -377,7 +395,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the role trust relationship for the SMS message is not valid.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -409,6 +427,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl LimitExceededExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when Amazon Cognito throws a limit exceeded exception.
         pub fn message(
             mut self,
@@ -417,7 +437,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when Amazon Cognito throws a limit exceeded exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -425,7 +445,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when Amazon Cognito throws a limit exceeded exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -455,6 +475,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl NotAuthorizedExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the Amazon Cognito service returns a not authorized exception.
         pub fn message(
             mut self,
@@ -463,7 +485,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the Amazon Cognito service returns a not authorized exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -471,7 +493,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the Amazon Cognito service returns a not authorized exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -501,6 +523,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl OperationNotEnabledExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when an operation is not enabled in the current region or user pool configuration.
         pub fn message(
             mut self,
@@ -509,7 +533,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when an operation is not enabled in the current region or user pool configuration.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -517,7 +541,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when an operation is not enabled in the current region or user pool configuration.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -547,6 +571,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl PasswordResetRequiredExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when a password reset is required.
         pub fn message(
             mut self,
@@ -555,7 +581,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when a password reset is required.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -563,7 +589,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when a password reset is required.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -593,6 +619,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl ResourceNotFoundExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the Amazon Cognito service returns a resource not found exception.
         pub fn message(
             mut self,
@@ -601,7 +629,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the Amazon Cognito service returns a resource not found exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -609,7 +637,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the Amazon Cognito service returns a resource not found exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -639,6 +667,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl TooManyRequestsExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the Amazon Cognito service returns a too many requests exception.
         pub fn message(
             mut self,
@@ -647,7 +677,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the Amazon Cognito service returns a too many requests exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -655,7 +685,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the Amazon Cognito service returns a too many requests exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -685,6 +715,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl UnexpectedLambdaExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when Amazon Cognito returns an unexpected Lambda exception.
         pub fn message(
             mut self,
@@ -693,7 +725,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when Amazon Cognito returns an unexpected Lambda exception.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -701,7 +733,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when Amazon Cognito returns an unexpected Lambda exception.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -731,6 +763,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl UserLambdaValidationExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when the Amazon Cognito service returns a user validation exception with the Lambda service.
         pub fn message(
             mut self,
@@ -739,7 +773,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when the Amazon Cognito service returns a user validation exception with the Lambda service.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -747,7 +781,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when the Amazon Cognito service returns a user validation exception with the Lambda service.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -777,6 +811,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl UserNotConfirmedExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when a user isn't confirmed successfully.
         pub fn message(
             mut self,
@@ -785,7 +821,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when a user isn't confirmed successfully.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -793,7 +829,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when a user isn't confirmed successfully.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -823,6 +859,8 @@ pub mod builders {
         meta: ::std::option::Option<crate::error::ErrorMetadata>,
     }
     impl UserNotFoundExceptionBuilder {
+        ///Sets `message`.
+        ///
         /// The message returned when a user isn't found.
         pub fn message(
             mut self,
@@ -831,7 +869,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        /// The message returned when a user isn't found.
+        ///Sets or clears `message`; see [`message`](Self::message).
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -839,7 +877,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        /// The message returned when a user isn't found.
+        ///The value of `message` set so far; see [`message`](Self::message).
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
