@@ -447,6 +447,22 @@ fn convert(id: &str, file: &str, shape: &ast::Shape) -> Result<Shape, Error> {
         A::Resource(r) => (Kind::Resource(r.clone()), r.traits.clone()),
         A::Apply(_) => unreachable!("apply statements are merged before conversion"),
     };
+    if let Kind::Enum(values) | Kind::IntEnum(values) = &kind {
+        // Smithy requires unique values; a duplicate would be an unreachable match arm.
+        for (i, v) in values.iter().enumerate() {
+            if let Some(first) = values[..i].iter().find(|w| w.value == v.value) {
+                let value = match &v.value {
+                    EnumLiteral::String(s) => format!("{s:?}"),
+                    EnumLiteral::Int(n) => n.to_string(),
+                };
+                return Err(Error::model(
+                    file,
+                    Some(id),
+                    format!("enum members `{}` and `{}` have the same value {value}", first.name, v.name),
+                ));
+            }
+        }
+    }
     Ok(Shape { id: id.to_string(), kind, traits: Traits(traits), file: file.to_string() })
 }
 

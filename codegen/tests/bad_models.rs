@@ -287,3 +287,22 @@ fn list_that_contains_itself() {
         &[FILE, "example.bad#Items", "contains itself", "example.bad#ItemMap"],
     );
 }
+
+#[test]
+fn enum_values_that_repeat() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Thing"]["members"]["color"] = serde_json::json!({ "target": "example.bad#Color" });
+    m["shapes"]["example.bad#Color"] = serde_json::json!({
+        "type": "enum",
+        "members": {
+            "RED": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "red" } },
+            "Red": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "red" } }
+        }
+    });
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Color", "`RED` and `Red`", "same value"]);
+    m["shapes"]["example.bad#Color"] = serde_json::json!({
+        "type": "string",
+        "traits": { "smithy.api#enum": [{ "value": "a" }, { "value": "b" }, { "value": "a" }] }
+    });
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Color", "same value"]);
+}
