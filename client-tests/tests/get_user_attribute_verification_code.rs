@@ -12,7 +12,12 @@ use cognito::operation::RequestId;
 use cognito::types::DeliveryMediumType;
 
 fn client(url: &str) -> cognito::Client {
-    let config = cognito::Config::builder().region("us-east-1").endpoint_url(url).ignore_environment().build();
+    let config = cognito::Config::builder()
+        .region("us-east-1")
+        .endpoint_url(url)
+        .ignore_environment()
+        .retry_config(cognito::config::RetryConfig::standard().with_initial_backoff(std::time::Duration::ZERO))
+        .build();
     cognito::Client::from_conf(config)
 }
 

@@ -71,11 +71,17 @@ pub struct CrateSpec {
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
     ("config", include_str!("../runtime/src/config.rs")),
+    ("credentials", include_str!("../runtime/src/credentials.rs")),
+    ("endpoint", include_str!("../runtime/src/endpoint.rs")),
     ("error", include_str!("../runtime/src/error.rs")),
     ("http", include_str!("../runtime/src/http.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
+    ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
+    ("partitions", include_str!("../runtime/src/partitions.rs")),
     ("primitives", include_str!("../runtime/src/primitives.rs")),
+    ("retry", include_str!("../runtime/src/retry.rs")),
+    ("sigv4", include_str!("../runtime/src/sigv4.rs")),
 ];
 
 const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
@@ -157,6 +163,20 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
     let content_type = format!("application/x-amz-json-{protocol}");
     let target_prefix = model::shape_name(&sel.service);
     let user_agent = format!("{}/{}", spec.crate_name, spec.version);
+    let endpoint_rules = service.traits.get("smithy.rules#endpointRuleSet").map(|v| v.to_string()).unwrap_or_default();
+    let retryable: Vec<TokenStream> = sel
+        .op_errors
+        .values()
+        .flatten()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|e| {
+            let t = model.shapes[e].traits.get("smithy.api#retryable")?;
+            let code = model::shape_name(e);
+            let throttling = t.get("throttling").and_then(|v| v.as_bool()).unwrap_or(false);
+            Some(quote!((#code, #throttling)))
+        })
+        .collect();
     tokens.insert(
         "src/meta.rs".into(),
         quote!(
@@ -169,6 +189,8 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
                 env_name: #env_name,
                 signing_name: #signing_name,
                 user_agent: #user_agent,
+                endpoint_rules: #endpoint_rules,
+                retryable_errors: &[#(#retryable),*],
             };
         ),
     );
@@ -176,6 +198,12 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
         "src/config.rs".into(),
         quote!(
             pub use crate::runtime::config::{Builder, Config, Region};
+            pub use crate::runtime::credentials::Credentials;
+            pub use crate::runtime::retry::{RetryConfig, RetryMode};
+            #[doc = "A mock transport for tests: canned responses, recorded requests, no network."]
+            pub mod mock {
+                pub use crate::runtime::mock::{MockHttpClient, MockResponse};
+            }
             pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest};
             pub use crate::runtime::error::HttpResponse;
             #[cfg(feature = "default-https-client")]

@@ -1,6 +1,8 @@
 //! Client configuration: region, endpoint, transport and timeouts, from code or the environment.
 
+use super::credentials::{Credentials, SharedConfig};
 use super::http::HttpClient;
+use super::retry::RetryConfig;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,6 +66,11 @@ pub struct Config {
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) app_name: Option<String>,
     pub(crate) from_env: bool,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) retry_config: Option<RetryConfig>,
+    /// A problem found while reading the environment or shared config, reported at call time.
+    pub(crate) config_error: Option<String>,
+    pub(crate) shared_config: Option<Arc<SharedConfig>>,
 }
 
 impl fmt::Debug for Config {
@@ -76,6 +83,8 @@ impl fmt::Debug for Config {
             .field("http_client", &self.http_client)
             .field("connect_timeout", &self.connect_timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field("credentials", &self.credentials)
+            .field("retry_config", &self.retry_config)
             .finish()
     }
 }
@@ -109,6 +118,10 @@ impl Config {
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout
     }
+    /// The retry configuration (standard mode, 3 attempts, unless set otherwise).
+    pub fn retry_config(&self) -> Option<&RetryConfig> {
+        self.retry_config.as_ref()
+    }
     /// A builder holding this configuration, to change a few settings.
     pub fn to_builder(&self) -> Builder {
         Builder { inner: self.clone(), from_env: self.from_env }
@@ -135,6 +148,10 @@ impl Default for Builder {
                 operation_timeout: None,
                 app_name: None,
                 from_env: true,
+                credentials: None,
+                retry_config: None,
+                config_error: None,
+                shared_config: None,
             },
             from_env: true,
         }
@@ -194,6 +211,18 @@ impl Builder {
         self.inner.operation_timeout = Some(timeout);
         self
     }
+    /// Static credentials for signed operations (otherwise the environment and the shared
+    /// credentials/config files are used, when a signed operation is first called).
+    pub fn credentials_provider(mut self, credentials: Credentials) -> Self {
+        self.inner.credentials = Some(credentials);
+        self
+    }
+    /// Retry behaviour (otherwise `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, the shared config file,
+    /// then standard mode with 3 attempts).
+    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
+        self.inner.retry_config = Some(retry_config);
+        self
+    }
     /// An application name added to the user agent.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
         self.inner.app_name = Some(name.into());
@@ -209,9 +238,30 @@ impl Builder {
         let mut config = self.inner;
         config.from_env = self.from_env;
         if self.from_env {
+            let shared = if config.region.is_none() || config.retry_config.is_none() || config.credentials.is_none() {
+                match SharedConfig::load_default() {
+                    Ok(shared) => Some(Arc::new(shared)),
+                    Err(e) => {
+                        config.config_error = Some(format!("shared config: {e}"));
+                        None
+                    }
+                }
+            } else {
+                None
+            };
             if config.region.is_none() {
-                config.region = env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION")).map(Region);
+                config.region = env_var("AWS_REGION")
+                    .or_else(|| env_var("AWS_DEFAULT_REGION"))
+                    .or_else(|| shared.as_ref().and_then(|s| s.region().map(str::to_string)))
+                    .map(Region);
             }
+            if config.retry_config.is_none() {
+                match RetryConfig::resolve(&|name| env_var(name), shared.as_deref()) {
+                    Ok(retry) => config.retry_config = Some(retry),
+                    Err(e) => config.config_error = Some(e.to_string()),
+                }
+            }
+            config.shared_config = shared;
             if config.use_fips.is_none() {
                 config.use_fips = env_bool("AWS_USE_FIPS_ENDPOINT");
             }

@@ -19,6 +19,7 @@ pub struct ErrorMetadata {
     message: Option<String>,
     request_id: Option<String>,
     status: Option<u16>,
+    attempts: Option<u32>,
 }
 
 impl ErrorMetadata {
@@ -42,6 +43,15 @@ impl ErrorMetadata {
     pub fn status(&self) -> Option<u16> {
         self.status
     }
+    /// How many attempts the call made before this error (retries included).
+    pub fn attempts(&self) -> Option<u32> {
+        self.attempts
+    }
+    /// The same metadata with the attempt count set.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = Some(attempts);
+        self
+    }
 }
 
 impl fmt::Display for ErrorMetadata {
@@ -61,6 +71,10 @@ impl fmt::Display for ErrorMetadata {
         }
         if let Some(id) = &self.request_id {
             write!(f, "{sep}request id: {id}")?;
+            sep = ", ";
+        }
+        if let Some(n) = self.attempts.filter(|n| *n > 1) {
+            write!(f, "{sep}attempts: {n}")?;
         }
         Ok(())
     }
@@ -130,6 +144,7 @@ static EMPTY_META: ErrorMetadata = ErrorMetadata {
     message: None,
     request_id: None,
     status: None,
+    attempts: None,
 };
 
 /// The raw HTTP response that came back for a request.

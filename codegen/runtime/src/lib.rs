@@ -20,3 +20,4 @@ pub mod endpoint;
 pub mod partitions;
 pub mod sigv4;
 pub mod retry;
+pub mod mock;

@@ -1,13 +1,26 @@
-//! Sends one awsJson operation: builds the HTTP request, sends it, and sorts the response into
-//! success, modelled service error or unreadable response. Generated operation code supplies the
-//! serialised body and the functions that read its output and errors.
+//! Sends one awsJson operation: resolves the endpoint, builds, signs and sends the HTTP request,
+//! retries what is safe to retry, and sorts the response into success, modelled service error or
+//! unreadable response. Generated operation code supplies the serialised body and the functions
+//! that read its output and errors.
 
 use super::config::{env_var, Config};
+use super::credentials::{self, Credentials};
+use super::endpoint::{Endpoint, Params, RuleSet, Value as ParamValue};
 use super::error::{ConnectorError, ErrorMetadata, HttpResponse, MessageError, RequestId, SdkError};
 use super::http::{HttpClient, HttpRequest};
 use super::json;
+use super::retry::{AttemptOutcome, RetryStrategy, RetryVerdict, TransportErrorKind};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+
+/// Emits a `tracing` event when the `tracing` feature is on; compiles to nothing otherwise.
+macro_rules! trace_event {
+    ($level:ident, $($arg:tt)*) => {
+        #[cfg(feature = "tracing")]
+        { tracing::$level!($($arg)*); }
+    };
+}
 
 /// Facts about a service that every request needs.
 #[derive(Debug)]
@@ -16,7 +29,7 @@ pub struct ServiceSpec {
     pub target_prefix: &'static str,
     /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`.
     pub content_type: &'static str,
-    /// The endpoint prefix (`cognito-idp`), used for the default endpoint.
+    /// The endpoint prefix (`cognito-idp`), used when the model has no endpoint rules.
     pub endpoint_prefix: &'static str,
     /// The service id as environment variables spell it (`COGNITO_IDENTITY_PROVIDER`).
     pub env_name: &'static str,
@@ -24,6 +37,10 @@ pub struct ServiceSpec {
     pub signing_name: &'static str,
     /// `name/version` of the generated crate, for the user agent.
     pub user_agent: &'static str,
+    /// The model's `smithy.rules#endpointRuleSet` as JSON text (empty if it has none).
+    pub endpoint_rules: &'static str,
+    /// Error codes modelled `@retryable`, with whether each is throttling.
+    pub retryable_errors: &'static [(&'static str, bool)],
 }
 
 /// Facts about one operation.
@@ -39,13 +56,44 @@ pub struct OperationSpec {
     pub idempotent: bool,
 }
 
-/// What a client shares between its clones: resolved configuration and the transport.
+/// Status, request id and attempt count of a response: kept on every output and error.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResponseMetadata {
+    status: Option<u16>,
+    request_id: Option<String>,
+    attempts: u32,
+}
+
+impl ResponseMetadata {
+    /// Builds response metadata.
+    pub fn new(status: Option<u16>, request_id: Option<String>, attempts: u32) -> Self {
+        ResponseMetadata { status, request_id, attempts }
+    }
+    /// The HTTP status of the last response.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The request id of the last response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// How many attempts the call took (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+/// What a client shares between its clones: resolved configuration, the transport, the endpoint
+/// and credentials (resolved once), and the retry token bucket.
 pub struct Handle {
     config: Config,
     service: &'static ServiceSpec,
     endpoint_override: Option<String>,
     http: Result<Arc<dyn HttpClient>, String>,
     user_agent: String,
+    endpoint: OnceLock<Result<Endpoint, String>>,
+    credentials: OnceLock<Result<Credentials, String>>,
+    retry: RetryStrategy,
 }
 
 impl fmt::Debug for Handle {
@@ -76,7 +124,21 @@ impl Handle {
             user_agent.push_str(" app/");
             user_agent.push_str(app);
         }
-        Handle { config, service, endpoint_override, http, user_agent }
+        let mut retry_config = config.retry_config.clone().unwrap_or_default();
+        if !can_sleep() {
+            // Without a timer there is no backoff: never retry rather than hammer the service.
+            retry_config = retry_config.with_max_attempts(1);
+        }
+        Handle {
+            retry: RetryStrategy::new(retry_config),
+            config,
+            service,
+            endpoint_override,
+            http,
+            user_agent,
+            endpoint: OnceLock::new(),
+            credentials: OnceLock::new(),
+        }
     }
 
     /// The configuration this client was built with.
@@ -84,30 +146,118 @@ impl Handle {
         &self.config
     }
 
-    fn endpoint(&self) -> Result<String, String> {
-        if let Some(url) = &self.endpoint_override {
-            return Ok(url.clone());
-        }
-        let region = self.config.region.as_ref().ok_or_else(|| {
-            "no region is set: call Config::builder().region(..) or set AWS_REGION".to_string()
-        })?;
-        Ok(format!("https://{}.{}.amazonaws.com", self.service.endpoint_prefix, region))
+    /// The resolved endpoint (rules are evaluated once per client: their parameters are fixed).
+    fn endpoint(&self) -> Result<&Endpoint, String> {
+        self.endpoint.get_or_init(|| self.resolve_endpoint()).as_ref().map_err(Clone::clone)
     }
 
-    fn build_request(&self, op: &OperationSpec, endpoint: &str, body: String) -> Result<HttpRequest, String> {
-        let uri = if endpoint.ends_with('/') { endpoint.to_string() } else { format!("{endpoint}/") };
-        let length = body.len();
-        http::Request::builder()
+    fn resolve_endpoint(&self) -> Result<Endpoint, String> {
+        if self.service.endpoint_rules.is_empty() {
+            let url = match (&self.endpoint_override, &self.config.region) {
+                (Some(url), _) => url.clone(),
+                (None, Some(region)) => format!("https://{}.{}.amazonaws.com", self.service.endpoint_prefix, region),
+                (None, None) => return Err("no region is set: call Config::builder().region(..) or set AWS_REGION".into()),
+            };
+            return Ok(Endpoint { url, headers: Default::default(), properties: Default::default() });
+        }
+        let rules = RuleSet::from_json(self.service.endpoint_rules).map_err(|e| format!("endpoint rules: {e}"))?;
+        let mut params = Params::new();
+        for p in rules.parameters() {
+            let value = match p.built_in.as_deref() {
+                Some("AWS::Region") => self.config.region.as_ref().map(|r| ParamValue::String(r.as_str().to_string())),
+                Some("AWS::UseFIPS") => self.config.use_fips.map(ParamValue::Bool),
+                Some("AWS::UseDualStack") => self.config.use_dual_stack.map(ParamValue::Bool),
+                Some("SDK::Endpoint") => self.endpoint_override.clone().map(ParamValue::String),
+                _ => None,
+            };
+            if let Some(v) = value {
+                params.insert(p.name.clone(), v);
+            }
+        }
+        rules.resolve(&params).map_err(|e| {
+            if self.config.region.is_none() && self.endpoint_override.is_none() {
+                format!("{e} (no region is set: call Config::builder().region(..) or set AWS_REGION)")
+            } else {
+                e.message
+            }
+        })
+    }
+
+    fn credentials(&self) -> Result<&Credentials, String> {
+        self.credentials
+            .get_or_init(|| {
+                if let Some(c) = &self.config.credentials {
+                    return Ok(c.clone());
+                }
+                if !self.config.from_env {
+                    return Err("no credentials: call Config::builder().credentials_provider(..)".into());
+                }
+                if let Some(c) = credentials::from_env(&credentials::real_env).map_err(|e| e.to_string())? {
+                    return Ok(c);
+                }
+                if let Some(shared) = &self.config.shared_config {
+                    if let Some(c) = shared.credentials().map_err(|e| e.to_string())? {
+                        return Ok(c);
+                    }
+                }
+                credentials::default_chain(&credentials::real_env, &credentials::real_fs).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn build_request(
+        &self,
+        op: &OperationSpec,
+        endpoint: &Endpoint,
+        body: &str,
+        invocation_id: &str,
+        attempt: u32,
+    ) -> Result<HttpRequest, String> {
+        let url = &endpoint.url;
+        let uri = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        let mut builder = http::Request::builder()
             .method(http::Method::POST)
             .uri(uri.as_str())
             .header(http::header::CONTENT_TYPE, self.service.content_type)
             .header("x-amz-target", op.target)
-            .header(http::header::CONTENT_LENGTH, length)
+            .header(http::header::CONTENT_LENGTH, body.len())
             .header(http::header::USER_AGENT, self.user_agent.as_str())
             .header("x-amz-user-agent", self.user_agent.as_str())
-            .body(body.into_bytes())
-            .map_err(|e| format!("invalid endpoint {uri:?}: {e}"))
+            .header("amz-sdk-invocation-id", invocation_id)
+            .header("amz-sdk-request", format!("attempt={attempt}; max={}", self.retry.config().max_attempts));
+        for (name, values) in &endpoint.headers {
+            for v in values {
+                builder = builder.header(name.as_str(), v.as_str());
+            }
+        }
+        let mut request = builder
+            .body(body.as_bytes().to_vec())
+            .map_err(|e| format!("invalid request for endpoint {uri:?}: {e}"))?;
+        if op.signed {
+            let creds = self.credentials()?;
+            let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
+            let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
+            super::sigv4::sign(&mut request, creds, &region, &name, SystemTime::now()).map_err(|e| format!("signing failed: {e}"))?;
+        }
+        Ok(request)
     }
+}
+
+/// The SigV4 region and name: from the endpoint's `authSchemes` when the rules give them.
+fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &str) -> (Option<String>, String) {
+    let scheme = endpoint
+        .properties
+        .get("authSchemes")
+        .and_then(|v| v.as_array())
+        .and_then(|a| a.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
+    let region = scheme
+        .and_then(|s| s.get("signingRegion"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .or_else(|| region.map(str::to_string));
+    let name = scheme.and_then(|s| s.get("signingName")).and_then(|v| v.as_str()).unwrap_or(name).to_string();
+    (region, name)
 }
 
 #[cfg(feature = "default-https-client")]
@@ -122,64 +272,130 @@ fn default_http_client(_config: &Config) -> Result<Arc<dyn HttpClient>, String> 
     Err("no HTTP client: enable the `default-https-client` feature or call Config::builder().http_client(..)".into())
 }
 
+fn can_sleep() -> bool {
+    cfg!(feature = "rt-tokio")
+}
+
+async fn sleep(duration: Duration) {
+    #[cfg(feature = "rt-tokio")]
+    tokio::time::sleep(duration).await;
+    #[cfg(not(feature = "rt-tokio"))]
+    let _ = duration;
+}
+
 /// Reads a modelled error from an error response: `(response, metadata, parsed body)`.
 pub type ErrorReader<E> = fn(&HttpResponse, ErrorMetadata, Option<&serde_json::Value>) -> E;
 
-/// Sends an operation and returns the successful (2xx) response; error responses become
-/// `SdkError::ServiceError` through `read_error`.
+/// A successful response and how many attempts it took.
+pub struct Success {
+    /// The 2xx response.
+    pub response: HttpResponse,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+}
+
+/// Sends an operation, retrying what is safe to retry, and returns the successful (2xx)
+/// response; error responses become `SdkError::ServiceError` through `read_error`.
 pub async fn invoke<E>(
     handle: &Handle,
     op: &'static OperationSpec,
     body: String,
     read_error: ErrorReader<E>,
-) -> Result<HttpResponse, SdkError<E>> {
-    let attempt = send_once(handle, op, body);
+) -> Result<Success, SdkError<E>> {
     #[cfg(feature = "rt-tokio")]
     {
         if let Some(limit) = handle.config.operation_timeout {
-            return match tokio::time::timeout(limit, attempt).await {
-                Ok(result) => finish(result, read_error),
-                Err(_) => Err(SdkError::timeout_error(MessageError(format!(
-                    "{} did not complete within {limit:?}",
-                    op.name
-                )))),
+            return match tokio::time::timeout(limit, attempts(handle, op, body, read_error)).await {
+                Ok(result) => result,
+                Err(_) => {
+                    trace_event!(warn, operation = op.name, ?limit, "operation timed out");
+                    Err(SdkError::timeout_error(MessageError(format!("{} did not complete within {limit:?}", op.name))))
+                }
             };
         }
     }
-    finish(attempt.await, read_error)
+    attempts(handle, op, body, read_error).await
 }
 
 enum Attempt {
-    Construction(String),
     Dispatch(ConnectorError),
     Response(HttpResponse),
 }
 
-async fn send_once(handle: &Handle, op: &'static OperationSpec, body: String) -> Attempt {
-    let http = match &handle.http {
-        Ok(http) => http,
-        Err(e) => return Attempt::Construction(e.clone()),
-    };
-    let request = match handle.endpoint().and_then(|endpoint| handle.build_request(op, &endpoint, body)) {
-        Ok(request) => request,
-        Err(e) => return Attempt::Construction(e),
-    };
-    match http.call(request).await {
-        Ok(response) => Attempt::Response(response),
-        Err(e) => Attempt::Dispatch(e),
+async fn attempts<E>(
+    handle: &Handle,
+    op: &'static OperationSpec,
+    body: String,
+    read_error: ErrorReader<E>,
+) -> Result<Success, SdkError<E>> {
+    if let Some(e) = &handle.config.config_error {
+        return Err(SdkError::construction_failure(MessageError(e.clone())));
+    }
+    let http = handle.http.as_ref().map_err(|e| SdkError::construction_failure(MessageError(e.clone())))?;
+    let endpoint = handle.endpoint().map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+    let invocation_id = new_uuid();
+    let mut attempt: u32 = 1;
+    let mut last_retry_cost = None;
+    loop {
+        trace_event!(debug, operation = op.name, attempt, invocation_id = %invocation_id, "sending request");
+        let request = handle
+            .build_request(op, endpoint, &body, &invocation_id, attempt)
+            .map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+        let outcome = match http.call(request).await {
+            Ok(response) => Attempt::Response(response),
+            Err(e) => Attempt::Dispatch(e),
+        };
+        // Classify: success ends the loop; failures ask the retry strategy.
+        let verdict = match &outcome {
+            Attempt::Response(r) if (200..300).contains(&r.status()) => {
+                trace_event!(debug, operation = op.name, attempt, status = r.status(), request_id = ?r.request_id(), "success");
+                handle.retry.on_success(last_retry_cost);
+                let Attempt::Response(response) = outcome else { unreachable!("matched above") };
+                return Ok(Success { response, attempts: attempt });
+            }
+            Attempt::Response(r) => {
+                let (meta, _) = error_metadata(r);
+                let code = meta.code();
+                let modeled = code.and_then(|c| handle.service.retryable_errors.iter().find(|(name, _)| *name == c));
+                let mut outcome = AttemptOutcome::response(r.status(), code).with_safe_to_retry(op.idempotent);
+                if let Some((_, throttling)) = modeled {
+                    outcome = outcome.with_modeled_retryable(*throttling);
+                }
+                trace_event!(debug, operation = op.name, attempt, status = r.status(), code = ?code, request_id = ?r.request_id(), "error response");
+                handle.retry.should_retry(attempt, &outcome)
+            }
+            Attempt::Dispatch(e) => {
+                let kind = match e.kind() {
+                    super::error::ConnectorErrorKind::Connect => TransportErrorKind::Connect,
+                    super::error::ConnectorErrorKind::Io => TransportErrorKind::Io,
+                    super::error::ConnectorErrorKind::Timeout => TransportErrorKind::Timeout,
+                    _ => TransportErrorKind::Other,
+                };
+                trace_event!(debug, operation = op.name, attempt, error = %e, "transport error");
+                handle.retry.should_retry(attempt, &AttemptOutcome::transport(kind, op.idempotent))
+            }
+        };
+        match verdict {
+            RetryVerdict::Retry { delay, cost, .. } => {
+                trace_event!(info, operation = op.name, attempt, ?delay, "retrying");
+                last_retry_cost = Some(cost);
+                sleep(delay).await;
+                attempt += 1;
+            }
+            RetryVerdict::Stop(_) => return Err(finish_error(outcome, attempt, read_error)),
+        }
     }
 }
 
-fn finish<E>(attempt: Attempt, read_error: ErrorReader<E>) -> Result<HttpResponse, SdkError<E>> {
-    match attempt {
-        Attempt::Construction(message) => Err(SdkError::construction_failure(MessageError(message))),
-        Attempt::Dispatch(e) if e.is_timeout() => Err(SdkError::timeout_error(e)),
-        Attempt::Dispatch(e) => Err(SdkError::dispatch_failure(e)),
-        Attempt::Response(response) if (200..300).contains(&response.status()) => Ok(response),
+fn finish_error<E>(outcome: Attempt, attempts: u32, read_error: ErrorReader<E>) -> SdkError<E> {
+    match outcome {
+        Attempt::Dispatch(e) if e.is_timeout() => SdkError::timeout_error(e),
+        Attempt::Dispatch(e) => SdkError::dispatch_failure(e),
         Attempt::Response(response) => {
             let (meta, body) = error_metadata(&response);
+            let meta = meta.with_attempts(attempts);
             let error = read_error(&response, meta, body.as_ref());
-            Err(SdkError::service_error(error, response))
+            SdkError::service_error(error, response)
         }
     }
 }
@@ -202,12 +418,12 @@ pub fn error_metadata(response: &HttpResponse) -> (ErrorMetadata, Option<serde_j
 }
 
 /// Metadata of a successful response whose body could not be read.
-pub fn response_metadata(response: &HttpResponse) -> ErrorMetadata {
+pub fn response_metadata(response: &HttpResponse, attempts: u32) -> ErrorMetadata {
     let mut meta = ErrorMetadata::builder().status(response.status());
     if let Some(id) = response.request_id() {
         meta = meta.request_id(id);
     }
-    meta.build()
+    meta.build().with_attempts(attempts)
 }
 
 /// A description of an error response that matched no modelled error, for its unhandled variant.
@@ -232,9 +448,18 @@ pub fn new_uuid() -> String {
     bytes[8..].copy_from_slice(&lo.to_be_bytes());
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[(b >> 4) as usize]));
+        out.push(char::from(HEX[(b & 0xf) as usize]));
+    }
+    out
 }
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// 64 random bits from the standard library's randomly seeded hasher (no extra dependency).
 pub fn random_u64() -> u64 {
@@ -243,8 +468,34 @@ pub fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+    if let Ok(d) = SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         hasher.write_u128(d.as_nanos());
     }
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_version_4_and_distinct() {
+        let a = new_uuid();
+        let b = new_uuid();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+    }
+
+    #[test]
+    fn signing_scope_prefers_auth_schemes() {
+        let mut endpoint = Endpoint { url: "https://x".into(), headers: Default::default(), properties: Default::default() };
+        assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "svc"), (Some("us-east-1".into()), "svc".into()));
+        endpoint.properties.insert(
+            "authSchemes".into(),
+            serde_json::json!([{"name": "sigv4", "signingRegion": "us-gov-west-1", "signingName": "other"}]),
+        );
+        assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "svc"), (Some("us-gov-west-1".into()), "other".into()));
+    }
 }

@@ -288,6 +288,7 @@ pub fn crate_files(ctx: &Ctx) -> BTreeMap<String, TokenStream> {
         "src/operation.rs".into(),
         quote!(
             pub use crate::error::RequestId;
+            pub use crate::runtime::orchestrator::ResponseMetadata;
             #(#op_mods)*
         ),
     );

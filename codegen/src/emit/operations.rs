@@ -245,7 +245,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         &output_shape,
         quote!(#output_ident),
         format_ident!("de_output"),
-        quote!(_request_id: ::std::option::Option::None,),
+        quote!(_response_metadata: ::std::default::Default::default(),),
     );
     let error_arms: Vec<TokenStream> = errors
         .iter()
@@ -336,15 +336,22 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                     ser_input(&mut object, &input);
                     object.finish();
                 }
-                let response = crate::runtime::orchestrator::invoke(handle, &SPEC, body, read_error).await?;
+                #[cfg(feature = "tracing")]
+                tracing::debug!(operation = #op_name, input = ?input, "calling");
+                let crate::runtime::orchestrator::Success { response, attempts } =
+                    crate::runtime::orchestrator::invoke(handle, &SPEC, body, read_error).await?;
                 let parsed = crate::runtime::json::parse_body(response.body()).and_then(|v| de_output(&v));
                 match parsed {
                     ::std::result::Result::Ok(mut output) => {
-                        output._request_id = crate::operation::RequestId::request_id(&response).map(::std::string::ToString::to_string);
+                        output._response_metadata = crate::operation::ResponseMetadata::new(
+                            ::std::option::Option::Some(response.status()),
+                            crate::operation::RequestId::request_id(&response).map(::std::string::ToString::to_string),
+                            attempts,
+                        );
                         ::std::result::Result::Ok(output)
                     }
                     ::std::result::Result::Err(e) => {
-                        let meta = crate::runtime::orchestrator::response_metadata(&response);
+                        let meta = crate::runtime::orchestrator::response_metadata(&response, attempts);
                         ::std::result::Result::Err(crate::error::SdkError::response_error(e, response, meta))
                     }
                 }

@@ -156,15 +156,19 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
     let builder_name_str = builder_name.to_string();
     let (extra_fields, extra_builder_fields, extra_build, extra_impls, extra_debug) = match role {
         StructRole::Output => (
-            quote!(_request_id: ::std::option::Option<::std::string::String>,),
-            quote!(_request_id: ::std::option::Option<::std::string::String>,),
-            quote!(_request_id: self._request_id,),
+            quote!(_response_metadata: crate::operation::ResponseMetadata,),
+            quote!(_response_metadata: crate::operation::ResponseMetadata,),
+            quote!(_response_metadata: self._response_metadata,),
             quote!(
                 impl crate::operation::RequestId for #name {
-                    fn request_id(&self) -> ::std::option::Option<&str> { self._request_id.as_deref() }
+                    fn request_id(&self) -> ::std::option::Option<&str> { self._response_metadata.request_id() }
+                }
+                impl #name {
+                    #[doc = "HTTP status, request id and attempt count of the response."]
+                    pub fn response_metadata(&self) -> &crate::operation::ResponseMetadata { &self._response_metadata }
                 }
             ),
-            quote!(formatter.field("_request_id", &self._request_id);),
+            quote!(formatter.field("_response_metadata", &self._response_metadata);),
         ),
         StructRole::Exception => (
             quote!(pub(crate) meta: crate::error::ErrorMetadata,),
@@ -239,7 +243,11 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         StructRole::Output => quote!(
             #[doc = "Sets the request id (used by tests and mocks)."]
             pub fn _request_id(mut self, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self._request_id = ::std::option::Option::Some(request_id.into());
+                self._response_metadata = crate::operation::ResponseMetadata::new(
+                    self._response_metadata.status(),
+                    ::std::option::Option::Some(request_id.into()),
+                    self._response_metadata.attempts(),
+                );
                 self
             }
         ),

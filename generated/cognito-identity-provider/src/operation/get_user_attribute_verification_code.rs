@@ -34,7 +34,11 @@ impl GetUserAttributeVerificationCode {
             ser_input(&mut object, &input);
             object.finish();
         }
-        let response = crate::runtime::orchestrator::invoke(
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            operation = "GetUserAttributeVerificationCode", input = ? input, "calling"
+        );
+        let crate::runtime::orchestrator::Success { response, attempts } = crate::runtime::orchestrator::invoke(
                 handle,
                 &SPEC,
                 body,
@@ -45,12 +49,19 @@ impl GetUserAttributeVerificationCode {
             .and_then(|v| de_output(&v));
         match parsed {
             ::std::result::Result::Ok(mut output) => {
-                output._request_id = crate::operation::RequestId::request_id(&response)
-                    .map(::std::string::ToString::to_string);
+                output._response_metadata = crate::operation::ResponseMetadata::new(
+                    ::std::option::Option::Some(response.status()),
+                    crate::operation::RequestId::request_id(&response)
+                        .map(::std::string::ToString::to_string),
+                    attempts,
+                );
                 ::std::result::Result::Ok(output)
             }
             ::std::result::Result::Err(e) => {
-                let meta = crate::runtime::orchestrator::response_metadata(&response);
+                let meta = crate::runtime::orchestrator::response_metadata(
+                    &response,
+                    attempts,
+                );
                 ::std::result::Result::Err(
                     crate::error::SdkError::response_error(e, response, meta),
                 )
@@ -543,7 +554,7 @@ pub(crate) fn de_output(
     #[allow(clippy::needless_update)]
     let mut out = GetUserAttributeVerificationCodeOutput {
         code_delivery_details: ::std::option::Option::None,
-        _request_id: ::std::option::Option::None,
+        _response_metadata: ::std::default::Default::default(),
     };
     for (key, value) in crate::runtime::json::object(
         v,
@@ -621,7 +632,7 @@ pub struct GetUserAttributeVerificationCodeOutput {
     pub code_delivery_details: ::std::option::Option<
         crate::types::CodeDeliveryDetailsType,
     >,
-    _request_id: ::std::option::Option<::std::string::String>,
+    _response_metadata: crate::operation::ResponseMetadata,
 }
 impl GetUserAttributeVerificationCodeOutput {
     /// Information about the delivery destination of the user attribute verification code.
@@ -639,7 +650,13 @@ impl GetUserAttributeVerificationCodeOutput {
 }
 impl crate::operation::RequestId for GetUserAttributeVerificationCodeOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._response_metadata.request_id()
+    }
+}
+impl GetUserAttributeVerificationCodeOutput {
+    ///HTTP status, request id and attempt count of the response.
+    pub fn response_metadata(&self) -> &crate::operation::ResponseMetadata {
+        &self._response_metadata
     }
 }
 ///Error type for the `GetUserAttributeVerificationCode` operation.
@@ -1111,7 +1128,7 @@ pub mod builders {
         pub(crate) code_delivery_details: ::std::option::Option<
             crate::types::CodeDeliveryDetailsType,
         >,
-        _request_id: ::std::option::Option<::std::string::String>,
+        _response_metadata: crate::operation::ResponseMetadata,
     }
     impl GetUserAttributeVerificationCodeOutputBuilder {
         ///Sets `code_delivery_details`.
@@ -1143,14 +1160,18 @@ pub mod builders {
             mut self,
             request_id: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self._request_id = ::std::option::Option::Some(request_id.into());
+            self._response_metadata = crate::operation::ResponseMetadata::new(
+                self._response_metadata.status(),
+                ::std::option::Option::Some(request_id.into()),
+                self._response_metadata.attempts(),
+            );
             self
         }
         ///Consumes the builder and constructs a [`GetUserAttributeVerificationCodeOutput`].
         pub fn build(self) -> super::GetUserAttributeVerificationCodeOutput {
             super::GetUserAttributeVerificationCodeOutput {
                 code_delivery_details: self.code_delivery_details,
-                _request_id: self._request_id,
+                _response_metadata: self._response_metadata,
             }
         }
     }

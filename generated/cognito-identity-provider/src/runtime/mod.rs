@@ -2,8 +2,14 @@
 
 #![allow(dead_code, unused_imports)]
 pub mod config;
+pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod mock;
 pub mod orchestrator;
+pub mod partitions;
 pub mod primitives;
+pub mod retry;
+pub mod sigv4;
