@@ -2,6 +2,7 @@
 //! in a `BTreeMap` so output order never depends on hashing.
 
 pub mod operations;
+pub mod paginators;
 pub mod protocol;
 pub mod shapes;
 

@@ -307,6 +307,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
         })
         .collect();
+    let (paginator_mod, into_paginator) = super::paginators::paginator(ctx, op_id, &input_shape, &output_shape);
     let op_docs = doc_attrs(&op_shape.traits, None);
     let fluent_doc = format!("Fluent builder constructing a request to `{camel}`.");
     let input_mod_doc = format!("Input, output, errors and builders of the `{camel}` operation.");
@@ -408,8 +409,10 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
                 #op_ident::orchestrate(&self.handle, input).await
             }
+            #into_paginator
             #(#fluent_setters)*
         }
+        #paginator_mod
         impl builders::#input_builder {
             #[doc = "Sends a request with this input using the given client."]
             pub async fn send_with(self, client: &crate::Client) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {

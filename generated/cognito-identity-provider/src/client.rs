@@ -31,6 +31,129 @@ impl Client {
     }
 }
 impl Client {
+    /// Confirms user sign-up as an administrator.
+    ///
+    /// This request sets a user account active in a user pool that [requires confirmation of new user accounts](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#signing-up-users-in-your-app-and-confirming-them-as-admin) before they can sign in. You can configure your user pool to not send confirmation codes to new users and instead confirm them with this API operation on the back end.
+    ///
+    /// **Note:** Amazon Cognito evaluates Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy.
+    ///
+    /// **Learn more**
+    ///
+    /// - [Signing Amazon Web Services API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
+    /// - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
+    ///
+    /// To configure your user pool to require administrative confirmation of users, set `AllowAdminCreateUserOnly` to `true` in a `CreateUserPool` or `UpdateUserPool` request.
+    ///
+    /// Constructs a fluent builder for the [`AdminConfirmSignUp`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`user_pool_id(impl Into<...>)`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::user_pool_id) / [`set_user_pool_id`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::set_user_pool_id): required: **true**
+    ///   - [`username(impl Into<...>)`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::username) / [`set_username`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::set_username): required: **true**
+    ///   - [`client_metadata(...)`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::client_metadata) / [`set_client_metadata`](crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::set_client_metadata): required: **false**
+    /// - On success, responds with [`AdminConfirmSignUpOutput`](crate::operation::admin_confirm_sign_up::AdminConfirmSignUpOutput).
+    /// - On failure, responds with [`SdkError<AdminConfirmSignUpError>`](crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .admin_confirm_sign_up()
+    ///     .user_pool_id("STRING_VALUE")
+    ///     .username("STRING_VALUE")
+    ///     .client_metadata("key", "value")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn admin_confirm_sign_up(
+        &self,
+    ) -> crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder {
+        crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Given a username, returns details about a user profile in a user pool. You can specify alias attributes in the `Username` request parameter.
+    ///
+    /// This operation contributes to your monthly active user (MAU) count for the purpose of billing.
+    ///
+    /// **Note:** Amazon Cognito evaluates Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy.
+    ///
+    /// **Learn more**
+    ///
+    /// - [Signing Amazon Web Services API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
+    /// - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
+    ///
+    /// Constructs a fluent builder for the [`AdminGetUser`](crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`user_pool_id(impl Into<...>)`](crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder::user_pool_id) / [`set_user_pool_id`](crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder::set_user_pool_id): required: **true**
+    ///   - [`username(impl Into<...>)`](crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder::username) / [`set_username`](crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder::set_username): required: **true**
+    /// - On success, responds with [`AdminGetUserOutput`](crate::operation::admin_get_user::AdminGetUserOutput).
+    /// - On failure, responds with [`SdkError<AdminGetUserError>`](crate::operation::admin_get_user::AdminGetUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .admin_get_user()
+    ///     .user_pool_id("STRING_VALUE")
+    ///     .username("STRING_VALUE")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn admin_get_user(
+        &self,
+    ) -> crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder {
+        crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Gets user attributes and and MFA settings for the currently signed-in user.
+    ///
+    /// Authorize this action with a signed-in user's access token. It must include the scope `aws.cognito.signin.user.admin`.
+    ///
+    /// **Note:** Amazon Cognito doesn't evaluate Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you can't use IAM credentials to authorize requests, and you can't grant IAM permissions in policies. For more information about authorization models in Amazon Cognito, see [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html).
+    ///
+    /// Constructs a fluent builder for the [`GetUser`](crate::operation::get_user::builders::GetUserFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`access_token(impl Into<...>)`](crate::operation::get_user::builders::GetUserFluentBuilder::access_token) / [`set_access_token`](crate::operation::get_user::builders::GetUserFluentBuilder::set_access_token): required: **true**
+    /// - On success, responds with [`GetUserOutput`](crate::operation::get_user::GetUserOutput).
+    /// - On failure, responds with [`SdkError<GetUserError>`](crate::operation::get_user::GetUserError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .get_user()
+    ///     .access_token("ACCESS_TOKEN")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user(
+        &self,
+    ) -> crate::operation::get_user::builders::GetUserFluentBuilder {
+        crate::operation::get_user::builders::GetUserFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Given an attribute name, sends a user attribute verification code for the specified attribute name to the currently signed-in user.
     ///
     /// Authorize this action with a signed-in user's access token. It must include the scope `aws.cognito.signin.user.admin`.
@@ -69,6 +192,181 @@ impl Client {
         &self,
     ) -> crate::operation::get_user_attribute_verification_code::builders::GetUserAttributeVerificationCodeFluentBuilder {
         crate::operation::get_user_attribute_verification_code::builders::GetUserAttributeVerificationCodeFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Declares an authentication flow and initiates sign-in for a user in the Amazon Cognito user directory. Amazon Cognito might respond with an additional challenge or an `AuthenticationResult` that contains the outcome of a successful authentication. You can't sign in a user with a federated IdP with `InitiateAuth`. For more information, see [Authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html).
+    ///
+    /// **Note:** Amazon Cognito doesn't evaluate Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you can't use IAM credentials to authorize requests, and you can't grant IAM permissions in policies. For more information about authorization models in Amazon Cognito, see [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html).
+    ///
+    /// **Note:** This action might generate an SMS text message. Starting June 1, 2021, US telecom carriers require you to register an origination phone number before you can send SMS messages to US phone numbers. If you use SMS text messages in Amazon Cognito, you must register a phone number with [Amazon Pinpoint](https://console.aws.amazon.com/pinpoint/home/). Amazon Cognito uses the registered number automatically. Otherwise, Amazon Cognito users who must receive SMS messages might not be able to sign up, activate their accounts, or sign in.
+    ///
+    /// Constructs a fluent builder for the [`InitiateAuth`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`auth_flow(impl Into<...>)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::auth_flow) / [`set_auth_flow`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_auth_flow): required: **true**
+    ///   - [`auth_parameters(...)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::auth_parameters) / [`set_auth_parameters`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_auth_parameters): required: **false**
+    ///   - [`client_metadata(...)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::client_metadata) / [`set_client_metadata`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_client_metadata): required: **false**
+    ///   - [`client_id(impl Into<...>)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::client_id) / [`set_client_id`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_client_id): required: **true**
+    ///   - [`analytics_metadata(impl Into<...>)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::analytics_metadata) / [`set_analytics_metadata`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_analytics_metadata): required: **false**
+    ///   - [`user_context_data(impl Into<...>)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::user_context_data) / [`set_user_context_data`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_user_context_data): required: **false**
+    ///   - [`session(impl Into<...>)`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::session) / [`set_session`](crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::set_session): required: **false**
+    /// - On success, responds with [`InitiateAuthOutput`](crate::operation::initiate_auth::InitiateAuthOutput).
+    /// - On failure, responds with [`SdkError<InitiateAuthError>`](crate::operation::initiate_auth::InitiateAuthError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .initiate_auth()
+    ///     .auth_flow(cognito_identity_provider::types::AuthFlowType::from("USER_SRP_AUTH"))
+    ///     .auth_parameters("key", "value")
+    ///     .client_metadata("key", "value")
+    ///     .client_id("STRING_VALUE")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn initiate_auth(
+        &self,
+    ) -> crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder {
+        crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Given a user pool ID, returns a list of users and their basic details in a user pool.
+    ///
+    /// **Note:** Amazon Cognito evaluates Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you must use IAM credentials to authorize requests, and you must grant yourself the corresponding IAM permission in a policy.
+    ///
+    /// **Learn more**
+    ///
+    /// - [Signing Amazon Web Services API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
+    /// - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
+    ///
+    /// Constructs a fluent builder for the [`ListUsers`](crate::operation::list_users::builders::ListUsersFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`user_pool_id(impl Into<...>)`](crate::operation::list_users::builders::ListUsersFluentBuilder::user_pool_id) / [`set_user_pool_id`](crate::operation::list_users::builders::ListUsersFluentBuilder::set_user_pool_id): required: **true**
+    ///   - [`attributes_to_get(...)`](crate::operation::list_users::builders::ListUsersFluentBuilder::attributes_to_get) / [`set_attributes_to_get`](crate::operation::list_users::builders::ListUsersFluentBuilder::set_attributes_to_get): required: **false**
+    ///   - [`limit(impl Into<...>)`](crate::operation::list_users::builders::ListUsersFluentBuilder::limit) / [`set_limit`](crate::operation::list_users::builders::ListUsersFluentBuilder::set_limit): required: **false**
+    ///   - [`pagination_token(impl Into<...>)`](crate::operation::list_users::builders::ListUsersFluentBuilder::pagination_token) / [`set_pagination_token`](crate::operation::list_users::builders::ListUsersFluentBuilder::set_pagination_token): required: **false**
+    ///   - [`filter(impl Into<...>)`](crate::operation::list_users::builders::ListUsersFluentBuilder::filter) / [`set_filter`](crate::operation::list_users::builders::ListUsersFluentBuilder::set_filter): required: **false**
+    /// - On success, responds with [`ListUsersOutput`](crate::operation::list_users::ListUsersOutput).
+    /// - On failure, responds with [`SdkError<ListUsersError>`](crate::operation::list_users::ListUsersError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .list_users()
+    ///     .user_pool_id("STRING_VALUE")
+    ///     .limit(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_users(
+        &self,
+    ) -> crate::operation::list_users::builders::ListUsersFluentBuilder {
+        crate::operation::list_users::builders::ListUsersFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Registers a user with an app client and requests a user name, password, and user attributes in the user pool.
+    ///
+    /// **Note:** Amazon Cognito doesn't evaluate Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you can't use IAM credentials to authorize requests, and you can't grant IAM permissions in policies. For more information about authorization models in Amazon Cognito, see [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html).
+    ///
+    /// **Note:** This action might generate an SMS text message. Starting June 1, 2021, US telecom carriers require you to register an origination phone number before you can send SMS messages to US phone numbers. If you use SMS text messages in Amazon Cognito, you must register a phone number with [Amazon Pinpoint](https://console.aws.amazon.com/pinpoint/home/). Amazon Cognito uses the registered number automatically. Otherwise, Amazon Cognito users who must receive SMS messages might not be able to sign up, activate their accounts, or sign in.
+    ///
+    /// You might receive a `LimitExceeded` exception in response to this request if you have exceeded a rate quota for email or SMS messages, and if your user pool automatically verifies email addresses or phone numbers.
+    ///
+    /// Constructs a fluent builder for the [`SignUp`](crate::operation::sign_up::builders::SignUpFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`client_id(impl Into<...>)`](crate::operation::sign_up::builders::SignUpFluentBuilder::client_id) / [`set_client_id`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_client_id): required: **true**
+    ///   - [`secret_hash(impl Into<...>)`](crate::operation::sign_up::builders::SignUpFluentBuilder::secret_hash) / [`set_secret_hash`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_secret_hash): required: **false**
+    ///   - [`username(impl Into<...>)`](crate::operation::sign_up::builders::SignUpFluentBuilder::username) / [`set_username`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_username): required: **true**
+    ///   - [`password(impl Into<...>)`](crate::operation::sign_up::builders::SignUpFluentBuilder::password) / [`set_password`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_password): required: **false**
+    ///   - [`user_attributes(...)`](crate::operation::sign_up::builders::SignUpFluentBuilder::user_attributes) / [`set_user_attributes`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_user_attributes): required: **false**
+    ///   - [`validation_data(...)`](crate::operation::sign_up::builders::SignUpFluentBuilder::validation_data) / [`set_validation_data`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_validation_data): required: **false**
+    ///   - [`analytics_metadata(impl Into<...>)`](crate::operation::sign_up::builders::SignUpFluentBuilder::analytics_metadata) / [`set_analytics_metadata`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_analytics_metadata): required: **false**
+    ///   - [`user_context_data(impl Into<...>)`](crate::operation::sign_up::builders::SignUpFluentBuilder::user_context_data) / [`set_user_context_data`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_user_context_data): required: **false**
+    ///   - [`client_metadata(...)`](crate::operation::sign_up::builders::SignUpFluentBuilder::client_metadata) / [`set_client_metadata`](crate::operation::sign_up::builders::SignUpFluentBuilder::set_client_metadata): required: **false**
+    /// - On success, responds with [`SignUpOutput`](crate::operation::sign_up::SignUpOutput).
+    /// - On failure, responds with [`SdkError<SignUpError>`](crate::operation::sign_up::SignUpError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .sign_up()
+    ///     .client_id("STRING_VALUE")
+    ///     .secret_hash("STRING_VALUE")
+    ///     .username("STRING_VALUE")
+    ///     .client_metadata("key", "value")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn sign_up(&self) -> crate::operation::sign_up::builders::SignUpFluentBuilder {
+        crate::operation::sign_up::builders::SignUpFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Updates the currently signed-in user's attributes. To delete an attribute from the user, submit the attribute in your API request with a blank value.
+    ///
+    /// For custom attributes, you must add a `custom:` prefix to the attribute name, for example `custom:department`.
+    ///
+    /// Authorize this action with a signed-in user's access token. It must include the scope `aws.cognito.signin.user.admin`.
+    ///
+    /// **Note:** Amazon Cognito doesn't evaluate Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you can't use IAM credentials to authorize requests, and you can't grant IAM permissions in policies. For more information about authorization models in Amazon Cognito, see [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html).
+    ///
+    /// **Note:** This action might generate an SMS text message. Starting June 1, 2021, US telecom carriers require you to register an origination phone number before you can send SMS messages to US phone numbers. If you use SMS text messages in Amazon Cognito, you must register a phone number with [Amazon Pinpoint](https://console.aws.amazon.com/pinpoint/home/). Amazon Cognito uses the registered number automatically. Otherwise, Amazon Cognito users who must receive SMS messages might not be able to sign up, activate their accounts, or sign in.
+    ///
+    /// Constructs a fluent builder for the [`UpdateUserAttributes`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder) operation.
+    ///
+    /// - The fluent builder is configurable:
+    ///   - [`user_attributes(...)`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::user_attributes) / [`set_user_attributes`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::set_user_attributes): required: **true**
+    ///   - [`access_token(impl Into<...>)`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::access_token) / [`set_access_token`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::set_access_token): required: **true**
+    ///   - [`client_metadata(...)`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::client_metadata) / [`set_client_metadata`](crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::set_client_metadata): required: **false**
+    /// - On success, responds with [`UpdateUserAttributesOutput`](crate::operation::update_user_attributes::UpdateUserAttributesOutput).
+    /// - On failure, responds with [`SdkError<UpdateUserAttributesError>`](crate::operation::update_user_attributes::UpdateUserAttributesError).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = cognito_identity_provider::Config::builder().region("us-east-1").build();
+    /// let client = cognito_identity_provider::Client::from_conf(config);
+    /// let output = client
+    ///     .update_user_attributes()
+    ///     .access_token("ACCESS_TOKEN")
+    ///     .client_metadata("key", "value")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_user_attributes(
+        &self,
+    ) -> crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder {
+        crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder::new(
             self.handle.clone(),
         )
     }

@@ -13,8 +13,14 @@ pub mod sealed_unhandled {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
 pub enum Error {
+    ///This exception is thrown when a user tries to confirm the account with an email address or phone number that has already been supplied as an alias for a different user profile. This exception indicates that an account with this email address or phone already exists in a user pool that you've configured to use email address or phone number as a sign-in alias.
+    AliasExistsException(crate::types::error::AliasExistsException),
     ///This exception is thrown when a verification code fails to deliver successfully.
     CodeDeliveryFailureException(crate::types::error::CodeDeliveryFailureException),
+    ///This exception is thrown if the provided code doesn't match what the server was expecting.
+    CodeMismatchException(crate::types::error::CodeMismatchException),
+    ///This exception is thrown if a code has expired.
+    ExpiredCodeException(crate::types::error::ExpiredCodeException),
     ///This exception is thrown when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
     ForbiddenException(crate::types::error::ForbiddenException),
     ///This exception is thrown when Amazon Cognito encounters an internal error.
@@ -27,6 +33,8 @@ pub enum Error {
     InvalidLambdaResponseException(crate::types::error::InvalidLambdaResponseException),
     ///This exception is thrown when the Amazon Cognito service encounters an invalid parameter.
     InvalidParameterException(crate::types::error::InvalidParameterException),
+    ///This exception is thrown when Amazon Cognito encounters an invalid password.
+    InvalidPasswordException(crate::types::error::InvalidPasswordException),
     ///This exception is returned when the role provided for SMS configuration doesn't have permission to publish using Amazon SNS.
     InvalidSmsRoleAccessPolicyException(
         crate::types::error::InvalidSmsRoleAccessPolicyException,
@@ -34,6 +42,10 @@ pub enum Error {
     ///This exception is thrown when the trust relationship is not valid for the role provided for SMS configuration. This can happen if you don't trust `cognito-idp.amazonaws.com` or the external ID provided in the role does not match what is provided in the SMS configuration for the user pool.
     InvalidSmsRoleTrustRelationshipException(
         crate::types::error::InvalidSmsRoleTrustRelationshipException,
+    ),
+    ///This exception is thrown when the user pool configuration is not valid.
+    InvalidUserPoolConfigurationException(
+        crate::types::error::InvalidUserPoolConfigurationException,
     ),
     ///This exception is thrown when a user exceeds the limit for a requested Amazon Web Services resource.
     LimitExceededException(crate::types::error::LimitExceededException),
@@ -45,6 +57,8 @@ pub enum Error {
     PasswordResetRequiredException(crate::types::error::PasswordResetRequiredException),
     ///This exception is thrown when the Amazon Cognito service can't find the requested resource.
     ResourceNotFoundException(crate::types::error::ResourceNotFoundException),
+    ///This exception is thrown when the user has made too many failed attempts for a given action, such as sign-in.
+    TooManyFailedAttemptsException(crate::types::error::TooManyFailedAttemptsException),
     ///This exception is thrown when the user has made too many requests for a given operation.
     TooManyRequestsException(crate::types::error::TooManyRequestsException),
     ///This exception is thrown when Amazon Cognito encounters an unexpected exception with Lambda.
@@ -55,6 +69,8 @@ pub enum Error {
     UserNotConfirmedException(crate::types::error::UserNotConfirmedException),
     ///This exception is thrown when a user isn't found.
     UserNotFoundException(crate::types::error::UserNotFoundException),
+    ///This exception is thrown when Amazon Cognito encounters a user name that already exists in the user pool.
+    UsernameExistsException(crate::types::error::UsernameExistsException),
     ///An unexpected error occurred (e.g., invalid JSON returned by the service or an unknown error code).
     #[deprecated(
         note = "Matching `Unhandled` directly is not forwards compatible. Instead, match using a \
@@ -97,7 +113,16 @@ impl Error {
     ///Error metadata: code, message, request id and HTTP status.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
+            Self::AliasExistsException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
             Self::CodeDeliveryFailureException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
+            Self::CodeMismatchException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
+            Self::ExpiredCodeException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
             Self::ForbiddenException(inner) => {
@@ -115,10 +140,16 @@ impl Error {
             Self::InvalidParameterException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
+            Self::InvalidPasswordException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
             Self::InvalidSmsRoleAccessPolicyException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
             Self::InvalidSmsRoleTrustRelationshipException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
+            Self::InvalidUserPoolConfigurationException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
             Self::LimitExceededException(inner) => {
@@ -136,6 +167,9 @@ impl Error {
             Self::ResourceNotFoundException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
+            Self::TooManyFailedAttemptsException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
             Self::TooManyRequestsException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
@@ -151,12 +185,27 @@ impl Error {
             Self::UserNotFoundException(inner) => {
                 crate::error::ProvideErrorMetadata::meta(inner)
             }
+            Self::UsernameExistsException(inner) => {
+                crate::error::ProvideErrorMetadata::meta(inner)
+            }
             Self::Unhandled(e) => e.meta(),
         }
+    }
+    ///Returns `true` if the error kind is `Error::AliasExistsException`.
+    pub fn is_alias_exists_exception(&self) -> bool {
+        matches!(self, Self::AliasExistsException(_))
     }
     ///Returns `true` if the error kind is `Error::CodeDeliveryFailureException`.
     pub fn is_code_delivery_failure_exception(&self) -> bool {
         matches!(self, Self::CodeDeliveryFailureException(_))
+    }
+    ///Returns `true` if the error kind is `Error::CodeMismatchException`.
+    pub fn is_code_mismatch_exception(&self) -> bool {
+        matches!(self, Self::CodeMismatchException(_))
+    }
+    ///Returns `true` if the error kind is `Error::ExpiredCodeException`.
+    pub fn is_expired_code_exception(&self) -> bool {
+        matches!(self, Self::ExpiredCodeException(_))
     }
     ///Returns `true` if the error kind is `Error::ForbiddenException`.
     pub fn is_forbidden_exception(&self) -> bool {
@@ -178,6 +227,10 @@ impl Error {
     pub fn is_invalid_parameter_exception(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
+    ///Returns `true` if the error kind is `Error::InvalidPasswordException`.
+    pub fn is_invalid_password_exception(&self) -> bool {
+        matches!(self, Self::InvalidPasswordException(_))
+    }
     ///Returns `true` if the error kind is `Error::InvalidSmsRoleAccessPolicyException`.
     pub fn is_invalid_sms_role_access_policy_exception(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleAccessPolicyException(_))
@@ -185,6 +238,10 @@ impl Error {
     ///Returns `true` if the error kind is `Error::InvalidSmsRoleTrustRelationshipException`.
     pub fn is_invalid_sms_role_trust_relationship_exception(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleTrustRelationshipException(_))
+    }
+    ///Returns `true` if the error kind is `Error::InvalidUserPoolConfigurationException`.
+    pub fn is_invalid_user_pool_configuration_exception(&self) -> bool {
+        matches!(self, Self::InvalidUserPoolConfigurationException(_))
     }
     ///Returns `true` if the error kind is `Error::LimitExceededException`.
     pub fn is_limit_exceeded_exception(&self) -> bool {
@@ -206,6 +263,10 @@ impl Error {
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
+    ///Returns `true` if the error kind is `Error::TooManyFailedAttemptsException`.
+    pub fn is_too_many_failed_attempts_exception(&self) -> bool {
+        matches!(self, Self::TooManyFailedAttemptsException(_))
+    }
     ///Returns `true` if the error kind is `Error::TooManyRequestsException`.
     pub fn is_too_many_requests_exception(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
@@ -226,14 +287,21 @@ impl Error {
     pub fn is_user_not_found_exception(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
+    ///Returns `true` if the error kind is `Error::UsernameExistsException`.
+    pub fn is_username_exists_exception(&self) -> bool {
+        matches!(self, Self::UsernameExistsException(_))
+    }
 }
 #[allow(deprecated)]
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
+            Self::AliasExistsException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::CodeDeliveryFailureException(inner) => {
                 ::std::fmt::Display::fmt(inner, f)
             }
+            Self::CodeMismatchException(inner) => ::std::fmt::Display::fmt(inner, f),
+            Self::ExpiredCodeException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::ForbiddenException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::InternalErrorException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::InvalidEmailRoleAccessPolicyException(inner) => {
@@ -243,10 +311,14 @@ impl ::std::fmt::Display for Error {
                 ::std::fmt::Display::fmt(inner, f)
             }
             Self::InvalidParameterException(inner) => ::std::fmt::Display::fmt(inner, f),
+            Self::InvalidPasswordException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::InvalidSmsRoleAccessPolicyException(inner) => {
                 ::std::fmt::Display::fmt(inner, f)
             }
             Self::InvalidSmsRoleTrustRelationshipException(inner) => {
+                ::std::fmt::Display::fmt(inner, f)
+            }
+            Self::InvalidUserPoolConfigurationException(inner) => {
                 ::std::fmt::Display::fmt(inner, f)
             }
             Self::LimitExceededException(inner) => ::std::fmt::Display::fmt(inner, f),
@@ -258,6 +330,9 @@ impl ::std::fmt::Display for Error {
                 ::std::fmt::Display::fmt(inner, f)
             }
             Self::ResourceNotFoundException(inner) => ::std::fmt::Display::fmt(inner, f),
+            Self::TooManyFailedAttemptsException(inner) => {
+                ::std::fmt::Display::fmt(inner, f)
+            }
             Self::TooManyRequestsException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::UnexpectedLambdaException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::UserLambdaValidationException(inner) => {
@@ -265,6 +340,7 @@ impl ::std::fmt::Display for Error {
             }
             Self::UserNotConfirmedException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::UserNotFoundException(inner) => ::std::fmt::Display::fmt(inner, f),
+            Self::UsernameExistsException(inner) => ::std::fmt::Display::fmt(inner, f),
             Self::Unhandled(e) => {
                 ::std::fmt::Display::fmt(e.source(), f)?;
                 let meta = e.meta();
@@ -283,9 +359,12 @@ impl ::std::fmt::Display for Error {
 impl ::std::error::Error for Error {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
+            Self::AliasExistsException(inner) => ::std::option::Option::Some(inner),
             Self::CodeDeliveryFailureException(inner) => {
                 ::std::option::Option::Some(inner)
             }
+            Self::CodeMismatchException(inner) => ::std::option::Option::Some(inner),
+            Self::ExpiredCodeException(inner) => ::std::option::Option::Some(inner),
             Self::ForbiddenException(inner) => ::std::option::Option::Some(inner),
             Self::InternalErrorException(inner) => ::std::option::Option::Some(inner),
             Self::InvalidEmailRoleAccessPolicyException(inner) => {
@@ -295,10 +374,14 @@ impl ::std::error::Error for Error {
                 ::std::option::Option::Some(inner)
             }
             Self::InvalidParameterException(inner) => ::std::option::Option::Some(inner),
+            Self::InvalidPasswordException(inner) => ::std::option::Option::Some(inner),
             Self::InvalidSmsRoleAccessPolicyException(inner) => {
                 ::std::option::Option::Some(inner)
             }
             Self::InvalidSmsRoleTrustRelationshipException(inner) => {
+                ::std::option::Option::Some(inner)
+            }
+            Self::InvalidUserPoolConfigurationException(inner) => {
                 ::std::option::Option::Some(inner)
             }
             Self::LimitExceededException(inner) => ::std::option::Option::Some(inner),
@@ -310,6 +393,9 @@ impl ::std::error::Error for Error {
                 ::std::option::Option::Some(inner)
             }
             Self::ResourceNotFoundException(inner) => ::std::option::Option::Some(inner),
+            Self::TooManyFailedAttemptsException(inner) => {
+                ::std::option::Option::Some(inner)
+            }
             Self::TooManyRequestsException(inner) => ::std::option::Option::Some(inner),
             Self::UnexpectedLambdaException(inner) => ::std::option::Option::Some(inner),
             Self::UserLambdaValidationException(inner) => {
@@ -317,6 +403,7 @@ impl ::std::error::Error for Error {
             }
             Self::UserNotConfirmedException(inner) => ::std::option::Option::Some(inner),
             Self::UserNotFoundException(inner) => ::std::option::Option::Some(inner),
+            Self::UsernameExistsException(inner) => ::std::option::Option::Some(inner),
             Self::Unhandled(e) => ::std::option::Option::Some(e.source()),
         }
     }
@@ -343,6 +430,183 @@ impl crate::error::CreateUnhandledError for Error {
                 meta.unwrap_or_default(),
             ),
         )
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<
+    crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError,
+> for Error {
+    fn from(
+        err: crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError,
+    ) -> Self {
+        match err {
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::InternalErrorException(
+                inner,
+            ) => Error::InternalErrorException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::InvalidLambdaResponseException(
+                inner,
+            ) => Error::InvalidLambdaResponseException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::InvalidParameterException(
+                inner,
+            ) => Error::InvalidParameterException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::LimitExceededException(
+                inner,
+            ) => Error::LimitExceededException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::NotAuthorizedException(
+                inner,
+            ) => Error::NotAuthorizedException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::ResourceNotFoundException(
+                inner,
+            ) => Error::ResourceNotFoundException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::TooManyFailedAttemptsException(
+                inner,
+            ) => Error::TooManyFailedAttemptsException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::TooManyRequestsException(
+                inner,
+            ) => Error::TooManyRequestsException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::UnexpectedLambdaException(
+                inner,
+            ) => Error::UnexpectedLambdaException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::UserLambdaValidationException(
+                inner,
+            ) => Error::UserLambdaValidationException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::UserNotFoundException(
+                inner,
+            ) => Error::UserNotFoundException(inner),
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError::Unhandled(
+                inner,
+            ) => Error::Unhandled(inner),
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::error::SdkError<
+        crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError,
+    >,
+> for Error {
+    fn from(
+        err: crate::error::SdkError<
+            crate::operation::admin_confirm_sign_up::AdminConfirmSignUpError,
+        >,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<crate::operation::admin_get_user::AdminGetUserError>
+for Error {
+    fn from(err: crate::operation::admin_get_user::AdminGetUserError) -> Self {
+        match err {
+            crate::operation::admin_get_user::AdminGetUserError::InternalErrorException(
+                inner,
+            ) => Error::InternalErrorException(inner),
+            crate::operation::admin_get_user::AdminGetUserError::InvalidParameterException(
+                inner,
+            ) => Error::InvalidParameterException(inner),
+            crate::operation::admin_get_user::AdminGetUserError::NotAuthorizedException(
+                inner,
+            ) => Error::NotAuthorizedException(inner),
+            crate::operation::admin_get_user::AdminGetUserError::ResourceNotFoundException(
+                inner,
+            ) => Error::ResourceNotFoundException(inner),
+            crate::operation::admin_get_user::AdminGetUserError::TooManyRequestsException(
+                inner,
+            ) => Error::TooManyRequestsException(inner),
+            crate::operation::admin_get_user::AdminGetUserError::UserNotFoundException(
+                inner,
+            ) => Error::UserNotFoundException(inner),
+            crate::operation::admin_get_user::AdminGetUserError::Unhandled(inner) => {
+                Error::Unhandled(inner)
+            }
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::error::SdkError<crate::operation::admin_get_user::AdminGetUserError>,
+> for Error {
+    fn from(
+        err: crate::error::SdkError<crate::operation::admin_get_user::AdminGetUserError>,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<crate::operation::get_user::GetUserError> for Error {
+    fn from(err: crate::operation::get_user::GetUserError) -> Self {
+        match err {
+            crate::operation::get_user::GetUserError::ForbiddenException(inner) => {
+                Error::ForbiddenException(inner)
+            }
+            crate::operation::get_user::GetUserError::InternalErrorException(inner) => {
+                Error::InternalErrorException(inner)
+            }
+            crate::operation::get_user::GetUserError::InvalidParameterException(
+                inner,
+            ) => Error::InvalidParameterException(inner),
+            crate::operation::get_user::GetUserError::NotAuthorizedException(inner) => {
+                Error::NotAuthorizedException(inner)
+            }
+            crate::operation::get_user::GetUserError::PasswordResetRequiredException(
+                inner,
+            ) => Error::PasswordResetRequiredException(inner),
+            crate::operation::get_user::GetUserError::ResourceNotFoundException(
+                inner,
+            ) => Error::ResourceNotFoundException(inner),
+            crate::operation::get_user::GetUserError::TooManyRequestsException(inner) => {
+                Error::TooManyRequestsException(inner)
+            }
+            crate::operation::get_user::GetUserError::UserNotConfirmedException(
+                inner,
+            ) => Error::UserNotConfirmedException(inner),
+            crate::operation::get_user::GetUserError::UserNotFoundException(inner) => {
+                Error::UserNotFoundException(inner)
+            }
+            crate::operation::get_user::GetUserError::Unhandled(inner) => {
+                Error::Unhandled(inner)
+            }
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::error::SdkError<crate::operation::get_user::GetUserError>,
+> for Error {
+    fn from(
+        err: crate::error::SdkError<crate::operation::get_user::GetUserError>,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
     }
 }
 #[allow(deprecated)]
@@ -421,6 +685,301 @@ impl ::std::convert::From<
     fn from(
         err: crate::error::SdkError<
             crate::operation::get_user_attribute_verification_code::GetUserAttributeVerificationCodeError,
+        >,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<crate::operation::initiate_auth::InitiateAuthError> for Error {
+    fn from(err: crate::operation::initiate_auth::InitiateAuthError) -> Self {
+        match err {
+            crate::operation::initiate_auth::InitiateAuthError::ForbiddenException(
+                inner,
+            ) => Error::ForbiddenException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InternalErrorException(
+                inner,
+            ) => Error::InternalErrorException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InvalidEmailRoleAccessPolicyException(
+                inner,
+            ) => Error::InvalidEmailRoleAccessPolicyException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InvalidLambdaResponseException(
+                inner,
+            ) => Error::InvalidLambdaResponseException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InvalidParameterException(
+                inner,
+            ) => Error::InvalidParameterException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InvalidSmsRoleAccessPolicyException(
+                inner,
+            ) => Error::InvalidSmsRoleAccessPolicyException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InvalidSmsRoleTrustRelationshipException(
+                inner,
+            ) => Error::InvalidSmsRoleTrustRelationshipException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::InvalidUserPoolConfigurationException(
+                inner,
+            ) => Error::InvalidUserPoolConfigurationException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::NotAuthorizedException(
+                inner,
+            ) => Error::NotAuthorizedException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::PasswordResetRequiredException(
+                inner,
+            ) => Error::PasswordResetRequiredException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::ResourceNotFoundException(
+                inner,
+            ) => Error::ResourceNotFoundException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::TooManyRequestsException(
+                inner,
+            ) => Error::TooManyRequestsException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::UnexpectedLambdaException(
+                inner,
+            ) => Error::UnexpectedLambdaException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::UserLambdaValidationException(
+                inner,
+            ) => Error::UserLambdaValidationException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::UserNotConfirmedException(
+                inner,
+            ) => Error::UserNotConfirmedException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::UserNotFoundException(
+                inner,
+            ) => Error::UserNotFoundException(inner),
+            crate::operation::initiate_auth::InitiateAuthError::Unhandled(inner) => {
+                Error::Unhandled(inner)
+            }
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::error::SdkError<crate::operation::initiate_auth::InitiateAuthError>,
+> for Error {
+    fn from(
+        err: crate::error::SdkError<crate::operation::initiate_auth::InitiateAuthError>,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<crate::operation::list_users::ListUsersError> for Error {
+    fn from(err: crate::operation::list_users::ListUsersError) -> Self {
+        match err {
+            crate::operation::list_users::ListUsersError::InternalErrorException(
+                inner,
+            ) => Error::InternalErrorException(inner),
+            crate::operation::list_users::ListUsersError::InvalidParameterException(
+                inner,
+            ) => Error::InvalidParameterException(inner),
+            crate::operation::list_users::ListUsersError::NotAuthorizedException(
+                inner,
+            ) => Error::NotAuthorizedException(inner),
+            crate::operation::list_users::ListUsersError::ResourceNotFoundException(
+                inner,
+            ) => Error::ResourceNotFoundException(inner),
+            crate::operation::list_users::ListUsersError::TooManyRequestsException(
+                inner,
+            ) => Error::TooManyRequestsException(inner),
+            crate::operation::list_users::ListUsersError::Unhandled(inner) => {
+                Error::Unhandled(inner)
+            }
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::error::SdkError<crate::operation::list_users::ListUsersError>,
+> for Error {
+    fn from(
+        err: crate::error::SdkError<crate::operation::list_users::ListUsersError>,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<crate::operation::sign_up::SignUpError> for Error {
+    fn from(err: crate::operation::sign_up::SignUpError) -> Self {
+        match err {
+            crate::operation::sign_up::SignUpError::CodeDeliveryFailureException(
+                inner,
+            ) => Error::CodeDeliveryFailureException(inner),
+            crate::operation::sign_up::SignUpError::ForbiddenException(inner) => {
+                Error::ForbiddenException(inner)
+            }
+            crate::operation::sign_up::SignUpError::InternalErrorException(inner) => {
+                Error::InternalErrorException(inner)
+            }
+            crate::operation::sign_up::SignUpError::InvalidEmailRoleAccessPolicyException(
+                inner,
+            ) => Error::InvalidEmailRoleAccessPolicyException(inner),
+            crate::operation::sign_up::SignUpError::InvalidLambdaResponseException(
+                inner,
+            ) => Error::InvalidLambdaResponseException(inner),
+            crate::operation::sign_up::SignUpError::InvalidParameterException(inner) => {
+                Error::InvalidParameterException(inner)
+            }
+            crate::operation::sign_up::SignUpError::InvalidPasswordException(inner) => {
+                Error::InvalidPasswordException(inner)
+            }
+            crate::operation::sign_up::SignUpError::InvalidSmsRoleAccessPolicyException(
+                inner,
+            ) => Error::InvalidSmsRoleAccessPolicyException(inner),
+            crate::operation::sign_up::SignUpError::InvalidSmsRoleTrustRelationshipException(
+                inner,
+            ) => Error::InvalidSmsRoleTrustRelationshipException(inner),
+            crate::operation::sign_up::SignUpError::LimitExceededException(inner) => {
+                Error::LimitExceededException(inner)
+            }
+            crate::operation::sign_up::SignUpError::NotAuthorizedException(inner) => {
+                Error::NotAuthorizedException(inner)
+            }
+            crate::operation::sign_up::SignUpError::ResourceNotFoundException(inner) => {
+                Error::ResourceNotFoundException(inner)
+            }
+            crate::operation::sign_up::SignUpError::TooManyRequestsException(inner) => {
+                Error::TooManyRequestsException(inner)
+            }
+            crate::operation::sign_up::SignUpError::UnexpectedLambdaException(inner) => {
+                Error::UnexpectedLambdaException(inner)
+            }
+            crate::operation::sign_up::SignUpError::UserLambdaValidationException(
+                inner,
+            ) => Error::UserLambdaValidationException(inner),
+            crate::operation::sign_up::SignUpError::UsernameExistsException(inner) => {
+                Error::UsernameExistsException(inner)
+            }
+            crate::operation::sign_up::SignUpError::Unhandled(inner) => {
+                Error::Unhandled(inner)
+            }
+        }
+    }
+}
+impl ::std::convert::From<crate::error::SdkError<crate::operation::sign_up::SignUpError>>
+for Error {
+    fn from(
+        err: crate::error::SdkError<crate::operation::sign_up::SignUpError>,
+    ) -> Self {
+        match err {
+            crate::error::SdkError::ServiceError(context) => {
+                Self::from(context.into_err())
+            }
+            other => {
+                let meta = crate::error::ProvideErrorMetadata::meta(&other).clone();
+                <Self as crate::error::CreateUnhandledError>::create_unhandled_error(
+                    ::std::boxed::Box::new(other),
+                    ::std::option::Option::Some(meta),
+                )
+            }
+        }
+    }
+}
+#[allow(deprecated)]
+impl ::std::convert::From<
+    crate::operation::update_user_attributes::UpdateUserAttributesError,
+> for Error {
+    fn from(
+        err: crate::operation::update_user_attributes::UpdateUserAttributesError,
+    ) -> Self {
+        match err {
+            crate::operation::update_user_attributes::UpdateUserAttributesError::AliasExistsException(
+                inner,
+            ) => Error::AliasExistsException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::CodeDeliveryFailureException(
+                inner,
+            ) => Error::CodeDeliveryFailureException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::CodeMismatchException(
+                inner,
+            ) => Error::CodeMismatchException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::ExpiredCodeException(
+                inner,
+            ) => Error::ExpiredCodeException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::ForbiddenException(
+                inner,
+            ) => Error::ForbiddenException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::InternalErrorException(
+                inner,
+            ) => Error::InternalErrorException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::InvalidEmailRoleAccessPolicyException(
+                inner,
+            ) => Error::InvalidEmailRoleAccessPolicyException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::InvalidLambdaResponseException(
+                inner,
+            ) => Error::InvalidLambdaResponseException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::InvalidParameterException(
+                inner,
+            ) => Error::InvalidParameterException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::InvalidSmsRoleAccessPolicyException(
+                inner,
+            ) => Error::InvalidSmsRoleAccessPolicyException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::InvalidSmsRoleTrustRelationshipException(
+                inner,
+            ) => Error::InvalidSmsRoleTrustRelationshipException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::NotAuthorizedException(
+                inner,
+            ) => Error::NotAuthorizedException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::PasswordResetRequiredException(
+                inner,
+            ) => Error::PasswordResetRequiredException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::ResourceNotFoundException(
+                inner,
+            ) => Error::ResourceNotFoundException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::TooManyRequestsException(
+                inner,
+            ) => Error::TooManyRequestsException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::UnexpectedLambdaException(
+                inner,
+            ) => Error::UnexpectedLambdaException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::UserLambdaValidationException(
+                inner,
+            ) => Error::UserLambdaValidationException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::UserNotConfirmedException(
+                inner,
+            ) => Error::UserNotConfirmedException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::UserNotFoundException(
+                inner,
+            ) => Error::UserNotFoundException(inner),
+            crate::operation::update_user_attributes::UpdateUserAttributesError::Unhandled(
+                inner,
+            ) => Error::Unhandled(inner),
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::error::SdkError<
+        crate::operation::update_user_attributes::UpdateUserAttributesError,
+    >,
+> for Error {
+    fn from(
+        err: crate::error::SdkError<
+            crate::operation::update_user_attributes::UpdateUserAttributesError,
         >,
     ) -> Self {
         match err {

@@ -2,7 +2,7 @@
 
 /*!A client for Amazon Cognito Identity Provider (Cognito Identity Provider), generated from its Smithy model.
 
-Operations: `GetUserAttributeVerificationCode`.
+Operations: `AdminConfirmSignUp`, `AdminGetUser`, `GetUser`, `GetUserAttributeVerificationCode`, `InitiateAuth`, `ListUsers`, `SignUp`, `UpdateUserAttributes`.
 
 ```no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {

@@ -2,5 +2,19 @@
 
 pub use crate::error::RequestId;
 pub use crate::runtime::orchestrator::ResponseMetadata;
+///Types for the `AdminConfirmSignUp` operation.
+pub mod admin_confirm_sign_up;
+///Types for the `AdminGetUser` operation.
+pub mod admin_get_user;
+///Types for the `GetUser` operation.
+pub mod get_user;
 ///Types for the `GetUserAttributeVerificationCode` operation.
 pub mod get_user_attribute_verification_code;
+///Types for the `InitiateAuth` operation.
+pub mod initiate_auth;
+///Types for the `ListUsers` operation.
+pub mod list_users;
+///Types for the `SignUp` operation.
+pub mod sign_up;
+///Types for the `UpdateUserAttributes` operation.
+pub mod update_user_attributes;

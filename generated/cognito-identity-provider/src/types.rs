@@ -3,6 +3,297 @@
 pub mod error;
 ///Builders of the data types in this module.
 pub mod builders {
+    ///A builder for [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct AnalyticsMetadataTypeBuilder {
+        pub(crate) analytics_endpoint_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AnalyticsMetadataTypeBuilder {
+        ///Sets `analytics_endpoint_id`.
+        ///
+        /// The endpoint ID. Information that you want to pass to Amazon Pinpoint about where to send notifications.
+        pub fn analytics_endpoint_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.analytics_endpoint_id = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `analytics_endpoint_id`; see [`analytics_endpoint_id`](Self::analytics_endpoint_id).
+        pub fn set_analytics_endpoint_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.analytics_endpoint_id = input;
+            self
+        }
+        ///The value of `analytics_endpoint_id` set so far; see [`analytics_endpoint_id`](Self::analytics_endpoint_id).
+        pub fn get_analytics_endpoint_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.analytics_endpoint_id
+        }
+        ///Consumes the builder and constructs a [`AnalyticsMetadataType`].
+        pub fn build(self) -> crate::types::AnalyticsMetadataType {
+            crate::types::AnalyticsMetadataType {
+                analytics_endpoint_id: self.analytics_endpoint_id,
+            }
+        }
+    }
+    ///A builder for [`AttributeType`](crate::types::AttributeType).
+    #[non_exhaustive]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    pub struct AttributeTypeBuilder {
+        pub(crate) name: ::std::option::Option<::std::string::String>,
+        pub(crate) value: ::std::option::Option<::std::string::String>,
+    }
+    impl AttributeTypeBuilder {
+        ///Sets `name`.
+        ///
+        /// The name of the attribute.
+        ///
+        ///This field is required.
+        pub fn name(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `name`; see [`name`](Self::name).
+        pub fn set_name(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = input;
+            self
+        }
+        ///The value of `name` set so far; see [`name`](Self::name).
+        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.name
+        }
+        ///Sets `value`.
+        ///
+        /// The value of the attribute.
+        pub fn value(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `value`; see [`value`](Self::value).
+        pub fn set_value(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = input;
+            self
+        }
+        ///The value of `value` set so far; see [`value`](Self::value).
+        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+            &self.value
+        }
+        ///Consumes the builder and constructs a [`AttributeType`].
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::AttributeType,
+            crate::error::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::types::AttributeType {
+                name: self
+                    .name
+                    .ok_or_else(|| crate::error::BuildError::missing_field(
+                        "name",
+                        "name was not specified but it is required when building AttributeType",
+                    ))?,
+                value: self.value,
+            })
+        }
+    }
+    impl ::std::fmt::Debug for AttributeTypeBuilder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            let mut formatter = f.debug_struct("AttributeTypeBuilder");
+            formatter.field("name", &self.name);
+            formatter.field("value", &"*** Sensitive Data Redacted ***");
+            formatter.finish()
+        }
+    }
+    ///A builder for [`AuthenticationResultType`](crate::types::AuthenticationResultType).
+    #[non_exhaustive]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    pub struct AuthenticationResultTypeBuilder {
+        pub(crate) access_token: ::std::option::Option<::std::string::String>,
+        pub(crate) expires_in: ::std::option::Option<i32>,
+        pub(crate) token_type: ::std::option::Option<::std::string::String>,
+        pub(crate) refresh_token: ::std::option::Option<::std::string::String>,
+        pub(crate) id_token: ::std::option::Option<::std::string::String>,
+        pub(crate) new_device_metadata: ::std::option::Option<
+            crate::types::NewDeviceMetadataType,
+        >,
+    }
+    impl AuthenticationResultTypeBuilder {
+        ///Sets `access_token`.
+        ///
+        /// Your user's access token.
+        pub fn access_token(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.access_token = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `access_token`; see [`access_token`](Self::access_token).
+        pub fn set_access_token(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.access_token = input;
+            self
+        }
+        ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
+        pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
+            &self.access_token
+        }
+        ///Sets `expires_in`.
+        ///
+        /// The expiration period of the authentication result in seconds.
+        pub fn expires_in(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            self.expires_in = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `expires_in`; see [`expires_in`](Self::expires_in).
+        pub fn set_expires_in(mut self, input: ::std::option::Option<i32>) -> Self {
+            self.expires_in = input;
+            self
+        }
+        ///The value of `expires_in` set so far; see [`expires_in`](Self::expires_in).
+        pub fn get_expires_in(&self) -> &::std::option::Option<i32> {
+            &self.expires_in
+        }
+        ///Sets `token_type`.
+        ///
+        /// The intended use of the token, for example `Bearer`.
+        pub fn token_type(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.token_type = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `token_type`; see [`token_type`](Self::token_type).
+        pub fn set_token_type(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.token_type = input;
+            self
+        }
+        ///The value of `token_type` set so far; see [`token_type`](Self::token_type).
+        pub fn get_token_type(&self) -> &::std::option::Option<::std::string::String> {
+            &self.token_type
+        }
+        ///Sets `refresh_token`.
+        ///
+        /// Your user's refresh token.
+        pub fn refresh_token(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.refresh_token = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `refresh_token`; see [`refresh_token`](Self::refresh_token).
+        pub fn set_refresh_token(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.refresh_token = input;
+            self
+        }
+        ///The value of `refresh_token` set so far; see [`refresh_token`](Self::refresh_token).
+        pub fn get_refresh_token(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.refresh_token
+        }
+        ///Sets `id_token`.
+        ///
+        /// Your user's ID token.
+        pub fn id_token(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id_token = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `id_token`; see [`id_token`](Self::id_token).
+        pub fn set_id_token(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.id_token = input;
+            self
+        }
+        ///The value of `id_token` set so far; see [`id_token`](Self::id_token).
+        pub fn get_id_token(&self) -> &::std::option::Option<::std::string::String> {
+            &self.id_token
+        }
+        ///Sets `new_device_metadata`.
+        ///
+        /// The new device metadata from an authentication result.
+        pub fn new_device_metadata(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::NewDeviceMetadataType>,
+        ) -> Self {
+            self.new_device_metadata = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `new_device_metadata`; see [`new_device_metadata`](Self::new_device_metadata).
+        pub fn set_new_device_metadata(
+            mut self,
+            input: ::std::option::Option<crate::types::NewDeviceMetadataType>,
+        ) -> Self {
+            self.new_device_metadata = input;
+            self
+        }
+        ///The value of `new_device_metadata` set so far; see [`new_device_metadata`](Self::new_device_metadata).
+        pub fn get_new_device_metadata(
+            &self,
+        ) -> &::std::option::Option<crate::types::NewDeviceMetadataType> {
+            &self.new_device_metadata
+        }
+        ///Consumes the builder and constructs a [`AuthenticationResultType`].
+        pub fn build(self) -> crate::types::AuthenticationResultType {
+            crate::types::AuthenticationResultType {
+                access_token: self.access_token,
+                expires_in: self.expires_in.unwrap_or_else(|| 0i32),
+                token_type: self.token_type,
+                refresh_token: self.refresh_token,
+                id_token: self.id_token,
+                new_device_metadata: self.new_device_metadata,
+            }
+        }
+    }
+    impl ::std::fmt::Debug for AuthenticationResultTypeBuilder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            let mut formatter = f.debug_struct("AuthenticationResultTypeBuilder");
+            formatter.field("access_token", &"*** Sensitive Data Redacted ***");
+            formatter.field("expires_in", &self.expires_in);
+            formatter.field("token_type", &self.token_type);
+            formatter.field("refresh_token", &"*** Sensitive Data Redacted ***");
+            formatter.field("id_token", &"*** Sensitive Data Redacted ***");
+            formatter.field("new_device_metadata", &self.new_device_metadata);
+            formatter.finish()
+        }
+    }
     ///A builder for [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     #[non_exhaustive]
     #[derive(
@@ -97,6 +388,803 @@ pub mod builders {
                 attribute_name: self.attribute_name,
             }
         }
+    }
+    ///A builder for [`MfaOptionType`](crate::types::MfaOptionType).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct MfaOptionTypeBuilder {
+        pub(crate) delivery_medium: ::std::option::Option<
+            crate::types::DeliveryMediumType,
+        >,
+        pub(crate) attribute_name: ::std::option::Option<::std::string::String>,
+    }
+    impl MfaOptionTypeBuilder {
+        ///Sets `delivery_medium`.
+        ///
+        /// The delivery medium to send the MFA code. You can use this parameter to set only the `SMS` delivery medium value.
+        pub fn delivery_medium(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::DeliveryMediumType>,
+        ) -> Self {
+            self.delivery_medium = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `delivery_medium`; see [`delivery_medium`](Self::delivery_medium).
+        pub fn set_delivery_medium(
+            mut self,
+            input: ::std::option::Option<crate::types::DeliveryMediumType>,
+        ) -> Self {
+            self.delivery_medium = input;
+            self
+        }
+        ///The value of `delivery_medium` set so far; see [`delivery_medium`](Self::delivery_medium).
+        pub fn get_delivery_medium(
+            &self,
+        ) -> &::std::option::Option<crate::types::DeliveryMediumType> {
+            &self.delivery_medium
+        }
+        ///Sets `attribute_name`.
+        ///
+        /// The attribute name of the MFA option type. The only valid value is `phone_number`.
+        pub fn attribute_name(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attribute_name = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `attribute_name`; see [`attribute_name`](Self::attribute_name).
+        pub fn set_attribute_name(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.attribute_name = input;
+            self
+        }
+        ///The value of `attribute_name` set so far; see [`attribute_name`](Self::attribute_name).
+        pub fn get_attribute_name(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.attribute_name
+        }
+        ///Consumes the builder and constructs a [`MfaOptionType`].
+        pub fn build(self) -> crate::types::MfaOptionType {
+            crate::types::MfaOptionType {
+                delivery_medium: self.delivery_medium,
+                attribute_name: self.attribute_name,
+            }
+        }
+    }
+    ///A builder for [`NewDeviceMetadataType`](crate::types::NewDeviceMetadataType).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct NewDeviceMetadataTypeBuilder {
+        pub(crate) device_key: ::std::option::Option<::std::string::String>,
+        pub(crate) device_group_key: ::std::option::Option<::std::string::String>,
+    }
+    impl NewDeviceMetadataTypeBuilder {
+        ///Sets `device_key`.
+        ///
+        /// The device key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
+        pub fn device_key(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_key = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `device_key`; see [`device_key`](Self::device_key).
+        pub fn set_device_key(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.device_key = input;
+            self
+        }
+        ///The value of `device_key` set so far; see [`device_key`](Self::device_key).
+        pub fn get_device_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.device_key
+        }
+        ///Sets `device_group_key`.
+        ///
+        /// The device group key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
+        pub fn device_group_key(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.device_group_key = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `device_group_key`; see [`device_group_key`](Self::device_group_key).
+        pub fn set_device_group_key(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.device_group_key = input;
+            self
+        }
+        ///The value of `device_group_key` set so far; see [`device_group_key`](Self::device_group_key).
+        pub fn get_device_group_key(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.device_group_key
+        }
+        ///Consumes the builder and constructs a [`NewDeviceMetadataType`].
+        pub fn build(self) -> crate::types::NewDeviceMetadataType {
+            crate::types::NewDeviceMetadataType {
+                device_key: self.device_key,
+                device_group_key: self.device_group_key,
+            }
+        }
+    }
+    ///A builder for [`UserContextDataType`](crate::types::UserContextDataType).
+    #[non_exhaustive]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    pub struct UserContextDataTypeBuilder {
+        pub(crate) ip_address: ::std::option::Option<::std::string::String>,
+        pub(crate) encoded_data: ::std::option::Option<::std::string::String>,
+    }
+    impl UserContextDataTypeBuilder {
+        ///Sets `ip_address`.
+        ///
+        /// The source IP address of your user's device.
+        pub fn ip_address(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ip_address = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `ip_address`; see [`ip_address`](Self::ip_address).
+        pub fn set_ip_address(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.ip_address = input;
+            self
+        }
+        ///The value of `ip_address` set so far; see [`ip_address`](Self::ip_address).
+        pub fn get_ip_address(&self) -> &::std::option::Option<::std::string::String> {
+            &self.ip_address
+        }
+        ///Sets `encoded_data`.
+        ///
+        /// Encoded device-fingerprint details that your app collected with the Amazon Cognito context data collection library. For more information, see [Adding user device and session data to API requests](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html#user-pool-settings-adaptive-authentication-device-fingerprint).
+        pub fn encoded_data(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.encoded_data = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `encoded_data`; see [`encoded_data`](Self::encoded_data).
+        pub fn set_encoded_data(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.encoded_data = input;
+            self
+        }
+        ///The value of `encoded_data` set so far; see [`encoded_data`](Self::encoded_data).
+        pub fn get_encoded_data(&self) -> &::std::option::Option<::std::string::String> {
+            &self.encoded_data
+        }
+        ///Consumes the builder and constructs a [`UserContextDataType`].
+        pub fn build(self) -> crate::types::UserContextDataType {
+            crate::types::UserContextDataType {
+                ip_address: self.ip_address,
+                encoded_data: self.encoded_data,
+            }
+        }
+    }
+    impl ::std::fmt::Debug for UserContextDataTypeBuilder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("*** Sensitive Data Redacted ***")
+        }
+    }
+    ///A builder for [`UserType`](crate::types::UserType).
+    #[non_exhaustive]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    pub struct UserTypeBuilder {
+        pub(crate) username: ::std::option::Option<::std::string::String>,
+        pub(crate) attributes: ::std::option::Option<
+            ::std::vec::Vec<crate::types::AttributeType>,
+        >,
+        pub(crate) user_create_date: ::std::option::Option<crate::primitives::DateTime>,
+        pub(crate) user_last_modified_date: ::std::option::Option<
+            crate::primitives::DateTime,
+        >,
+        pub(crate) enabled: ::std::option::Option<bool>,
+        pub(crate) user_status: ::std::option::Option<crate::types::UserStatusType>,
+        pub(crate) mfa_options: ::std::option::Option<
+            ::std::vec::Vec<crate::types::MfaOptionType>,
+        >,
+    }
+    impl UserTypeBuilder {
+        ///Sets `username`.
+        ///
+        /// The user's username.
+        pub fn username(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.username = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `username`; see [`username`](Self::username).
+        pub fn set_username(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.username = input;
+            self
+        }
+        ///The value of `username` set so far; see [`username`](Self::username).
+        pub fn get_username(&self) -> &::std::option::Option<::std::string::String> {
+            &self.username
+        }
+        ///Appends an item to `attributes`. To override the contents of this collection use [`set_attributes`](Self::set_attributes).
+        ///
+        /// Names and values of a user's attributes, for example `email`.
+        pub fn attributes(mut self, input: crate::types::AttributeType) -> Self {
+            let mut v = self.attributes.unwrap_or_default();
+            v.push(input);
+            self.attributes = ::std::option::Option::Some(v);
+            self
+        }
+        ///Sets or clears `attributes`; see [`attributes`](Self::attributes).
+        pub fn set_attributes(
+            mut self,
+            input: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
+        ) -> Self {
+            self.attributes = input;
+            self
+        }
+        ///The value of `attributes` set so far; see [`attributes`](Self::attributes).
+        pub fn get_attributes(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::AttributeType>> {
+            &self.attributes
+        }
+        ///Sets `user_create_date`.
+        ///
+        /// The date and time when the item was created. Amazon Cognito returns this timestamp in UNIX epoch time format. Your SDK might render the output in a human-readable format like ISO 8601 or a Java `Date` object.
+        pub fn user_create_date(
+            mut self,
+            input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        ) -> Self {
+            self.user_create_date = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `user_create_date`; see [`user_create_date`](Self::user_create_date).
+        pub fn set_user_create_date(
+            mut self,
+            input: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.user_create_date = input;
+            self
+        }
+        ///The value of `user_create_date` set so far; see [`user_create_date`](Self::user_create_date).
+        pub fn get_user_create_date(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.user_create_date
+        }
+        ///Sets `user_last_modified_date`.
+        ///
+        /// The date and time when the item was modified. Amazon Cognito returns this timestamp in UNIX epoch time format. Your SDK might render the output in a human-readable format like ISO 8601 or a Java `Date` object.
+        pub fn user_last_modified_date(
+            mut self,
+            input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        ) -> Self {
+            self.user_last_modified_date = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `user_last_modified_date`; see [`user_last_modified_date`](Self::user_last_modified_date).
+        pub fn set_user_last_modified_date(
+            mut self,
+            input: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.user_last_modified_date = input;
+            self
+        }
+        ///The value of `user_last_modified_date` set so far; see [`user_last_modified_date`](Self::user_last_modified_date).
+        pub fn get_user_last_modified_date(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.user_last_modified_date
+        }
+        ///Sets `enabled`.
+        ///
+        /// Indicates whether the user's account is enabled or disabled.
+        pub fn enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            self.enabled = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `enabled`; see [`enabled`](Self::enabled).
+        pub fn set_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            self.enabled = input;
+            self
+        }
+        ///The value of `enabled` set so far; see [`enabled`](Self::enabled).
+        pub fn get_enabled(&self) -> &::std::option::Option<bool> {
+            &self.enabled
+        }
+        ///Sets `user_status`.
+        ///
+        /// The user status. This can be one of the following:
+        ///
+        /// - `UNCONFIRMED`: User has been created but not confirmed.
+        /// - `CONFIRMED`: User has been confirmed.
+        /// - `EXTERNAL_PROVIDER`: User signed in with a third-party IdP.
+        /// - `RESET_REQUIRED`: User is confirmed, but the user must request a code and reset their password before they can sign in.
+        /// - `FORCE_CHANGE_PASSWORD`: The user is confirmed and the user can sign in using a temporary password, but on first sign-in, the user must change their password to a new value before doing anything else.
+        pub fn user_status(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::UserStatusType>,
+        ) -> Self {
+            self.user_status = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `user_status`; see [`user_status`](Self::user_status).
+        pub fn set_user_status(
+            mut self,
+            input: ::std::option::Option<crate::types::UserStatusType>,
+        ) -> Self {
+            self.user_status = input;
+            self
+        }
+        ///The value of `user_status` set so far; see [`user_status`](Self::user_status).
+        pub fn get_user_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::UserStatusType> {
+            &self.user_status
+        }
+        ///Appends an item to `mfa_options`. To override the contents of this collection use [`set_mfa_options`](Self::set_mfa_options).
+        ///
+        /// The user's MFA configuration.
+        pub fn mfa_options(mut self, input: crate::types::MfaOptionType) -> Self {
+            let mut v = self.mfa_options.unwrap_or_default();
+            v.push(input);
+            self.mfa_options = ::std::option::Option::Some(v);
+            self
+        }
+        ///Sets or clears `mfa_options`; see [`mfa_options`](Self::mfa_options).
+        pub fn set_mfa_options(
+            mut self,
+            input: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
+        ) -> Self {
+            self.mfa_options = input;
+            self
+        }
+        ///The value of `mfa_options` set so far; see [`mfa_options`](Self::mfa_options).
+        pub fn get_mfa_options(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>> {
+            &self.mfa_options
+        }
+        ///Consumes the builder and constructs a [`UserType`].
+        pub fn build(self) -> crate::types::UserType {
+            crate::types::UserType {
+                username: self.username,
+                attributes: self.attributes,
+                user_create_date: self.user_create_date,
+                user_last_modified_date: self.user_last_modified_date,
+                enabled: self.enabled.unwrap_or_else(|| false),
+                user_status: self.user_status,
+                mfa_options: self.mfa_options,
+            }
+        }
+    }
+    impl ::std::fmt::Debug for UserTypeBuilder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            let mut formatter = f.debug_struct("UserTypeBuilder");
+            formatter.field("username", &"*** Sensitive Data Redacted ***");
+            formatter.field("attributes", &self.attributes);
+            formatter.field("user_create_date", &self.user_create_date);
+            formatter.field("user_last_modified_date", &self.user_last_modified_date);
+            formatter.field("enabled", &self.enabled);
+            formatter.field("user_status", &self.user_status);
+            formatter.field("mfa_options", &self.mfa_options);
+            formatter.finish()
+        }
+    }
+}
+/// Information that your application adds to authentication requests. Applies an endpoint ID to the analytics data that your user pool sends to Amazon Pinpoint.
+///
+/// An endpoint ID uniquely identifies a mobile device, email address or phone number that can receive messages from Amazon Pinpoint analytics. For more information, see [Using Amazon Pinpoint analytics with Amazon Cognito user pools](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-pinpoint-integration.html).
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct AnalyticsMetadataType {
+    /// The endpoint ID. Information that you want to pass to Amazon Pinpoint about where to send notifications.
+    pub analytics_endpoint_id: ::std::option::Option<::std::string::String>,
+}
+impl AnalyticsMetadataType {
+    /// The endpoint ID. Information that you want to pass to Amazon Pinpoint about where to send notifications.
+    pub fn analytics_endpoint_id(&self) -> ::std::option::Option<&str> {
+        self.analytics_endpoint_id.as_deref()
+    }
+}
+impl AnalyticsMetadataType {
+    ///Creates a new builder-style object to manufacture [`AnalyticsMetadataType`].
+    pub fn builder() -> crate::types::builders::AnalyticsMetadataTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// The name and value of a user attribute.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct AttributeType {
+    /// The name of the attribute.
+    pub name: ::std::string::String,
+    /// The value of the attribute.
+    pub value: ::std::option::Option<::std::string::String>,
+}
+impl AttributeType {
+    /// The name of the attribute.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The value of the attribute.
+    pub fn value(&self) -> ::std::option::Option<&str> {
+        self.value.as_deref()
+    }
+}
+impl AttributeType {
+    ///Creates a new builder-style object to manufacture [`AttributeType`].
+    pub fn builder() -> crate::types::builders::AttributeTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl ::std::fmt::Debug for AttributeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("AttributeType");
+        formatter.field("name", &self.name);
+        formatter.field("value", &"*** Sensitive Data Redacted ***");
+        formatter.finish()
+    }
+}
+///
+/**When matching on `AuthFlowType`, match with a wildcard arm so that values added to the service later still compile and are handled:
+
+```
+# let value = cognito_identity_provider::types::AuthFlowType::from("anything");
+match value {
+    cognito_identity_provider::types::AuthFlowType::UserSrpAuth => { /* ... */ }
+    other => println!("{}", other.as_str()),
+}
+```
+
+An unknown value read from the service is kept: `as_str()` returns it unchanged.*/
+#[non_exhaustive]
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::Eq,
+    ::std::cmp::Ord,
+    ::std::cmp::PartialEq,
+    ::std::cmp::PartialOrd,
+    ::std::fmt::Debug,
+    ::std::hash::Hash
+)]
+pub enum AuthFlowType {
+    UserSrpAuth,
+    RefreshTokenAuth,
+    RefreshToken,
+    CustomAuth,
+    AdminNoSrpAuth,
+    UserPasswordAuth,
+    AdminUserPasswordAuth,
+    UserAuth,
+    ///`Unknown` contains new variants that have been added since this code was generated.
+    #[deprecated(
+        note = "Don't directly match on `Unknown`. See the docs on this enum for the correct way to handle unknown variants."
+    )]
+    Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
+}
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for AuthFlowType {
+    fn from(s: &str) -> Self {
+        match s {
+            "USER_SRP_AUTH" => AuthFlowType::UserSrpAuth,
+            "REFRESH_TOKEN_AUTH" => AuthFlowType::RefreshTokenAuth,
+            "REFRESH_TOKEN" => AuthFlowType::RefreshToken,
+            "CUSTOM_AUTH" => AuthFlowType::CustomAuth,
+            "ADMIN_NO_SRP_AUTH" => AuthFlowType::AdminNoSrpAuth,
+            "USER_PASSWORD_AUTH" => AuthFlowType::UserPasswordAuth,
+            "ADMIN_USER_PASSWORD_AUTH" => AuthFlowType::AdminUserPasswordAuth,
+            "USER_AUTH" => AuthFlowType::UserAuth,
+            other => {
+                AuthFlowType::Unknown(
+                    crate::primitives::sealed_enum_unknown::UnknownVariantValue::new(
+                        other,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for AuthFlowType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(
+        s: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+        ::std::result::Result::Ok(AuthFlowType::from(s))
+    }
+}
+impl AuthFlowType {
+    ///Returns the `&str` value of the enum member.
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuthFlowType::UserSrpAuth => "USER_SRP_AUTH",
+            AuthFlowType::RefreshTokenAuth => "REFRESH_TOKEN_AUTH",
+            AuthFlowType::RefreshToken => "REFRESH_TOKEN",
+            AuthFlowType::CustomAuth => "CUSTOM_AUTH",
+            AuthFlowType::AdminNoSrpAuth => "ADMIN_NO_SRP_AUTH",
+            AuthFlowType::UserPasswordAuth => "USER_PASSWORD_AUTH",
+            AuthFlowType::AdminUserPasswordAuth => "ADMIN_USER_PASSWORD_AUTH",
+            AuthFlowType::UserAuth => "USER_AUTH",
+            AuthFlowType::Unknown(value) => value.as_str(),
+        }
+    }
+    ///Returns all the `&str` representations of the enum members.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "USER_SRP_AUTH",
+            "REFRESH_TOKEN_AUTH",
+            "REFRESH_TOKEN",
+            "CUSTOM_AUTH",
+            "ADMIN_NO_SRP_AUTH",
+            "USER_PASSWORD_AUTH",
+            "ADMIN_USER_PASSWORD_AUTH",
+            "USER_AUTH",
+        ]
+    }
+    ///Parses the enum value while disallowing unknown variants.
+    #[allow(deprecated)]
+    pub fn try_parse(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
+        match Self::from(value) {
+            AuthFlowType::Unknown(_) => {
+                ::std::result::Result::Err(crate::error::UnknownVariantError::new(value))
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+impl ::std::convert::AsRef<str> for AuthFlowType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for AuthFlowType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// The object that your application receives after authentication. Contains tokens and information for device authentication.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct AuthenticationResultType {
+    /// Your user's access token.
+    pub access_token: ::std::option::Option<::std::string::String>,
+    /// The expiration period of the authentication result in seconds.
+    pub expires_in: i32,
+    /// The intended use of the token, for example `Bearer`.
+    pub token_type: ::std::option::Option<::std::string::String>,
+    /// Your user's refresh token.
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// Your user's ID token.
+    pub id_token: ::std::option::Option<::std::string::String>,
+    /// The new device metadata from an authentication result.
+    pub new_device_metadata: ::std::option::Option<crate::types::NewDeviceMetadataType>,
+}
+impl AuthenticationResultType {
+    /// Your user's access token.
+    pub fn access_token(&self) -> ::std::option::Option<&str> {
+        self.access_token.as_deref()
+    }
+    /// The expiration period of the authentication result in seconds.
+    pub fn expires_in(&self) -> i32 {
+        self.expires_in
+    }
+    /// The intended use of the token, for example `Bearer`.
+    pub fn token_type(&self) -> ::std::option::Option<&str> {
+        self.token_type.as_deref()
+    }
+    /// Your user's refresh token.
+    pub fn refresh_token(&self) -> ::std::option::Option<&str> {
+        self.refresh_token.as_deref()
+    }
+    /// Your user's ID token.
+    pub fn id_token(&self) -> ::std::option::Option<&str> {
+        self.id_token.as_deref()
+    }
+    /// The new device metadata from an authentication result.
+    pub fn new_device_metadata(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NewDeviceMetadataType> {
+        self.new_device_metadata.as_ref()
+    }
+}
+impl AuthenticationResultType {
+    ///Creates a new builder-style object to manufacture [`AuthenticationResultType`].
+    pub fn builder() -> crate::types::builders::AuthenticationResultTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("AuthenticationResultType");
+        formatter.field("access_token", &"*** Sensitive Data Redacted ***");
+        formatter.field("expires_in", &self.expires_in);
+        formatter.field("token_type", &self.token_type);
+        formatter.field("refresh_token", &"*** Sensitive Data Redacted ***");
+        formatter.field("id_token", &"*** Sensitive Data Redacted ***");
+        formatter.field("new_device_metadata", &self.new_device_metadata);
+        formatter.finish()
+    }
+}
+///
+/**When matching on `ChallengeNameType`, match with a wildcard arm so that values added to the service later still compile and are handled:
+
+```
+# let value = cognito_identity_provider::types::ChallengeNameType::from("anything");
+match value {
+    cognito_identity_provider::types::ChallengeNameType::SmsMfa => { /* ... */ }
+    other => println!("{}", other.as_str()),
+}
+```
+
+An unknown value read from the service is kept: `as_str()` returns it unchanged.*/
+#[non_exhaustive]
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::Eq,
+    ::std::cmp::Ord,
+    ::std::cmp::PartialEq,
+    ::std::cmp::PartialOrd,
+    ::std::fmt::Debug,
+    ::std::hash::Hash
+)]
+pub enum ChallengeNameType {
+    SmsMfa,
+    EmailOtp,
+    SoftwareTokenMfa,
+    SelectMfaType,
+    MfaSetup,
+    PasswordVerifier,
+    CustomChallenge,
+    SelectChallenge,
+    DeviceSrpAuth,
+    DevicePasswordVerifier,
+    AdminNoSrpAuth,
+    NewPasswordRequired,
+    SmsOtp,
+    Password,
+    WebAuthn,
+    PasswordSrp,
+    ///`Unknown` contains new variants that have been added since this code was generated.
+    #[deprecated(
+        note = "Don't directly match on `Unknown`. See the docs on this enum for the correct way to handle unknown variants."
+    )]
+    Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
+}
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for ChallengeNameType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMS_MFA" => ChallengeNameType::SmsMfa,
+            "EMAIL_OTP" => ChallengeNameType::EmailOtp,
+            "SOFTWARE_TOKEN_MFA" => ChallengeNameType::SoftwareTokenMfa,
+            "SELECT_MFA_TYPE" => ChallengeNameType::SelectMfaType,
+            "MFA_SETUP" => ChallengeNameType::MfaSetup,
+            "PASSWORD_VERIFIER" => ChallengeNameType::PasswordVerifier,
+            "CUSTOM_CHALLENGE" => ChallengeNameType::CustomChallenge,
+            "SELECT_CHALLENGE" => ChallengeNameType::SelectChallenge,
+            "DEVICE_SRP_AUTH" => ChallengeNameType::DeviceSrpAuth,
+            "DEVICE_PASSWORD_VERIFIER" => ChallengeNameType::DevicePasswordVerifier,
+            "ADMIN_NO_SRP_AUTH" => ChallengeNameType::AdminNoSrpAuth,
+            "NEW_PASSWORD_REQUIRED" => ChallengeNameType::NewPasswordRequired,
+            "SMS_OTP" => ChallengeNameType::SmsOtp,
+            "PASSWORD" => ChallengeNameType::Password,
+            "WEB_AUTHN" => ChallengeNameType::WebAuthn,
+            "PASSWORD_SRP" => ChallengeNameType::PasswordSrp,
+            other => {
+                ChallengeNameType::Unknown(
+                    crate::primitives::sealed_enum_unknown::UnknownVariantValue::new(
+                        other,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for ChallengeNameType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(
+        s: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+        ::std::result::Result::Ok(ChallengeNameType::from(s))
+    }
+}
+impl ChallengeNameType {
+    ///Returns the `&str` value of the enum member.
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChallengeNameType::SmsMfa => "SMS_MFA",
+            ChallengeNameType::EmailOtp => "EMAIL_OTP",
+            ChallengeNameType::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+            ChallengeNameType::SelectMfaType => "SELECT_MFA_TYPE",
+            ChallengeNameType::MfaSetup => "MFA_SETUP",
+            ChallengeNameType::PasswordVerifier => "PASSWORD_VERIFIER",
+            ChallengeNameType::CustomChallenge => "CUSTOM_CHALLENGE",
+            ChallengeNameType::SelectChallenge => "SELECT_CHALLENGE",
+            ChallengeNameType::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            ChallengeNameType::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
+            ChallengeNameType::AdminNoSrpAuth => "ADMIN_NO_SRP_AUTH",
+            ChallengeNameType::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            ChallengeNameType::SmsOtp => "SMS_OTP",
+            ChallengeNameType::Password => "PASSWORD",
+            ChallengeNameType::WebAuthn => "WEB_AUTHN",
+            ChallengeNameType::PasswordSrp => "PASSWORD_SRP",
+            ChallengeNameType::Unknown(value) => value.as_str(),
+        }
+    }
+    ///Returns all the `&str` representations of the enum members.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "SMS_MFA",
+            "EMAIL_OTP",
+            "SOFTWARE_TOKEN_MFA",
+            "SELECT_MFA_TYPE",
+            "MFA_SETUP",
+            "PASSWORD_VERIFIER",
+            "CUSTOM_CHALLENGE",
+            "SELECT_CHALLENGE",
+            "DEVICE_SRP_AUTH",
+            "DEVICE_PASSWORD_VERIFIER",
+            "ADMIN_NO_SRP_AUTH",
+            "NEW_PASSWORD_REQUIRED",
+            "SMS_OTP",
+            "PASSWORD",
+            "WEB_AUTHN",
+            "PASSWORD_SRP",
+        ]
+    }
+    ///Parses the enum value while disallowing unknown variants.
+    #[allow(deprecated)]
+    pub fn try_parse(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
+        match Self::from(value) {
+            ChallengeNameType::Unknown(_) => {
+                ::std::result::Result::Err(crate::error::UnknownVariantError::new(value))
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+impl ::std::convert::AsRef<str> for ChallengeNameType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ChallengeNameType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// The delivery details for an email or SMS message that Amazon Cognito sent for authentication or verification.
@@ -222,5 +1310,292 @@ impl ::std::convert::AsRef<str> for DeliveryMediumType {
 impl ::std::fmt::Display for DeliveryMediumType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// *This data type is no longer supported.* Applies only to SMS multi-factor authentication (MFA) configurations. Does not apply to time-based one-time password (TOTP) software token MFA configurations.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct MfaOptionType {
+    /// The delivery medium to send the MFA code. You can use this parameter to set only the `SMS` delivery medium value.
+    pub delivery_medium: ::std::option::Option<crate::types::DeliveryMediumType>,
+    /// The attribute name of the MFA option type. The only valid value is `phone_number`.
+    pub attribute_name: ::std::option::Option<::std::string::String>,
+}
+impl MfaOptionType {
+    /// The delivery medium to send the MFA code. You can use this parameter to set only the `SMS` delivery medium value.
+    pub fn delivery_medium(
+        &self,
+    ) -> ::std::option::Option<&crate::types::DeliveryMediumType> {
+        self.delivery_medium.as_ref()
+    }
+    /// The attribute name of the MFA option type. The only valid value is `phone_number`.
+    pub fn attribute_name(&self) -> ::std::option::Option<&str> {
+        self.attribute_name.as_deref()
+    }
+}
+impl MfaOptionType {
+    ///Creates a new builder-style object to manufacture [`MfaOptionType`].
+    pub fn builder() -> crate::types::builders::MfaOptionTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Information that your user pool responds with in `AuthenticationResult` when you configure it to remember devices and a user signs in with an unrecognized device. Amazon Cognito presents a new device key that you can use to set up [device authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html) in a "Remember me on this device" authentication model.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct NewDeviceMetadataType {
+    /// The device key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
+    pub device_key: ::std::option::Option<::std::string::String>,
+    /// The device group key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
+    pub device_group_key: ::std::option::Option<::std::string::String>,
+}
+impl NewDeviceMetadataType {
+    /// The device key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
+    pub fn device_key(&self) -> ::std::option::Option<&str> {
+        self.device_key.as_deref()
+    }
+    /// The device group key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
+    pub fn device_group_key(&self) -> ::std::option::Option<&str> {
+        self.device_group_key.as_deref()
+    }
+}
+impl NewDeviceMetadataType {
+    ///Creates a new builder-style object to manufacture [`NewDeviceMetadataType`].
+    pub fn builder() -> crate::types::builders::NewDeviceMetadataTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+/// Contextual data, such as the user's device fingerprint, IP address, or location, used for evaluating the risk of an unexpected event by Amazon Cognito threat protection.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct UserContextDataType {
+    /// The source IP address of your user's device.
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    /// Encoded device-fingerprint details that your app collected with the Amazon Cognito context data collection library. For more information, see [Adding user device and session data to API requests](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html#user-pool-settings-adaptive-authentication-device-fingerprint).
+    pub encoded_data: ::std::option::Option<::std::string::String>,
+}
+impl UserContextDataType {
+    /// The source IP address of your user's device.
+    pub fn ip_address(&self) -> ::std::option::Option<&str> {
+        self.ip_address.as_deref()
+    }
+    /// Encoded device-fingerprint details that your app collected with the Amazon Cognito context data collection library. For more information, see [Adding user device and session data to API requests](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html#user-pool-settings-adaptive-authentication-device-fingerprint).
+    pub fn encoded_data(&self) -> ::std::option::Option<&str> {
+        self.encoded_data.as_deref()
+    }
+}
+impl UserContextDataType {
+    ///Creates a new builder-style object to manufacture [`UserContextDataType`].
+    pub fn builder() -> crate::types::builders::UserContextDataTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl ::std::fmt::Debug for UserContextDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("*** Sensitive Data Redacted ***")
+    }
+}
+///
+/**When matching on `UserStatusType`, match with a wildcard arm so that values added to the service later still compile and are handled:
+
+```
+# let value = cognito_identity_provider::types::UserStatusType::from("anything");
+match value {
+    cognito_identity_provider::types::UserStatusType::Unconfirmed => { /* ... */ }
+    other => println!("{}", other.as_str()),
+}
+```
+
+An unknown value read from the service is kept: `as_str()` returns it unchanged.*/
+#[non_exhaustive]
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::Eq,
+    ::std::cmp::Ord,
+    ::std::cmp::PartialEq,
+    ::std::cmp::PartialOrd,
+    ::std::fmt::Debug,
+    ::std::hash::Hash
+)]
+pub enum UserStatusType {
+    Unconfirmed,
+    Confirmed,
+    Archived,
+    Compromised,
+    UnknownValue,
+    ResetRequired,
+    ForceChangePassword,
+    ExternalProvider,
+    ///`Unknown` contains new variants that have been added since this code was generated.
+    #[deprecated(
+        note = "Don't directly match on `Unknown`. See the docs on this enum for the correct way to handle unknown variants."
+    )]
+    Unknown(crate::primitives::sealed_enum_unknown::UnknownVariantValue),
+}
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for UserStatusType {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNCONFIRMED" => UserStatusType::Unconfirmed,
+            "CONFIRMED" => UserStatusType::Confirmed,
+            "ARCHIVED" => UserStatusType::Archived,
+            "COMPROMISED" => UserStatusType::Compromised,
+            "UNKNOWN" => UserStatusType::UnknownValue,
+            "RESET_REQUIRED" => UserStatusType::ResetRequired,
+            "FORCE_CHANGE_PASSWORD" => UserStatusType::ForceChangePassword,
+            "EXTERNAL_PROVIDER" => UserStatusType::ExternalProvider,
+            other => {
+                UserStatusType::Unknown(
+                    crate::primitives::sealed_enum_unknown::UnknownVariantValue::new(
+                        other,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ::std::str::FromStr for UserStatusType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(
+        s: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+        ::std::result::Result::Ok(UserStatusType::from(s))
+    }
+}
+impl UserStatusType {
+    ///Returns the `&str` value of the enum member.
+    #[allow(deprecated)]
+    pub fn as_str(&self) -> &str {
+        match self {
+            UserStatusType::Unconfirmed => "UNCONFIRMED",
+            UserStatusType::Confirmed => "CONFIRMED",
+            UserStatusType::Archived => "ARCHIVED",
+            UserStatusType::Compromised => "COMPROMISED",
+            UserStatusType::UnknownValue => "UNKNOWN",
+            UserStatusType::ResetRequired => "RESET_REQUIRED",
+            UserStatusType::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatusType::ExternalProvider => "EXTERNAL_PROVIDER",
+            UserStatusType::Unknown(value) => value.as_str(),
+        }
+    }
+    ///Returns all the `&str` representations of the enum members.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "UNCONFIRMED",
+            "CONFIRMED",
+            "ARCHIVED",
+            "COMPROMISED",
+            "UNKNOWN",
+            "RESET_REQUIRED",
+            "FORCE_CHANGE_PASSWORD",
+            "EXTERNAL_PROVIDER",
+        ]
+    }
+    ///Parses the enum value while disallowing unknown variants.
+    #[allow(deprecated)]
+    pub fn try_parse(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::error::UnknownVariantError> {
+        match Self::from(value) {
+            UserStatusType::Unknown(_) => {
+                ::std::result::Result::Err(crate::error::UnknownVariantError::new(value))
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+impl ::std::convert::AsRef<str> for UserStatusType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for UserStatusType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// A user profile in a Amazon Cognito user pool.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct UserType {
+    /// The user's username.
+    pub username: ::std::option::Option<::std::string::String>,
+    /// Names and values of a user's attributes, for example `email`.
+    pub attributes: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
+    /// The date and time when the item was created. Amazon Cognito returns this timestamp in UNIX epoch time format. Your SDK might render the output in a human-readable format like ISO 8601 or a Java `Date` object.
+    pub user_create_date: ::std::option::Option<crate::primitives::DateTime>,
+    /// The date and time when the item was modified. Amazon Cognito returns this timestamp in UNIX epoch time format. Your SDK might render the output in a human-readable format like ISO 8601 or a Java `Date` object.
+    pub user_last_modified_date: ::std::option::Option<crate::primitives::DateTime>,
+    /// Indicates whether the user's account is enabled or disabled.
+    pub enabled: bool,
+    /// The user status. This can be one of the following:
+    ///
+    /// - `UNCONFIRMED`: User has been created but not confirmed.
+    /// - `CONFIRMED`: User has been confirmed.
+    /// - `EXTERNAL_PROVIDER`: User signed in with a third-party IdP.
+    /// - `RESET_REQUIRED`: User is confirmed, but the user must request a code and reset their password before they can sign in.
+    /// - `FORCE_CHANGE_PASSWORD`: The user is confirmed and the user can sign in using a temporary password, but on first sign-in, the user must change their password to a new value before doing anything else.
+    pub user_status: ::std::option::Option<crate::types::UserStatusType>,
+    /// The user's MFA configuration.
+    pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
+}
+impl UserType {
+    /// The user's username.
+    pub fn username(&self) -> ::std::option::Option<&str> {
+        self.username.as_deref()
+    }
+    /// Names and values of a user's attributes, for example `email`.
+    ///If no value was sent for this field, a default will be set. If you want to determine if no value was sent, use `.is_none()` on the field.
+    pub fn attributes(&self) -> &[crate::types::AttributeType] {
+        self.attributes.as_deref().unwrap_or_default()
+    }
+    /// The date and time when the item was created. Amazon Cognito returns this timestamp in UNIX epoch time format. Your SDK might render the output in a human-readable format like ISO 8601 or a Java `Date` object.
+    pub fn user_create_date(
+        &self,
+    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.user_create_date.as_ref()
+    }
+    /// The date and time when the item was modified. Amazon Cognito returns this timestamp in UNIX epoch time format. Your SDK might render the output in a human-readable format like ISO 8601 or a Java `Date` object.
+    pub fn user_last_modified_date(
+        &self,
+    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.user_last_modified_date.as_ref()
+    }
+    /// Indicates whether the user's account is enabled or disabled.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+    /// The user status. This can be one of the following:
+    ///
+    /// - `UNCONFIRMED`: User has been created but not confirmed.
+    /// - `CONFIRMED`: User has been confirmed.
+    /// - `EXTERNAL_PROVIDER`: User signed in with a third-party IdP.
+    /// - `RESET_REQUIRED`: User is confirmed, but the user must request a code and reset their password before they can sign in.
+    /// - `FORCE_CHANGE_PASSWORD`: The user is confirmed and the user can sign in using a temporary password, but on first sign-in, the user must change their password to a new value before doing anything else.
+    pub fn user_status(&self) -> ::std::option::Option<&crate::types::UserStatusType> {
+        self.user_status.as_ref()
+    }
+    /// The user's MFA configuration.
+    ///If no value was sent for this field, a default will be set. If you want to determine if no value was sent, use `.is_none()` on the field.
+    pub fn mfa_options(&self) -> &[crate::types::MfaOptionType] {
+        self.mfa_options.as_deref().unwrap_or_default()
+    }
+}
+impl UserType {
+    ///Creates a new builder-style object to manufacture [`UserType`].
+    pub fn builder() -> crate::types::builders::UserTypeBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl ::std::fmt::Debug for UserType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("UserType");
+        formatter.field("username", &"*** Sensitive Data Redacted ***");
+        formatter.field("attributes", &self.attributes);
+        formatter.field("user_create_date", &self.user_create_date);
+        formatter.field("user_last_modified_date", &self.user_last_modified_date);
+        formatter.field("enabled", &self.enabled);
+        formatter.field("user_status", &self.user_status);
+        formatter.field("mfa_options", &self.mfa_options);
+        formatter.finish()
     }
 }

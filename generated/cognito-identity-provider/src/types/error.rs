@@ -2,6 +2,54 @@
 
 ///Builders of the error types in this module.
 pub mod builders {
+    ///A builder for [`AliasExistsException`](crate::types::error::AliasExistsException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct AliasExistsExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl AliasExistsExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message that Amazon Cognito sends to the user when the value of an alias attribute is already linked to another user profile.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`AliasExistsException`].
+        pub fn build(self) -> crate::types::error::AliasExistsException {
+            crate::types::error::AliasExistsException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
     ///A builder for [`CodeDeliveryFailureException`](crate::types::error::CodeDeliveryFailureException).
     #[non_exhaustive]
     #[derive(
@@ -45,6 +93,102 @@ pub mod builders {
         ///Consumes the builder and constructs a [`CodeDeliveryFailureException`].
         pub fn build(self) -> crate::types::error::CodeDeliveryFailureException {
             crate::types::error::CodeDeliveryFailureException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
+    ///A builder for [`CodeMismatchException`](crate::types::error::CodeMismatchException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct CodeMismatchExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl CodeMismatchExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message provided when the code mismatch exception is thrown.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`CodeMismatchException`].
+        pub fn build(self) -> crate::types::error::CodeMismatchException {
+            crate::types::error::CodeMismatchException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
+    ///A builder for [`ExpiredCodeException`](crate::types::error::ExpiredCodeException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct ExpiredCodeExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl ExpiredCodeExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message returned when the expired code exception is thrown.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`ExpiredCodeException`].
+        pub fn build(self) -> crate::types::error::ExpiredCodeException {
+            crate::types::error::ExpiredCodeException {
                 message: self.message,
                 meta: self.meta.unwrap_or_default(),
             }
@@ -316,6 +460,54 @@ pub mod builders {
             }
         }
     }
+    ///A builder for [`InvalidPasswordException`](crate::types::error::InvalidPasswordException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct InvalidPasswordExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl InvalidPasswordExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message returned when Amazon Cognito throws an invalid user password exception.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`InvalidPasswordException`].
+        pub fn build(self) -> crate::types::error::InvalidPasswordException {
+            crate::types::error::InvalidPasswordException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
     ///A builder for [`InvalidSmsRoleAccessPolicyException`](crate::types::error::InvalidSmsRoleAccessPolicyException).
     #[non_exhaustive]
     #[derive(
@@ -409,6 +601,56 @@ pub mod builders {
             self,
         ) -> crate::types::error::InvalidSmsRoleTrustRelationshipException {
             crate::types::error::InvalidSmsRoleTrustRelationshipException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
+    ///A builder for [`InvalidUserPoolConfigurationException`](crate::types::error::InvalidUserPoolConfigurationException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct InvalidUserPoolConfigurationExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl InvalidUserPoolConfigurationExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message returned when the user pool configuration is not valid.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`InvalidUserPoolConfigurationException`].
+        pub fn build(
+            self,
+        ) -> crate::types::error::InvalidUserPoolConfigurationException {
+            crate::types::error::InvalidUserPoolConfigurationException {
                 message: self.message,
                 meta: self.meta.unwrap_or_default(),
             }
@@ -654,6 +896,54 @@ pub mod builders {
             }
         }
     }
+    ///A builder for [`TooManyFailedAttemptsException`](crate::types::error::TooManyFailedAttemptsException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct TooManyFailedAttemptsExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl TooManyFailedAttemptsExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message returned when Amazon Cognito returns a `TooManyFailedAttempts` exception.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`TooManyFailedAttemptsException`].
+        pub fn build(self) -> crate::types::error::TooManyFailedAttemptsException {
+            crate::types::error::TooManyFailedAttemptsException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
     ///A builder for [`TooManyRequestsException`](crate::types::error::TooManyRequestsException).
     #[non_exhaustive]
     #[derive(
@@ -894,6 +1184,107 @@ pub mod builders {
             }
         }
     }
+    ///A builder for [`UsernameExistsException`](crate::types::error::UsernameExistsException).
+    #[non_exhaustive]
+    #[derive(
+        ::std::clone::Clone,
+        ::std::cmp::PartialEq,
+        ::std::default::Default,
+        ::std::fmt::Debug
+    )]
+    pub struct UsernameExistsExceptionBuilder {
+        pub(crate) message: ::std::option::Option<::std::string::String>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    }
+    impl UsernameExistsExceptionBuilder {
+        ///Sets `message`.
+        ///
+        /// The message returned when Amazon Cognito throws a user name exists exception.
+        pub fn message(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `message`; see [`message`](Self::message).
+        pub fn set_message(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.message = input;
+            self
+        }
+        ///The value of `message` set so far; see [`message`](Self::message).
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.message
+        }
+        ///Sets error metadata.
+        pub fn meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+            self.meta = ::std::option::Option::Some(meta);
+            self
+        }
+        ///Consumes the builder and constructs a [`UsernameExistsException`].
+        pub fn build(self) -> crate::types::error::UsernameExistsException {
+            crate::types::error::UsernameExistsException {
+                message: self.message,
+                meta: self.meta.unwrap_or_default(),
+            }
+        }
+    }
+}
+/// This exception is thrown when a user tries to confirm the account with an email address or phone number that has already been supplied as an alias for a different user profile. This exception indicates that an account with this email address or phone already exists in a user pool that you've configured to use email address or phone number as a sign-in alias.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct AliasExistsException {
+    /// The message that Amazon Cognito sends to the user when the value of an alias attribute is already linked to another user profile.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl AliasExistsException {
+    /// The message that Amazon Cognito sends to the user when the value of an alias attribute is already linked to another user profile.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl AliasExistsException {
+    ///Creates a new builder-style object to manufacture [`AliasExistsException`].
+    pub fn builder() -> crate::types::error::builders::AliasExistsExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl AliasExistsException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for AliasExistsException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("AliasExistsException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for AliasExistsException {}
+impl crate::error::ProvideErrorMetadata for AliasExistsException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for AliasExistsException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
 }
 /// This exception is thrown when a verification code fails to deliver successfully.
 #[non_exhaustive]
@@ -944,6 +1335,112 @@ impl crate::error::ProvideErrorMetadata for CodeDeliveryFailureException {
     }
 }
 impl crate::operation::RequestId for CodeDeliveryFailureException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
+/// This exception is thrown if the provided code doesn't match what the server was expecting.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct CodeMismatchException {
+    /// The message provided when the code mismatch exception is thrown.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl CodeMismatchException {
+    /// The message provided when the code mismatch exception is thrown.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl CodeMismatchException {
+    ///Creates a new builder-style object to manufacture [`CodeMismatchException`].
+    pub fn builder() -> crate::types::error::builders::CodeMismatchExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl CodeMismatchException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for CodeMismatchException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("CodeMismatchException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for CodeMismatchException {}
+impl crate::error::ProvideErrorMetadata for CodeMismatchException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for CodeMismatchException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
+/// This exception is thrown if a code has expired.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct ExpiredCodeException {
+    /// The message returned when the expired code exception is thrown.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl ExpiredCodeException {
+    /// The message returned when the expired code exception is thrown.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl ExpiredCodeException {
+    ///Creates a new builder-style object to manufacture [`ExpiredCodeException`].
+    pub fn builder() -> crate::types::error::builders::ExpiredCodeExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl ExpiredCodeException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for ExpiredCodeException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("ExpiredCodeException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for ExpiredCodeException {}
+impl crate::error::ProvideErrorMetadata for ExpiredCodeException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for ExpiredCodeException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
     }
@@ -1219,6 +1716,59 @@ impl crate::operation::RequestId for InvalidParameterException {
         self.meta.request_id()
     }
 }
+/// This exception is thrown when Amazon Cognito encounters an invalid password.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct InvalidPasswordException {
+    /// The message returned when Amazon Cognito throws an invalid user password exception.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl InvalidPasswordException {
+    /// The message returned when Amazon Cognito throws an invalid user password exception.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl InvalidPasswordException {
+    ///Creates a new builder-style object to manufacture [`InvalidPasswordException`].
+    pub fn builder() -> crate::types::error::builders::InvalidPasswordExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl InvalidPasswordException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for InvalidPasswordException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("InvalidPasswordException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for InvalidPasswordException {}
+impl crate::error::ProvideErrorMetadata for InvalidPasswordException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for InvalidPasswordException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
 /// This exception is returned when the role provided for SMS configuration doesn't have permission to publish using Amazon SNS.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1321,6 +1871,59 @@ impl crate::error::ProvideErrorMetadata for InvalidSmsRoleTrustRelationshipExcep
     }
 }
 impl crate::operation::RequestId for InvalidSmsRoleTrustRelationshipException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
+/// This exception is thrown when the user pool configuration is not valid.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct InvalidUserPoolConfigurationException {
+    /// The message returned when the user pool configuration is not valid.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl InvalidUserPoolConfigurationException {
+    /// The message returned when the user pool configuration is not valid.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl InvalidUserPoolConfigurationException {
+    ///Creates a new builder-style object to manufacture [`InvalidUserPoolConfigurationException`].
+    pub fn builder() -> crate::types::error::builders::InvalidUserPoolConfigurationExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl InvalidUserPoolConfigurationException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for InvalidUserPoolConfigurationException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("InvalidUserPoolConfigurationException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for InvalidUserPoolConfigurationException {}
+impl crate::error::ProvideErrorMetadata for InvalidUserPoolConfigurationException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for InvalidUserPoolConfigurationException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
     }
@@ -1590,6 +2193,59 @@ impl crate::operation::RequestId for ResourceNotFoundException {
         self.meta.request_id()
     }
 }
+/// This exception is thrown when the user has made too many failed attempts for a given action, such as sign-in.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct TooManyFailedAttemptsException {
+    /// The message returned when Amazon Cognito returns a `TooManyFailedAttempts` exception.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl TooManyFailedAttemptsException {
+    /// The message returned when Amazon Cognito returns a `TooManyFailedAttempts` exception.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl TooManyFailedAttemptsException {
+    ///Creates a new builder-style object to manufacture [`TooManyFailedAttemptsException`].
+    pub fn builder() -> crate::types::error::builders::TooManyFailedAttemptsExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl TooManyFailedAttemptsException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for TooManyFailedAttemptsException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("TooManyFailedAttemptsException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for TooManyFailedAttemptsException {}
+impl crate::error::ProvideErrorMetadata for TooManyFailedAttemptsException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for TooManyFailedAttemptsException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
 /// This exception is thrown when the user has made too many requests for a given operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1851,6 +2507,59 @@ impl crate::error::ProvideErrorMetadata for UserNotFoundException {
     }
 }
 impl crate::operation::RequestId for UserNotFoundException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+}
+/// This exception is thrown when Amazon Cognito encounters a user name that already exists in the user pool.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+pub struct UsernameExistsException {
+    /// The message returned when Amazon Cognito throws a user name exists exception.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: crate::error::ErrorMetadata,
+}
+impl UsernameExistsException {
+    /// The message returned when Amazon Cognito throws a user name exists exception.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+impl UsernameExistsException {
+    ///Creates a new builder-style object to manufacture [`UsernameExistsException`].
+    pub fn builder() -> crate::types::error::builders::UsernameExistsExceptionBuilder {
+        ::std::default::Default::default()
+    }
+}
+impl UsernameExistsException {
+    ///Whether the service marks this error as safe to retry.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    ///Whether this error means the caller is being throttled.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl ::std::fmt::Display for UsernameExistsException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("UsernameExistsException")?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {}", message)?;
+        }
+        if let ::std::option::Option::Some(id) = self.meta.request_id() {
+            write!(f, " (request id: {})", id)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for UsernameExistsException {}
+impl crate::error::ProvideErrorMetadata for UsernameExistsException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl crate::operation::RequestId for UsernameExistsException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
     }
