@@ -240,6 +240,15 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
             skipped.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", ")
         )
     };
+    let endpoint_tests_mod = if tokens.contains_key("src/endpoint_tests.rs") {
+        quote!(
+            #[cfg(test)]
+            #[doc = "The model's endpoint test cases, run against this crate's configuration and rules."]
+            mod endpoint_tests;
+        )
+    } else {
+        quote!()
+    };
     let crate_doc = format!(
         "A client for {title} ({sdk_id}), generated from its Smithy model.\n\nOperations: {}.\n\n{skipped_doc}```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {krate}::Config::builder().region(\"us-east-1\").build();\nlet client = {krate}::Client::from_conf(config);\n# let _ = client;\n# Ok(())\n# }}\n```",
         sel.operations.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", "),
@@ -269,6 +278,7 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
             pub mod types;
             mod protocol;
             mod runtime;
+            #endpoint_tests_mod
 
             pub use client::Client;
             pub use config::Config;

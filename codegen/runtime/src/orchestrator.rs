@@ -147,7 +147,8 @@ impl Handle {
     }
 
     /// The resolved endpoint (rules are evaluated once per client: their parameters are fixed).
-    fn endpoint(&self) -> Result<&Endpoint, String> {
+    /// An error is the rule set's own message.
+    pub fn endpoint(&self) -> Result<&Endpoint, String> {
         self.endpoint.get_or_init(|| self.resolve_endpoint()).as_ref().map_err(Clone::clone)
     }
 
@@ -174,13 +175,7 @@ impl Handle {
                 params.insert(p.name.clone(), v);
             }
         }
-        rules.resolve(&params).map_err(|e| {
-            if self.config.region.is_none() && self.endpoint_override.is_none() {
-                format!("{e} (no region is set: call Config::builder().region(..) or set AWS_REGION)")
-            } else {
-                e.message
-            }
-        })
+        rules.resolve(&params).map_err(|e| e.message)
     }
 
     fn credentials(&self) -> Result<&Credentials, String> {
@@ -332,7 +327,14 @@ async fn attempts<E>(
         return Err(SdkError::construction_failure(MessageError(e.clone())));
     }
     let http = handle.http.as_ref().map_err(|e| SdkError::construction_failure(MessageError(e.clone())))?;
-    let endpoint = handle.endpoint().map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+    let endpoint = handle.endpoint().map_err(|e| {
+        let hint = if handle.config.region.is_none() && handle.endpoint_override.is_none() {
+            " (no region is set: call Config::builder().region(..) or set AWS_REGION)"
+        } else {
+            ""
+        };
+        SdkError::construction_failure(MessageError(format!("endpoint resolution failed: {e}{hint}")))
+    })?;
     let invocation_id = new_uuid();
     let mut attempt: u32 = 1;
     let mut last_retry_cost = None;

@@ -1,6 +1,7 @@
 //! Emitters: one function per kind of item, each returning a `TokenStream`, collected per file
 //! in a `BTreeMap` so output order never depends on hashing.
 
+pub mod endpoint_tests;
 pub mod operations;
 pub mod paginators;
 pub mod protocol;
@@ -310,5 +311,8 @@ pub fn crate_files(ctx: &Ctx) -> BTreeMap<String, TokenStream> {
         ),
     );
     files.insert("src/protocol.rs".into(), protocol::shape_codecs(ctx));
+    if let Some(tests) = endpoint_tests::endpoint_tests(ctx) {
+        files.insert("src/endpoint_tests.rs".into(), tests);
+    }
     files
 }

@@ -31,6 +31,9 @@ pub mod primitives;
 pub mod types;
 mod protocol;
 mod runtime;
+#[cfg(test)]
+///The model's endpoint test cases, run against this crate's configuration and rules.
+mod endpoint_tests;
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
