@@ -535,17 +535,26 @@ where
 }
 
 /// Displays an error with its whole chain of causes: `a: b: c`.
+///
+/// Errors here (and many elsewhere, hyper's among them) already end their own message with
+/// their cause's; a cause whose text the output already ends with is not repeated, so a chain
+/// reads `dispatch failure: io error: reset`, not `dispatch failure: io error: reset: io
+/// error: reset: reset`.
 pub struct DisplayErrorContext<E>(pub E);
 
 impl<E: StdError> fmt::Display for DisplayErrorContext<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
+        let mut out = self.0.to_string();
         let mut next = self.0.source();
         while let Some(err) = next {
-            write!(f, ": {err}")?;
+            let text = err.to_string();
+            if !out.ends_with(&text) {
+                out.push_str(": ");
+                out.push_str(&text);
+            }
             next = err.source();
         }
-        Ok(())
+        f.write_str(&out)
     }
 }
 
@@ -573,7 +582,25 @@ mod tests {
         let err: SdkError<Leaf> = SdkError::dispatch_failure(ConnectorError::io(Leaf));
         assert_eq!(
             DisplayErrorContext(&err).to_string(),
-            "dispatch failure: io error: leaf: io error: leaf: leaf"
+            "dispatch failure: io error: leaf"
+        );
+        // Causes that do not repeat their source's text are all shown.
+        #[derive(Debug)]
+        struct Outer(Leaf);
+        impl fmt::Display for Outer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("outer")
+            }
+        }
+        impl StdError for Outer {
+            fn source(&self) -> Option<&(dyn StdError + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let err: SdkError<Leaf> = SdkError::dispatch_failure(ConnectorError::connect(Outer(Leaf)));
+        assert_eq!(
+            DisplayErrorContext(&err).to_string(),
+            "dispatch failure: connection failed: outer: leaf"
         );
     }
 
