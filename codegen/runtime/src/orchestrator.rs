@@ -402,6 +402,25 @@ fn finish_error<E>(outcome: Attempt, attempts: u32, read_error: ErrorReader<E>) 
     }
 }
 
+/// A modelled error structure: receives the response's metadata once its body is read.
+pub trait ModeledError: Sized {
+    /// Attaches metadata (and fills the message from it when the body had none).
+    fn with_meta(self, meta: ErrorMetadata) -> Self;
+}
+
+/// Reads a modelled error from the parsed body; on failure returns the reason and the metadata
+/// so the caller can build its unhandled variant.
+pub fn read_modeled<T: ModeledError>(
+    body: Option<&serde_json::Value>,
+    meta: ErrorMetadata,
+    read: fn(&serde_json::Value) -> Result<T, json::DeserializeError>,
+) -> Result<T, (json::DeserializeError, ErrorMetadata)> {
+    match read(body.unwrap_or(&serde_json::Value::Null)) {
+        Ok(err) => Ok(err.with_meta(meta)),
+        Err(e) => Err((e, meta)),
+    }
+}
+
 /// Metadata of an error response (status, code, message, request id) and its parsed body, if any.
 pub fn error_metadata(response: &HttpResponse) -> (ErrorMetadata, Option<serde_json::Value>) {
     let body = json::parse_body(response.body()).ok();

@@ -22,6 +22,13 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
         Some(m) if !ctx.sym.is_optional(ctx.model, &shape.id, m) => quote!(::std::option::Option::Some(self.message())),
         _ => quote!(self.message()),
     };
+    // A modelled error whose body has no message takes the one found elsewhere (e.g. `Message`).
+    let fill_message = match message_member {
+        Some(m) if ctx.sym.is_optional(ctx.model, &shape.id, m) => quote!(
+            if self.message.is_none() { self.message = meta.message().map(::std::string::ToString::to_string); }
+        ),
+        _ => quote!(),
+    };
     let message_fn = if message_member.is_some() {
         quote!()
     } else {
@@ -61,6 +68,13 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
         }
         impl crate::operation::RequestId for #name {
             fn request_id(&self) -> ::std::option::Option<&str> { self.meta.request_id() }
+        }
+        impl crate::runtime::orchestrator::ModeledError for #name {
+            fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+                #fill_message
+                self.meta = meta;
+                self
+            }
         }
     );
     (ty, builder)
@@ -254,40 +268,11 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             let v = ctx.sym.type_ident(e);
             let de = format_ident!("de_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(e))));
             quote!(
-                ::std::option::Option::Some(#code) => match crate::protocol::#de(body.unwrap_or(&::serde_json::Value::Null)) {
-                    ::std::result::Result::Ok(mut err) => {
-                        if err.message.is_none() { err.message = meta.message().map(::std::string::ToString::to_string); }
-                        err.meta = meta;
-                        #error_ident::#v(err)
-                    }
-                    ::std::result::Result::Err(e) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
+                ::std::option::Option::Some(#code) => match crate::runtime::orchestrator::read_modeled(body, meta, crate::protocol::#de) {
+                    ::std::result::Result::Ok(err) => #error_ident::#v(err),
+                    ::std::result::Result::Err((e, meta)) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
                 },
             )
-        })
-        .collect();
-    // Errors without a `message` member keep it only in the metadata.
-    let error_arms: Vec<TokenStream> = errors
-        .iter()
-        .zip(error_arms)
-        .map(|(e, arm)| {
-            let has_message = super::shapes::members_of(&ctx.model.shapes[e]).iter().any(|m| {
-                crate::sanitize::bare(ctx.sym.member(e, &m.name)) == "message"
-                    && matches!(ctx.model.shapes.get(&m.target).map(|s| &s.kind), Some(Kind::String))
-                    && ctx.sym.is_optional(ctx.model, e, m)
-            });
-            if has_message {
-                arm
-            } else {
-                let code = shape_name(e);
-                let v = ctx.sym.type_ident(e);
-                let de = format_ident!("de_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(e))));
-                quote!(
-                    ::std::option::Option::Some(#code) => match crate::protocol::#de(body.unwrap_or(&::serde_json::Value::Null)) {
-                        ::std::result::Result::Ok(mut err) => { err.meta = meta; #error_ident::#v(err) }
-                        ::std::result::Result::Err(e) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
-                    },
-                )
-            }
         })
         .collect();
 

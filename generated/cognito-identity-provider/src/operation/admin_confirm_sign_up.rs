@@ -81,19 +81,15 @@ fn read_error(
     let body = body;
     match meta.code() {
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::protocol::de_internal_error_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_internal_error_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::InternalErrorException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -104,19 +100,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::protocol::de_invalid_lambda_response_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_lambda_response_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::InvalidLambdaResponseException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -127,19 +119,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::protocol::de_invalid_parameter_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_parameter_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::InvalidParameterException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -150,19 +138,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("LimitExceededException") => {
-            match crate::protocol::de_limit_exceeded_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_limit_exceeded_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::LimitExceededException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -173,19 +157,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::protocol::de_not_authorized_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_not_authorized_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::NotAuthorizedException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -196,19 +176,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_resource_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_resource_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::ResourceNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -219,19 +195,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyFailedAttemptsException") => {
-            match crate::protocol::de_too_many_failed_attempts_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_too_many_failed_attempts_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::TooManyFailedAttemptsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -242,19 +214,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::protocol::de_too_many_requests_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_too_many_requests_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::TooManyRequestsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -265,19 +233,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::protocol::de_unexpected_lambda_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_unexpected_lambda_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::UnexpectedLambdaException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -288,19 +252,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::protocol::de_user_lambda_validation_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_lambda_validation_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::UserLambdaValidationException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -311,19 +271,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::protocol::de_user_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminConfirmSignUpError::UserNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminConfirmSignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),

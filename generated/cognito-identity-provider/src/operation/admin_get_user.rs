@@ -79,19 +79,15 @@ fn read_error(
     let body = body;
     match meta.code() {
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::protocol::de_internal_error_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_internal_error_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminGetUserError::InternalErrorException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminGetUserError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -102,19 +98,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::protocol::de_invalid_parameter_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_parameter_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminGetUserError::InvalidParameterException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminGetUserError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -125,19 +117,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::protocol::de_not_authorized_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_not_authorized_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminGetUserError::NotAuthorizedException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminGetUserError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -148,19 +136,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_resource_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_resource_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminGetUserError::ResourceNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminGetUserError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -171,19 +155,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::protocol::de_too_many_requests_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_too_many_requests_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminGetUserError::TooManyRequestsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminGetUserError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -194,19 +174,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::protocol::de_user_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     AdminGetUserError::UserNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     AdminGetUserError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),

@@ -78,21 +78,17 @@ fn read_error(
     let body = body;
     match meta.code() {
         ::std::option::Option::Some("CodeDeliveryFailureException") => {
-            match crate::protocol::de_code_delivery_failure_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_code_delivery_failure_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::CodeDeliveryFailureException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -103,19 +99,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ForbiddenException") => {
-            match crate::protocol::de_forbidden_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_forbidden_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::ForbiddenException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -126,19 +118,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::protocol::de_internal_error_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_internal_error_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::InternalErrorException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -149,21 +137,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidEmailRoleAccessPolicyException") => {
-            match crate::protocol::de_invalid_email_role_access_policy_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_email_role_access_policy_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::InvalidEmailRoleAccessPolicyException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -174,21 +158,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::protocol::de_invalid_lambda_response_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_lambda_response_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::InvalidLambdaResponseException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -199,19 +179,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::protocol::de_invalid_parameter_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_parameter_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::InvalidParameterException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -222,21 +198,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleAccessPolicyException") => {
-            match crate::protocol::de_invalid_sms_role_access_policy_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_sms_role_access_policy_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::InvalidSmsRoleAccessPolicyException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -247,21 +219,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleTrustRelationshipException") => {
-            match crate::protocol::de_invalid_sms_role_trust_relationship_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_sms_role_trust_relationship_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::InvalidSmsRoleTrustRelationshipException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -272,19 +240,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("LimitExceededException") => {
-            match crate::protocol::de_limit_exceeded_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_limit_exceeded_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::LimitExceededException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -295,19 +259,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::protocol::de_not_authorized_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_not_authorized_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::NotAuthorizedException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -318,21 +278,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("OperationNotEnabledException") => {
-            match crate::protocol::de_operation_not_enabled_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_operation_not_enabled_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::OperationNotEnabledException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -343,21 +299,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("PasswordResetRequiredException") => {
-            match crate::protocol::de_password_reset_required_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_password_reset_required_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::PasswordResetRequiredException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -368,19 +320,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_resource_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_resource_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::ResourceNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -391,19 +339,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::protocol::de_too_many_requests_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_too_many_requests_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::TooManyRequestsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -414,19 +358,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::protocol::de_unexpected_lambda_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_unexpected_lambda_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::UnexpectedLambdaException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -437,21 +377,17 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::protocol::de_user_lambda_validation_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_lambda_validation_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::UserLambdaValidationException(
                         err,
                     )
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -462,19 +398,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotConfirmedException") => {
-            match crate::protocol::de_user_not_confirmed_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_not_confirmed_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::UserNotConfirmedException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -485,19 +417,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::protocol::de_user_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     GetUserAttributeVerificationCodeError::UserNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     GetUserAttributeVerificationCodeError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),

@@ -74,19 +74,15 @@ fn read_error(
     let body = body;
     match meta.code() {
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::protocol::de_internal_error_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_internal_error_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     ListUsersError::InternalErrorException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     ListUsersError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -97,19 +93,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::protocol::de_invalid_parameter_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_parameter_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     ListUsersError::InvalidParameterException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     ListUsersError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -120,19 +112,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::protocol::de_not_authorized_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_not_authorized_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     ListUsersError::NotAuthorizedException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     ListUsersError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -143,19 +131,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_resource_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_resource_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     ListUsersError::ResourceNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     ListUsersError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -166,19 +150,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::protocol::de_too_many_requests_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_too_many_requests_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     ListUsersError::TooManyRequestsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     ListUsersError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),

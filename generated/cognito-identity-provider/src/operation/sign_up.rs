@@ -73,19 +73,15 @@ fn read_error(
     let body = body;
     match meta.code() {
         ::std::option::Option::Some("CodeDeliveryFailureException") => {
-            match crate::protocol::de_code_delivery_failure_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_code_delivery_failure_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::CodeDeliveryFailureException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -96,19 +92,13 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ForbiddenException") => {
-            match crate::protocol::de_forbidden_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_forbidden_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
-                    SignUpError::ForbiddenException(err)
-                }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Ok(err) => SignUpError::ForbiddenException(err),
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -119,19 +109,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::protocol::de_internal_error_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_internal_error_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InternalErrorException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -142,19 +128,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidEmailRoleAccessPolicyException") => {
-            match crate::protocol::de_invalid_email_role_access_policy_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_email_role_access_policy_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InvalidEmailRoleAccessPolicyException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -165,19 +147,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::protocol::de_invalid_lambda_response_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_lambda_response_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InvalidLambdaResponseException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -188,19 +166,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::protocol::de_invalid_parameter_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_parameter_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InvalidParameterException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -211,19 +185,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidPasswordException") => {
-            match crate::protocol::de_invalid_password_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_password_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InvalidPasswordException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -234,19 +204,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleAccessPolicyException") => {
-            match crate::protocol::de_invalid_sms_role_access_policy_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_sms_role_access_policy_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InvalidSmsRoleAccessPolicyException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -257,19 +223,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleTrustRelationshipException") => {
-            match crate::protocol::de_invalid_sms_role_trust_relationship_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_invalid_sms_role_trust_relationship_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::InvalidSmsRoleTrustRelationshipException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -280,19 +242,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("LimitExceededException") => {
-            match crate::protocol::de_limit_exceeded_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_limit_exceeded_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::LimitExceededException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -303,19 +261,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::protocol::de_not_authorized_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_not_authorized_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::NotAuthorizedException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -326,19 +280,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_resource_not_found_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_resource_not_found_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::ResourceNotFoundException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -349,19 +299,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::protocol::de_too_many_requests_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_too_many_requests_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::TooManyRequestsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -372,19 +318,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::protocol::de_unexpected_lambda_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_unexpected_lambda_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::UnexpectedLambdaException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -395,19 +337,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::protocol::de_user_lambda_validation_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_user_lambda_validation_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::UserLambdaValidationException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),
@@ -418,19 +356,15 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UsernameExistsException") => {
-            match crate::protocol::de_username_exists_exception(
-                body.unwrap_or(&::serde_json::Value::Null),
+            match crate::runtime::orchestrator::read_modeled(
+                body,
+                meta,
+                crate::protocol::de_username_exists_exception,
             ) {
-                ::std::result::Result::Ok(mut err) => {
-                    if err.message.is_none() {
-                        err.message = meta
-                            .message()
-                            .map(::std::string::ToString::to_string);
-                    }
-                    err.meta = meta;
+                ::std::result::Result::Ok(err) => {
                     SignUpError::UsernameExistsException(err)
                 }
-                ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err((e, meta)) => {
                     SignUpError::Unhandled(
                         crate::error::sealed_unhandled::Unhandled::new(
                             ::std::boxed::Box::new(e),

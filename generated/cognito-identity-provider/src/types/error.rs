@@ -1286,6 +1286,15 @@ impl crate::operation::RequestId for AliasExistsException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for AliasExistsException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when a verification code fails to deliver successfully.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1337,6 +1346,15 @@ impl crate::error::ProvideErrorMetadata for CodeDeliveryFailureException {
 impl crate::operation::RequestId for CodeDeliveryFailureException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for CodeDeliveryFailureException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown if the provided code doesn't match what the server was expecting.
@@ -1392,6 +1410,15 @@ impl crate::operation::RequestId for CodeMismatchException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for CodeMismatchException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown if a code has expired.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1443,6 +1470,15 @@ impl crate::error::ProvideErrorMetadata for ExpiredCodeException {
 impl crate::operation::RequestId for ExpiredCodeException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for ExpiredCodeException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
@@ -1498,6 +1534,15 @@ impl crate::operation::RequestId for ForbiddenException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for ForbiddenException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when Amazon Cognito encounters an internal error.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1549,6 +1594,15 @@ impl crate::error::ProvideErrorMetadata for InternalErrorException {
 impl crate::operation::RequestId for InternalErrorException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for InternalErrorException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when Amazon Cognito isn't allowed to use your email identity. HTTP status code: 400.
@@ -1604,6 +1658,16 @@ impl crate::operation::RequestId for InvalidEmailRoleAccessPolicyException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError
+for InvalidEmailRoleAccessPolicyException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when Amazon Cognito encounters an invalid Lambda response.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1655,6 +1719,15 @@ impl crate::error::ProvideErrorMetadata for InvalidLambdaResponseException {
 impl crate::operation::RequestId for InvalidLambdaResponseException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for InvalidLambdaResponseException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when the Amazon Cognito service encounters an invalid parameter.
@@ -1716,6 +1789,15 @@ impl crate::operation::RequestId for InvalidParameterException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for InvalidParameterException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when Amazon Cognito encounters an invalid password.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1767,6 +1849,15 @@ impl crate::error::ProvideErrorMetadata for InvalidPasswordException {
 impl crate::operation::RequestId for InvalidPasswordException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for InvalidPasswordException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is returned when the role provided for SMS configuration doesn't have permission to publish using Amazon SNS.
@@ -1822,6 +1913,15 @@ impl crate::operation::RequestId for InvalidSmsRoleAccessPolicyException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for InvalidSmsRoleAccessPolicyException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when the trust relationship is not valid for the role provided for SMS configuration. This can happen if you don't trust `cognito-idp.amazonaws.com` or the external ID provided in the role does not match what is provided in the SMS configuration for the user pool.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1873,6 +1973,16 @@ impl crate::error::ProvideErrorMetadata for InvalidSmsRoleTrustRelationshipExcep
 impl crate::operation::RequestId for InvalidSmsRoleTrustRelationshipException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError
+for InvalidSmsRoleTrustRelationshipException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when the user pool configuration is not valid.
@@ -1928,6 +2038,16 @@ impl crate::operation::RequestId for InvalidUserPoolConfigurationException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError
+for InvalidUserPoolConfigurationException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when a user exceeds the limit for a requested Amazon Web Services resource.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -1979,6 +2099,15 @@ impl crate::error::ProvideErrorMetadata for LimitExceededException {
 impl crate::operation::RequestId for LimitExceededException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for LimitExceededException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when a user isn't authorized.
@@ -2034,6 +2163,15 @@ impl crate::operation::RequestId for NotAuthorizedException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for NotAuthorizedException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when an operation is not available in the current region or for the current user pool configuration. This can occur when attempting to perform operations that are not supported in secondary replica regions.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -2085,6 +2223,15 @@ impl crate::error::ProvideErrorMetadata for OperationNotEnabledException {
 impl crate::operation::RequestId for OperationNotEnabledException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for OperationNotEnabledException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when a password reset is required.
@@ -2140,6 +2287,15 @@ impl crate::operation::RequestId for PasswordResetRequiredException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for PasswordResetRequiredException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when the Amazon Cognito service can't find the requested resource.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -2191,6 +2347,15 @@ impl crate::error::ProvideErrorMetadata for ResourceNotFoundException {
 impl crate::operation::RequestId for ResourceNotFoundException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for ResourceNotFoundException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when the user has made too many failed attempts for a given action, such as sign-in.
@@ -2246,6 +2411,15 @@ impl crate::operation::RequestId for TooManyFailedAttemptsException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for TooManyFailedAttemptsException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when the user has made too many requests for a given operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -2297,6 +2471,15 @@ impl crate::error::ProvideErrorMetadata for TooManyRequestsException {
 impl crate::operation::RequestId for TooManyRequestsException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for TooManyRequestsException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when Amazon Cognito encounters an unexpected exception with Lambda.
@@ -2352,6 +2535,15 @@ impl crate::operation::RequestId for UnexpectedLambdaException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for UnexpectedLambdaException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when the Amazon Cognito service encounters a user validation exception with the Lambda service.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -2403,6 +2595,15 @@ impl crate::error::ProvideErrorMetadata for UserLambdaValidationException {
 impl crate::operation::RequestId for UserLambdaValidationException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for UserLambdaValidationException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
 /// This exception is thrown when a user isn't confirmed successfully.
@@ -2458,6 +2659,15 @@ impl crate::operation::RequestId for UserNotConfirmedException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for UserNotConfirmedException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when a user isn't found.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -2511,6 +2721,15 @@ impl crate::operation::RequestId for UserNotFoundException {
         self.meta.request_id()
     }
 }
+impl crate::runtime::orchestrator::ModeledError for UserNotFoundException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
+    }
+}
 /// This exception is thrown when Amazon Cognito encounters a user name that already exists in the user pool.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -2562,5 +2781,14 @@ impl crate::error::ProvideErrorMetadata for UsernameExistsException {
 impl crate::operation::RequestId for UsernameExistsException {
     fn request_id(&self) -> ::std::option::Option<&str> {
         self.meta.request_id()
+    }
+}
+impl crate::runtime::orchestrator::ModeledError for UsernameExistsException {
+    fn with_meta(mut self, meta: crate::error::ErrorMetadata) -> Self {
+        if self.message.is_none() {
+            self.message = meta.message().map(::std::string::ToString::to_string);
+        }
+        self.meta = meta;
+        self
     }
 }
