@@ -216,6 +216,9 @@ pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
     }
     // Mixin shapes are not part of the output.
     done.retain(|_, s| !s.traits.has("smithy.api#mixin"));
+    if let Some(shape) = done.values().find(|s| model.shapes.contains_key(&s.id)) {
+        return Err(Error::model(&shape.file, Some(&shape.id), "the prelude defines this shape; a model cannot redefine it"));
+    }
     model.shapes.extend(done);
     let version_of: BTreeMap<ShapeId, SmithyVersion> = raw.iter().map(|(k, (_, v, _))| (k.clone(), *v)).collect();
     lower_v1(&mut model, &version_of);
@@ -580,15 +583,24 @@ fn check_collection_cycles(model: &Model) -> Result<(), Error> {
 fn check_targets(model: &Model) -> Result<(), Error> {
     for shape in model.shapes.values() {
         let check = |target: &str, member: &str| -> Result<(), Error> {
-            if model.shapes.contains_key(target) {
-                Ok(())
-            } else {
-                Err(Error::model(
-                    &shape.file,
-                    Some(&format!("{}${member}", shape.id)),
-                    format!("target `{target}` does not exist"),
-                ))
-            }
+            let what = match model.shapes.get(target).map(|t| &t.kind) {
+                Some(Kind::Service(_)) => "a service",
+                Some(Kind::Operation(_)) => "an operation",
+                Some(Kind::Resource(_)) => "a resource",
+                Some(_) => return Ok(()),
+                None => {
+                    return Err(Error::model(
+                        &shape.file,
+                        Some(&format!("{}${member}", shape.id)),
+                        format!("target `{target}` does not exist"),
+                    ))
+                }
+            };
+            Err(Error::model(
+                &shape.file,
+                Some(&format!("{}${member}", shape.id)),
+                format!("target `{target}` is {what}; a member must target a data shape"),
+            ))
         };
         match &shape.kind {
             Kind::Structure(ms) | Kind::Union(ms) => {

@@ -299,10 +299,30 @@ fn enum_values_that_repeat() {
             "Red": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "red" } }
         }
     });
-    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Color", "`RED` and `Red`", "same value"]);
+    expect_error(
+        run(&m, &spec(None)),
+        &[FILE, "example.bad#Color", "`RED` and `Red`", "same value"],
+    );
     m["shapes"]["example.bad#Color"] = serde_json::json!({
         "type": "string",
         "traits": { "smithy.api#enum": [{ "value": "a" }, { "value": "b" }, { "value": "a" }] }
     });
     expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Color", "same value"]);
+}
+
+#[test]
+fn member_targets_an_operation() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Thing"]["members"]["name"]["target"] = "example.bad#GetThing".into();
+    expect_error(
+        run(&m, &spec(None)),
+        &[FILE, "example.bad#Thing$name", "example.bad#GetThing", "an operation"],
+    );
+}
+
+#[test]
+fn prelude_shape_redefined() {
+    let mut m = good_model();
+    m["shapes"]["smithy.api#String"] = serde_json::json!({ "type": "structure", "members": {} });
+    expect_error(run(&m, &spec(None)), &[FILE, "smithy.api#String", "prelude"]);
 }

@@ -415,3 +415,86 @@ proptest! {
         check(&files, &spec_for(*fixture, ops));
     }
 }
+
+/// Mutated fixtures that the generator accepts should give crates that compile. Slow (one
+/// `cargo check` per crate), so run by hand:
+/// `FUZZ_COMPILE_CASES=40 cargo test --release -p codegen --test fuzz_models -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn accepted_mutations_compile() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let wanted: usize = std::env::var("FUZZ_COMPILE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let mut runner = TestRunner::deterministic();
+    let strategy = (0..20usize, prop::collection::vec(mutation(), 1..4));
+    let dir = workspace_root().join("target/fixture-crates/fuzz");
+    let mut failures = Vec::new();
+    let (mut tried, mut checked) = (0, 0);
+    while checked < wanted && tried < wanted * 50 {
+        tried += 1;
+        let (file, mutations) = strategy.new_tree(&mut runner).unwrap().current();
+        let all = fixture_values();
+        let (fixture, name, value) = &all[file % all.len()];
+        let mut value = value.clone();
+        for m in &mutations {
+            apply(&mut value, m);
+        }
+        let mut files = fixture_files(&FIXTURES[*fixture]);
+        for f in files.iter_mut() {
+            if &f.0 == name {
+                f.1 = serde_json::to_string_pretty(&value).unwrap();
+            }
+        }
+        let spec = spec_for(*fixture, None);
+        let Ok(generated) = codegen::generate(&files, &spec) else {
+            continue;
+        };
+        let Ok(out) = codegen::format_files(generated) else {
+            continue;
+        };
+        checked += 1;
+        let crate_dir = dir.join(format!("case-{checked}"));
+        let _ = std::fs::remove_dir_all(&crate_dir);
+        for (rel, text) in &out {
+            let path = crate_dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let text = if rel == "Cargo.toml" {
+                format!("{text}\n[workspace]\n")
+            } else {
+                text.clone()
+            };
+            std::fs::write(path, text).unwrap();
+        }
+        for (n, t) in &files {
+            std::fs::write(crate_dir.join(n.replace('/', "_")), t).unwrap();
+        }
+        std::fs::copy(workspace_root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+        let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "--quiet", "--offline"])
+            .current_dir(&crate_dir)
+            .env("CARGO_TARGET_DIR", workspace_root().join("target/fixture-check"))
+            .env("RUSTFLAGS", "-Dwarnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .unwrap();
+        eprintln!(
+            "case {checked} ({} {mutations:?}): {}",
+            FIXTURES[*fixture].name, output.status
+        );
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let first: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).take(3).collect();
+            failures.push(format!("{}: {}", crate_dir.display(), first.join(" | ")));
+        }
+    }
+    eprintln!("{checked} accepted mutations checked out of {tried} tried");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} crates do not compile:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
