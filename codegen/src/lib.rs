@@ -156,9 +156,11 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
         service_title: title.clone(),
         needs_ser,
         needs_de,
-        current_op_module: Default::default(),
     };
-    let mut tokens = emit::crate_files(&ctx);
+    // The big, model-dependent files are emitted and formatted on all cores; the small fixed
+    // files below stay as token streams for `format_files`.
+    let mut text = format_jobs_parallel(&ctx)?;
+    let mut tokens = BTreeMap::new();
     let env_name = sdk_id.to_uppercase().replace([' ', '-'], "_");
     let content_type = format!("application/x-amz-json-{protocol}");
     let target_prefix = model::shape_name(&sel.service);
@@ -240,7 +242,7 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
             skipped.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", ")
         )
     };
-    let endpoint_tests_mod = if tokens.contains_key("src/endpoint_tests.rs") {
+    let endpoint_tests_mod = if text.contains_key("src/endpoint_tests.rs") {
         quote!(
             #[cfg(test)]
             #[doc = "The model's endpoint test cases, run against this crate's configuration and rules."]
@@ -285,7 +287,6 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
             pub use error::Error;
         ),
     );
-    let mut text = BTreeMap::new();
     text.insert("Cargo.toml".to_string(), cargo_toml(spec, &title));
     for (name, source) in RUNTIME {
         text.insert(format!("src/runtime/{name}.rs"), format!("// {HEADER}\n// Copied from codegen/runtime/src/{name}.rs.\n\n{source}"));
@@ -354,47 +355,50 @@ fn cargo_toml(spec: &CrateSpec, title: &str) -> String {
     )
 }
 
-/// Formats generated token streams into file texts with the header, merged with the text files.
-///
-/// Files are formatted on all available cores: formatting dominates generation time.
-pub fn format_files(generated: Generated) -> Result<BTreeMap<String, String>, Error> {
-    let mut out = generated.text;
-    // proc_macro2 token streams are not Send: hand each thread the text and re-lex it there.
-    let jobs: Vec<(String, String)> = generated.tokens.into_iter().map(|(path, tokens)| (path, tokens.to_string())).collect();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len().max(1));
-    let chunks: Vec<Vec<(String, String)>> = {
-        let mut chunks: Vec<Vec<(String, String)>> = (0..threads).map(|_| Vec::new()).collect();
-        // Largest files first, dealt round-robin, so threads finish together.
-        let mut sorted = jobs;
-        sorted.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
-        for (i, job) in sorted.into_iter().enumerate() {
-            chunks[i % threads].push(job);
-        }
-        chunks
-    };
+/// Parses and pretty-prints one file, with the header.
+fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
+    Ok(format!("// {HEADER}\n\n{}", prettyplease::unparse(&file)))
+}
+
+/// Emits and formats every model-dependent file, spreading files over the available cores
+/// (token streams are not `Send`, so each thread emits the files it formats).
+fn format_jobs_parallel(ctx: &emit::Ctx) -> Result<BTreeMap<String, String>, Error> {
+    let jobs = emit::file_jobs(ctx);
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .into_iter()
-                        .map(|(path, text)| {
-                            let file = syn::parse_file(&text).map_err(|e| Error::Emit { file: path.clone(), message: e.to_string() })?;
-                            let body = prettyplease::unparse(&file);
-                            Ok((path, format!("// {HEADER}\n\n{body}")))
-                        })
-                        .collect::<Result<Vec<_>, Error>>()
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, job)) = jobs.get(i) else { break };
+                        done.push((path.clone(), format_tokens(path, emit::emit_file(ctx, job))?));
+                    }
+                    Ok(done)
                 })
             })
             .collect();
-        handles
+        workers
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::Emit { file: "<thread>".into(), message: "formatter panicked".into() })))
+            .map(|w| w.join().unwrap_or_else(|_| Err(Error::Emit { file: "<worker>".into(), message: "emitter panicked".into() })))
             .collect()
     });
-    for chunk in results {
-        out.extend(chunk?);
+    let mut out = BTreeMap::new();
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+/// Formats generated token streams into file texts with the header, merged with the text files.
+pub fn format_files(generated: Generated) -> Result<BTreeMap<String, String>, Error> {
+    let mut out = generated.text;
+    for (path, tokens) in generated.tokens {
+        let text = format_tokens(&path, tokens)?;
+        out.insert(path, text);
     }
     Ok(out)
 }

@@ -7,6 +7,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+/// Whether the service has endpoint test cases to emit.
+pub fn has_endpoint_tests(ctx: &Ctx) -> bool {
+    let service = &ctx.model.shapes[&ctx.sel.service];
+    service.traits.has("smithy.rules#endpointTests") && service.traits.has("smithy.rules#endpointRuleSet")
+}
+
 /// `src/endpoint_tests.rs`, or `None` when the model has no endpoint tests.
 pub fn endpoint_tests(ctx: &Ctx) -> Option<TokenStream> {
     let service = &ctx.model.shapes[&ctx.sel.service];

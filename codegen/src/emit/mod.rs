@@ -13,7 +13,6 @@ use crate::symbols::Symbols;
 use crate::CrateSpec;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything an emitter may look at.
@@ -27,8 +26,6 @@ pub struct Ctx<'a> {
     /// Types that need a JSON serialiser (reached from inputs) or deserialiser (outputs, errors).
     pub needs_ser: BTreeSet<ShapeId>,
     pub needs_de: BTreeSet<ShapeId>,
-    /// The operation module being emitted (for doc links).
-    pub current_op_module: RefCell<String>,
 }
 
 impl Ctx<'_> {
@@ -220,8 +217,9 @@ pub fn codec_needs(model: &Model, sel: &Selection) -> (BTreeSet<ShapeId>, BTreeS
     (walk(ser_roots), walk(de_roots))
 }
 
-/// Items of the `types` module, `types::builders`, `types::error` and `types::error::builders`.
-pub fn types_modules(ctx: &Ctx) -> (TokenStream, TokenStream) {
+/// Items of the `types` module and `types::builders` or, with `errors`, of `types::error` and
+/// `types::error::builders`.
+pub fn types_modules(ctx: &Ctx, errors_only: bool) -> TokenStream {
     let mut types = Vec::new();
     let mut builders = Vec::new();
     let mut errors = Vec::new();
@@ -230,8 +228,12 @@ pub fn types_modules(ctx: &Ctx) -> (TokenStream, TokenStream) {
     sorted.sort_by(|a, b| ctx.sym.type_name(a).cmp(ctx.sym.type_name(b)).then(a.cmp(b)));
     for id in sorted {
         let shape = &ctx.model.shapes[id];
+        let is_error = matches!(shape.kind, Kind::Structure(_)) && shape.traits.error().is_some();
+        if is_error != errors_only {
+            continue;
+        }
         match &shape.kind {
-            Kind::Structure(_) if shape.traits.error().is_some() => {
+            Kind::Structure(_) if is_error => {
                 let (t, b) = operations::exception(ctx, shape);
                 errors.push(t);
                 error_builders.push(b);
@@ -263,56 +265,84 @@ pub fn types_modules(ctx: &Ctx) -> (TokenStream, TokenStream) {
         }
         #(#errors)*
     );
-    (types_ts, errors_ts)
+    if errors_only {
+        errors_ts
+    } else {
+        types_ts
+    }
 }
 
 /// `(module path, file text)` of the Rust source files of a crate, plus its Cargo.toml.
 pub type Files = BTreeMap<String, String>;
 
-/// Returns the unformatted TokenStreams per file path.
-pub fn crate_files(ctx: &Ctx) -> BTreeMap<String, TokenStream> {
-    let mut files = BTreeMap::new();
-    let (types, errors) = types_modules(ctx);
-    files.insert("src/types.rs".into(), types);
-    files.insert("src/types/error.rs".into(), errors);
-    let mut op_mods = Vec::new();
+/// A file of the generated crate that is emitted from the model.
+#[derive(Debug, Clone)]
+pub enum FileJob {
+    Types,
+    Errors,
+    Operation(ShapeId),
+    OperationIndex,
+    Client,
+    ErrorModule,
+    Protocol,
+    EndpointTests,
+}
+
+/// The model-dependent files of the crate, by path.
+pub fn file_jobs(ctx: &Ctx) -> Vec<(String, FileJob)> {
+    let mut jobs = vec![
+        ("src/types.rs".to_string(), FileJob::Types),
+        ("src/types/error.rs".to_string(), FileJob::Errors),
+        ("src/operation.rs".to_string(), FileJob::OperationIndex),
+        ("src/client.rs".to_string(), FileJob::Client),
+        ("src/error.rs".to_string(), FileJob::ErrorModule),
+        ("src/protocol.rs".to_string(), FileJob::Protocol),
+    ];
     for op in &ctx.sel.operations {
-        let names = ctx.sym.op(op).clone();
-        let module = crate::symbols::ident(&names.module);
-        let doc = format!("Types for the `{}` operation.", names.camel);
-        op_mods.push(quote!(#[doc = #doc] pub mod #module;));
-        files.insert(
-            format!("src/operation/{}.rs", crate::sanitize::bare(&names.module)),
-            operations::operation_module(ctx, op),
-        );
+        let names = ctx.sym.op(op);
+        jobs.push((format!("src/operation/{}.rs", crate::sanitize::bare(&names.module)), FileJob::Operation(op.clone())));
     }
-    files.insert(
-        "src/operation.rs".into(),
-        quote!(
-            pub use crate::error::RequestId;
-            pub use crate::runtime::orchestrator::ResponseMetadata;
-            #(#op_mods)*
-        ),
-    );
-    files.insert("src/client.rs".into(), operations::client(ctx));
-    let svc_err = operations::service_error(ctx);
-    files.insert(
-        "src/error.rs".into(),
-        quote!(
-            pub use crate::runtime::error::{
-                BoxError, BuildError, ConnectorError, ConnectorErrorKind, CreateUnhandledError, DisplayErrorContext,
-                ErrorMetadata, HttpResponse, MessageError, ProvideErrorMetadata, RequestId, SdkError, UnknownVariantError,
-            };
-            #[doc = "The unhandled variant's payload; users reach it through `code()`, `message()` and `source()`."]
-            pub mod sealed_unhandled {
-                pub use crate::runtime::error::Unhandled;
-            }
-            #svc_err
-        ),
-    );
-    files.insert("src/protocol.rs".into(), protocol::shape_codecs(ctx));
-    if let Some(tests) = endpoint_tests::endpoint_tests(ctx) {
-        files.insert("src/endpoint_tests.rs".into(), tests);
+    if endpoint_tests::has_endpoint_tests(ctx) {
+        jobs.push(("src/endpoint_tests.rs".to_string(), FileJob::EndpointTests));
     }
-    files
+    jobs
+}
+
+/// Emits one file.
+pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
+    match job {
+        FileJob::Types => types_modules(ctx, false),
+        FileJob::Errors => types_modules(ctx, true),
+        FileJob::Operation(op) => operations::operation_module(ctx, op),
+        FileJob::OperationIndex => {
+            let mods = ctx.sel.operations.iter().map(|op| {
+                let names = ctx.sym.op(op);
+                let module = crate::symbols::ident(&names.module);
+                let doc = format!("Types for the `{}` operation.", names.camel);
+                quote!(#[doc = #doc] pub mod #module;)
+            });
+            quote!(
+                pub use crate::error::RequestId;
+                pub use crate::runtime::orchestrator::ResponseMetadata;
+                #(#mods)*
+            )
+        }
+        FileJob::Client => operations::client(ctx),
+        FileJob::ErrorModule => {
+            let svc_err = operations::service_error(ctx);
+            quote!(
+                pub use crate::runtime::error::{
+                    BoxError, BuildError, ConnectorError, ConnectorErrorKind, CreateUnhandledError, DisplayErrorContext,
+                    ErrorMetadata, HttpResponse, MessageError, ProvideErrorMetadata, RequestId, SdkError, UnknownVariantError,
+                };
+                #[doc = "The unhandled variant's payload; users reach it through `code()`, `message()` and `source()`."]
+                pub mod sealed_unhandled {
+                    pub use crate::runtime::error::Unhandled;
+                }
+                #svc_err
+            )
+        }
+        FileJob::Protocol => protocol::shape_codecs(ctx),
+        FileJob::EndpointTests => endpoint_tests::endpoint_tests(ctx).unwrap_or_default(),
+    }
 }

@@ -228,7 +228,6 @@ pub fn service_error(ctx: &Ctx) -> TokenStream {
 /// `operation/<op>.rs`: the operation struct, input, output, error enum and builders.
 pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let names = ctx.sym.op(op_id).clone();
-    *ctx.current_op_module.borrow_mut() = names.module.clone();
     let op_shape = &ctx.model.shapes[op_id];
     let Kind::Operation(op) = &op_shape.kind else { return quote!() };
     let camel = &names.camel;

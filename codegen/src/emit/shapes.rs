@@ -260,11 +260,11 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         ),
         _ => quote!(),
     };
-    let builder_doc = format!("A builder for [`{name}`](crate::{}).", match role {
-        StructRole::Plain => format!("types::{name}"),
-        StructRole::Exception => format!("types::error::{name}"),
-        _ => format!("operation::{}::{name}", ctx.current_op_module.borrow()),
-    });
+    let builder_doc = match role {
+        StructRole::Plain => format!("A builder for [`{name}`](crate::types::{name})."),
+        StructRole::Exception => format!("A builder for [`{name}`](crate::types::error::{name})."),
+        StructRole::Input | StructRole::Output => format!("A builder for [`{name}`](super::{name})."),
+    };
     let new_doc = format!("Creates a new builder-style object to manufacture [`{name}`].");
     let ty = quote!(
         #docs

@@ -650,7 +650,7 @@ impl crate::error::CreateUnhandledError for AdminConfirmSignUpError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::AdminConfirmSignUpFluentBuilder;
-    ///A builder for [`AdminConfirmSignUpInput`](crate::operation::admin_confirm_sign_up::AdminConfirmSignUpInput).
+    ///A builder for [`AdminConfirmSignUpInput`](super::AdminConfirmSignUpInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct AdminConfirmSignUpInputBuilder {
@@ -765,7 +765,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`AdminConfirmSignUpOutput`](crate::operation::admin_confirm_sign_up::AdminConfirmSignUpOutput).
+    ///A builder for [`AdminConfirmSignUpOutput`](super::AdminConfirmSignUpOutput).
     #[non_exhaustive]
     #[derive(
         ::std::clone::Clone,

@@ -667,7 +667,7 @@ impl crate::error::CreateUnhandledError for AdminGetUserError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::AdminGetUserFluentBuilder;
-    ///A builder for [`AdminGetUserInput`](crate::operation::admin_get_user::AdminGetUserInput).
+    ///A builder for [`AdminGetUserInput`](super::AdminGetUserInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct AdminGetUserInputBuilder {
@@ -741,7 +741,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`AdminGetUserOutput`](crate::operation::admin_get_user::AdminGetUserOutput).
+    ///A builder for [`AdminGetUserOutput`](super::AdminGetUserOutput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct AdminGetUserOutputBuilder {

@@ -657,7 +657,7 @@ impl crate::error::CreateUnhandledError for GetUserError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::GetUserFluentBuilder;
-    ///A builder for [`GetUserInput`](crate::operation::get_user::GetUserInput).
+    ///A builder for [`GetUserInput`](super::GetUserInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct GetUserInputBuilder {
@@ -704,7 +704,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`GetUserOutput`](crate::operation::get_user::GetUserOutput).
+    ///A builder for [`GetUserOutput`](super::GetUserOutput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct GetUserOutputBuilder {

@@ -926,7 +926,7 @@ impl crate::error::CreateUnhandledError for GetUserAttributeVerificationCodeErro
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::GetUserAttributeVerificationCodeFluentBuilder;
-    ///A builder for [`GetUserAttributeVerificationCodeInput`](crate::operation::get_user_attribute_verification_code::GetUserAttributeVerificationCodeInput).
+    ///A builder for [`GetUserAttributeVerificationCodeInput`](super::GetUserAttributeVerificationCodeInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct GetUserAttributeVerificationCodeInputBuilder {
@@ -1044,7 +1044,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`GetUserAttributeVerificationCodeOutput`](crate::operation::get_user_attribute_verification_code::GetUserAttributeVerificationCodeOutput).
+    ///A builder for [`GetUserAttributeVerificationCodeOutput`](super::GetUserAttributeVerificationCodeOutput).
     #[non_exhaustive]
     #[derive(
         ::std::clone::Clone,

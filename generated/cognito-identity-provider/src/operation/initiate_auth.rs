@@ -1119,7 +1119,7 @@ impl crate::error::CreateUnhandledError for InitiateAuthError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::InitiateAuthFluentBuilder;
-    ///A builder for [`InitiateAuthInput`](crate::operation::initiate_auth::InitiateAuthInput).
+    ///A builder for [`InitiateAuthInput`](super::InitiateAuthInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct InitiateAuthInputBuilder {
@@ -1388,7 +1388,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`InitiateAuthOutput`](crate::operation::initiate_auth::InitiateAuthOutput).
+    ///A builder for [`InitiateAuthOutput`](super::InitiateAuthOutput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct InitiateAuthOutputBuilder {

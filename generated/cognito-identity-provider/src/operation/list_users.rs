@@ -504,7 +504,7 @@ impl crate::error::CreateUnhandledError for ListUsersError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::ListUsersFluentBuilder;
-    ///A builder for [`ListUsersInput`](crate::operation::list_users::ListUsersInput).
+    ///A builder for [`ListUsersInput`](super::ListUsersInput).
     #[non_exhaustive]
     #[derive(
         ::std::clone::Clone,
@@ -650,7 +650,7 @@ pub mod builders {
             })
         }
     }
-    ///A builder for [`ListUsersOutput`](crate::operation::list_users::ListUsersOutput).
+    ///A builder for [`ListUsersOutput`](super::ListUsersOutput).
     #[non_exhaustive]
     #[derive(
         ::std::clone::Clone,

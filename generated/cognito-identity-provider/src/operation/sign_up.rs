@@ -992,7 +992,7 @@ impl crate::error::CreateUnhandledError for SignUpError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::SignUpFluentBuilder;
-    ///A builder for [`SignUpInput`](crate::operation::sign_up::SignUpInput).
+    ///A builder for [`SignUpInput`](super::SignUpInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct SignUpInputBuilder {
@@ -1276,7 +1276,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`SignUpOutput`](crate::operation::sign_up::SignUpOutput).
+    ///A builder for [`SignUpOutput`](super::SignUpOutput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct SignUpOutputBuilder {

@@ -973,7 +973,7 @@ impl crate::error::CreateUnhandledError for UpdateUserAttributesError {
 ///Builders of this operation's input and output, and its fluent builder.
 pub mod builders {
     pub use super::UpdateUserAttributesFluentBuilder;
-    ///A builder for [`UpdateUserAttributesInput`](crate::operation::update_user_attributes::UpdateUserAttributesInput).
+    ///A builder for [`UpdateUserAttributesInput`](super::UpdateUserAttributesInput).
     #[non_exhaustive]
     #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
     pub struct UpdateUserAttributesInputBuilder {
@@ -1095,7 +1095,7 @@ pub mod builders {
             formatter.finish()
         }
     }
-    ///A builder for [`UpdateUserAttributesOutput`](crate::operation::update_user_attributes::UpdateUserAttributesOutput).
+    ///A builder for [`UpdateUserAttributesOutput`](super::UpdateUserAttributesOutput).
     #[non_exhaustive]
     #[derive(
         ::std::clone::Clone,
