@@ -606,6 +606,13 @@ fn check_targets(model: &Model) -> Result<(), Error> {
             Kind::Structure(ms) | Kind::Union(ms) => {
                 for m in ms {
                     check(&m.target, &m.name)?;
+                    if m.target == "smithy.api#Unit" && matches!(shape.kind, Kind::Structure(_)) {
+                        return Err(Error::model(
+                            &shape.file,
+                            Some(&format!("{}${}", shape.id, m.name)),
+                            "only union members can target `smithy.api#Unit`",
+                        ));
+                    }
                 }
             }
             Kind::List(m) => check(&m.target, "member")?,

@@ -142,6 +142,17 @@ pub fn select(model: &Model, service: &str, wanted: Option<&[String]>) -> Result
             out
         }
     };
+    if operations.is_empty() {
+        return Err(Error::model(
+            &model.shapes[service].file,
+            Some(service),
+            if all.is_empty() {
+                "the service has no operations".to_string()
+            } else {
+                format!("no operations are selected (the service has {})", all.len())
+            },
+        ));
+    }
     let mut op_errors = BTreeMap::new();
     let mut roots: Vec<ShapeId> = Vec::new();
     let mut op_io = BTreeSet::new();

@@ -326,3 +326,21 @@ fn prelude_shape_redefined() {
     m["shapes"]["smithy.api#String"] = serde_json::json!({ "type": "structure", "members": {} });
     expect_error(run(&m, &spec(None)), &[FILE, "smithy.api#String", "prelude"]);
 }
+
+#[test]
+fn structure_member_targets_unit() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Thing"]["members"]["name"]["target"] = "smithy.api#Unit".into();
+    expect_error(
+        run(&m, &spec(None)),
+        &[FILE, "example.bad#Thing$name", "smithy.api#Unit", "union"],
+    );
+}
+
+#[test]
+fn service_without_operations() {
+    let mut m = good_model();
+    m["shapes"][SERVICE]["operations"] = serde_json::json!([]);
+    expect_error(run(&m, &spec(None)), &[FILE, SERVICE, "has no operations"]);
+    expect_error(run(&good_model(), &spec(Some(&[]))), &[FILE, SERVICE, "no operations"]);
+}

@@ -418,7 +418,7 @@ proptest! {
 
 /// Mutated fixtures that the generator accepts should give crates that compile. Slow (one
 /// `cargo check` per crate), so run by hand:
-/// `FUZZ_COMPILE_CASES=40 cargo test --release -p codegen --test fuzz_models -- --ignored --nocapture`.
+/// `FUZZ_COMPILE_CASES=40 FUZZ_SEED=1 cargo test --release -p codegen --test fuzz_models -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn accepted_mutations_compile() {
@@ -428,7 +428,15 @@ fn accepted_mutations_compile() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let mut runner = TestRunner::deterministic();
+    // `FUZZ_SEED` picks another deterministic sequence of cases.
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut seed_bytes = [0u8; 32];
+    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &seed_bytes);
+    let mut runner = TestRunner::new_with_rng(proptest::test_runner::Config::default(), rng);
     let strategy = (0..20usize, prop::collection::vec(mutation(), 1..4));
     let dir = workspace_root().join("target/fixture-crates/fuzz");
     let mut failures = Vec::new();
