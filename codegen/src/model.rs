@@ -451,6 +451,9 @@ fn convert(id: &str, file: &str, shape: &ast::Shape) -> Result<Shape, Error> {
         A::Apply(_) => unreachable!("apply statements are merged before conversion"),
     };
     if let Kind::Enum(values) | Kind::IntEnum(values) = &kind {
+        if values.is_empty() {
+            return Err(Error::model(file, Some(id), "an enum needs at least one member"));
+        }
         // Smithy requires unique values; a duplicate would be an unreachable match arm.
         for (i, v) in values.iter().enumerate() {
             if let Some(first) = values[..i].iter().find(|w| w.value == v.value) {
@@ -619,6 +622,13 @@ fn check_targets(model: &Model) -> Result<(), Error> {
             Kind::Map(k, v) => {
                 check(&k.target, "key")?;
                 check(&v.target, "value")?;
+                if !matches!(model.shapes[&k.target].kind, Kind::String | Kind::Enum(_)) {
+                    return Err(Error::model(
+                        &shape.file,
+                        Some(&format!("{}$key", shape.id)),
+                        format!("a map key must target a string or enum shape, not `{}`", k.target),
+                    ));
+                }
             }
             Kind::Operation(op) => {
                 for (t, what) in op.input.iter().map(|t| (t, "input")).chain(op.output.iter().map(|t| (t, "output"))) {

@@ -33,7 +33,8 @@ pub fn snake(raw: &str) -> String {
         s = "value".into();
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert(0, '_');
+        // Not `_`: `set_` + `_1gbps` would not be snake case (`set__1gbps`).
+        s.insert(0, 'v');
     }
     escape_keyword(s)
 }
@@ -119,7 +120,7 @@ mod tests {
             ("builder", "builder_value", "Builder"),
             ("meta", "meta_value", "Meta"),
             ("us-east-1", "us_east_1", "UsEast1"),
-            ("1Gbps", "_1gbps", "V1gbps"),
+            ("1Gbps", "v1gbps", "V1gbps"),
             ("a.b", "a_b", "AB"),
             ("SHA_256", "sha_256", "Sha256"),
             ("", "value", "Value"),

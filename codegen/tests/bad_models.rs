@@ -344,3 +344,34 @@ fn service_without_operations() {
     expect_error(run(&m, &spec(None)), &[FILE, SERVICE, "has no operations"]);
     expect_error(run(&good_model(), &spec(Some(&[]))), &[FILE, SERVICE, "no operations"]);
 }
+
+#[test]
+fn enum_without_members() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Thing"]["members"]["color"] = serde_json::json!({ "target": "example.bad#Color" });
+    m["shapes"]["example.bad#Color"] = serde_json::json!({ "type": "enum", "members": {} });
+    expect_error(
+        run(&m, &spec(None)),
+        &[FILE, "example.bad#Color", "at least one member"],
+    );
+}
+
+#[test]
+fn map_key_that_is_not_a_string() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Thing"]["members"]["byThing"] = serde_json::json!({ "target": "example.bad#ThingMap" });
+    m["shapes"]["example.bad#ThingMap"] = serde_json::json!({
+        "type": "map",
+        "key": { "target": "example.bad#GetThingInput" },
+        "value": { "target": "smithy.api#String" }
+    });
+    expect_error(
+        run(&m, &spec(None)),
+        &[
+            FILE,
+            "example.bad#ThingMap$key",
+            "string or enum",
+            "example.bad#GetThingInput",
+        ],
+    );
+}
