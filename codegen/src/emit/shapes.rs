@@ -344,9 +344,10 @@ pub fn setter_methods(ctx: &Ctx, container: &str, m: &Member, docs: &TokenStream
             let elem = ctx.sym.value_type(ctx.model, &inner.target);
             let elem = if shape.traits.sparse() { quote!(::std::option::Option<#elem>) } else { elem };
             let doc = format!("Appends an item to `{bare}`. To override the contents of this collection use [`{set}`](Self::{set}).");
-            (doc, quote!(input: #elem), quote!(input), quote!(
+            // `impl Into` as for map entries (and as aws-sdk-rust does): `.names("a")` works.
+            (doc, quote!(input: impl ::std::convert::Into<#elem>), quote!(input), quote!(
                 let mut v = self.#field.unwrap_or_default();
-                v.push(input);
+                v.push(input.into());
                 self.#field = ::std::option::Option::Some(v);
             ))
         }

@@ -636,9 +636,12 @@ pub mod builders {
         ///Appends an item to `attributes`. To override the contents of this collection use [`set_attributes`](Self::set_attributes).
         ///
         /// Names and values of a user's attributes, for example `email`.
-        pub fn attributes(mut self, input: crate::types::AttributeType) -> Self {
+        pub fn attributes(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AttributeType>,
+        ) -> Self {
             let mut v = self.attributes.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.attributes = ::std::option::Option::Some(v);
             self
         }
@@ -753,9 +756,12 @@ pub mod builders {
         ///Appends an item to `mfa_options`. To override the contents of this collection use [`set_mfa_options`](Self::set_mfa_options).
         ///
         /// The user's MFA configuration.
-        pub fn mfa_options(mut self, input: crate::types::MfaOptionType) -> Self {
+        pub fn mfa_options(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::MfaOptionType>,
+        ) -> Self {
             let mut v = self.mfa_options.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.mfa_options = ::std::option::Option::Some(v);
             self
         }

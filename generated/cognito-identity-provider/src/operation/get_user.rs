@@ -753,9 +753,12 @@ pub mod builders {
         /// Custom attributes are prepended with the `custom:` prefix.
         ///
         ///This field is required.
-        pub fn user_attributes(mut self, input: crate::types::AttributeType) -> Self {
+        pub fn user_attributes(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AttributeType>,
+        ) -> Self {
             let mut v = self.user_attributes.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.user_attributes = ::std::option::Option::Some(v);
             self
         }
@@ -776,9 +779,12 @@ pub mod builders {
         ///Appends an item to `mfa_options`. To override the contents of this collection use [`set_mfa_options`](Self::set_mfa_options).
         ///
         /// *This response parameter is no longer supported.* It provides information only about SMS MFA configurations. It doesn't provide information about time-based one-time password (TOTP) software token MFA configurations. To look up information about either type of MFA configuration, use UserMFASettingList instead.
-        pub fn mfa_options(mut self, input: crate::types::MfaOptionType) -> Self {
+        pub fn mfa_options(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::MfaOptionType>,
+        ) -> Self {
             let mut v = self.mfa_options.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.mfa_options = ::std::option::Option::Some(v);
             self
         }
@@ -823,9 +829,12 @@ pub mod builders {
         ///Appends an item to `user_mfa_setting_list`. To override the contents of this collection use [`set_user_mfa_setting_list`](Self::set_user_mfa_setting_list).
         ///
         /// The MFA options that are activated for the user. The possible values in this list are `SMS_MFA`, `EMAIL_OTP`, and `SOFTWARE_TOKEN_MFA`.
-        pub fn user_mfa_setting_list(mut self, input: ::std::string::String) -> Self {
+        pub fn user_mfa_setting_list(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             let mut v = self.user_mfa_setting_list.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.user_mfa_setting_list = ::std::option::Option::Some(v);
             self
         }

@@ -1528,10 +1528,10 @@ pub mod builders {
         /// This response parameter lists the available authentication challenges that users can select from in [choice-based authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flows-selection-sdk.html#authentication-flows-selection-choice). For example, they might be able to choose between passkey authentication, a one-time password from an SMS message, and a traditional password.
         pub fn available_challenges(
             mut self,
-            input: crate::types::ChallengeNameType,
+            input: impl ::std::convert::Into<crate::types::ChallengeNameType>,
         ) -> Self {
             let mut v = self.available_challenges.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.available_challenges = ::std::option::Option::Some(v);
             self
         }

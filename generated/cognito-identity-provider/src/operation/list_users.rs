@@ -549,9 +549,12 @@ pub mod builders {
         ///Appends an item to `attributes_to_get`. To override the contents of this collection use [`set_attributes_to_get`](Self::set_attributes_to_get).
         ///
         /// A JSON array of user attribute names, for example `given_name`, that you want Amazon Cognito to include in the response for each user. When you don't provide an `AttributesToGet` parameter, Amazon Cognito returns all attributes for each user.
-        pub fn attributes_to_get(mut self, input: ::std::string::String) -> Self {
+        pub fn attributes_to_get(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             let mut v = self.attributes_to_get.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.attributes_to_get = ::std::option::Option::Some(v);
             self
         }
@@ -667,9 +670,12 @@ pub mod builders {
         ///Appends an item to `users`. To override the contents of this collection use [`set_users`](Self::set_users).
         ///
         /// An array of user pool users who match your query, and their attributes.
-        pub fn users(mut self, input: crate::types::UserType) -> Self {
+        pub fn users(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::UserType>,
+        ) -> Self {
             let mut v = self.users.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.users = ::std::option::Option::Some(v);
             self
         }
@@ -802,7 +808,10 @@ impl ListUsersFluentBuilder {
     ///Appends an item to `attributes_to_get`. To override the contents of this collection use [`set_attributes_to_get`](Self::set_attributes_to_get).
     ///
     /// A JSON array of user attribute names, for example `given_name`, that you want Amazon Cognito to include in the response for each user. When you don't provide an `AttributesToGet` parameter, Amazon Cognito returns all attributes for each user.
-    pub fn attributes_to_get(mut self, input: ::std::string::String) -> Self {
+    pub fn attributes_to_get(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.attributes_to_get(input);
         self
     }

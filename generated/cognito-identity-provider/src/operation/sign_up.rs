@@ -1116,9 +1116,12 @@ pub mod builders {
         /// An array of name-value pairs representing user attributes.
         ///
         /// For custom attributes, include a `custom:` prefix in the attribute name, for example `custom:department`.
-        pub fn user_attributes(mut self, input: crate::types::AttributeType) -> Self {
+        pub fn user_attributes(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AttributeType>,
+        ) -> Self {
             let mut v = self.user_attributes.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.user_attributes = ::std::option::Option::Some(v);
             self
         }
@@ -1141,9 +1144,12 @@ pub mod builders {
         /// Temporary user attributes that contribute to the outcomes of your pre sign-up Lambda trigger. This set of key-value pairs are for custom validation of information that you collect from your users but don't need to retain.
         ///
         /// For more information about the pre sign-up Lambda trigger, see [Pre sign-up Lambda trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
-        pub fn validation_data(mut self, input: crate::types::AttributeType) -> Self {
+        pub fn validation_data(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AttributeType>,
+        ) -> Self {
             let mut v = self.validation_data.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.validation_data = ::std::option::Option::Some(v);
             self
         }
@@ -1554,7 +1560,10 @@ impl SignUpFluentBuilder {
     /// An array of name-value pairs representing user attributes.
     ///
     /// For custom attributes, include a `custom:` prefix in the attribute name, for example `custom:department`.
-    pub fn user_attributes(mut self, input: crate::types::AttributeType) -> Self {
+    pub fn user_attributes(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::AttributeType>,
+    ) -> Self {
         self.inner = self.inner.user_attributes(input);
         self
     }
@@ -1577,7 +1586,10 @@ impl SignUpFluentBuilder {
     /// Temporary user attributes that contribute to the outcomes of your pre sign-up Lambda trigger. This set of key-value pairs are for custom validation of information that you collect from your users but don't need to retain.
     ///
     /// For more information about the pre sign-up Lambda trigger, see [Pre sign-up Lambda trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
-    pub fn validation_data(mut self, input: crate::types::AttributeType) -> Self {
+    pub fn validation_data(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::AttributeType>,
+    ) -> Self {
         self.inner = self.inner.validation_data(input);
         self
     }

@@ -995,9 +995,12 @@ pub mod builders {
         /// If you have set an attribute to require verification before Amazon Cognito updates its value, this request doesn't immediately update the value of that attribute. After your user receives and responds to a verification message to verify the new value, Amazon Cognito updates the attribute value.
         ///
         ///This field is required.
-        pub fn user_attributes(mut self, input: crate::types::AttributeType) -> Self {
+        pub fn user_attributes(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AttributeType>,
+        ) -> Self {
             let mut v = self.user_attributes.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.user_attributes = ::std::option::Option::Some(v);
             self
         }
@@ -1115,10 +1118,10 @@ pub mod builders {
         /// When the attribute-update request includes an email address or phone number attribute, Amazon Cognito sends a message to users with a code that confirms ownership of the new value that they entered. The `CodeDeliveryDetails` object is information about the delivery destination for that link or code. For more information, see [Verifying when users change their email or phone number](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#verifying-when-users-change-their-email-or-phone-number).
         pub fn code_delivery_details_list(
             mut self,
-            input: crate::types::CodeDeliveryDetailsType,
+            input: impl ::std::convert::Into<crate::types::CodeDeliveryDetailsType>,
         ) -> Self {
             let mut v = self.code_delivery_details_list.unwrap_or_default();
-            v.push(input);
+            v.push(input.into());
             self.code_delivery_details_list = ::std::option::Option::Some(v);
             self
         }
@@ -1212,7 +1215,10 @@ impl UpdateUserAttributesFluentBuilder {
     /// If you have set an attribute to require verification before Amazon Cognito updates its value, this request doesn't immediately update the value of that attribute. After your user receives and responds to a verification message to verify the new value, Amazon Cognito updates the attribute value.
     ///
     ///This field is required.
-    pub fn user_attributes(mut self, input: crate::types::AttributeType) -> Self {
+    pub fn user_attributes(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::AttributeType>,
+    ) -> Self {
         self.inner = self.inner.user_attributes(input);
         self
     }
