@@ -77,3 +77,44 @@ fn fixtures_compile_without_warnings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The doc examples of every fixture crate compile and run (`cargo test --doc`). Needs a full
+/// (not check) build of the dependencies, over 3 minutes cold on 2 cores, so run by hand:
+/// `cargo test -p codegen --test compile_fixtures -- --ignored`.
+#[test]
+#[ignore]
+fn fixture_doc_tests_pass() {
+    let crates_dir = workspace_root().join("target/fixture-crates");
+    let mut failures = Vec::new();
+    for f in FIXTURES {
+        let dir = crates_dir.join(f.name);
+        write_crate(&dir, &generate_fixture(f));
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let started = Instant::now();
+        let out = Command::new(cargo)
+            .args(["test", "--doc", "--quiet", "--offline"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", workspace_root().join("target/fixture-doc"))
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_PKG_NAME")
+            .output()
+            .expect("cargo runs");
+        eprintln!(
+            "fixture {}: cargo test --doc {:?} in {:.1?}",
+            f.name,
+            out.status.code(),
+            started.elapsed()
+        );
+        if !out.status.success() {
+            failures.push(format!(
+                "fixture `{}` doc tests fail:\n{}{}",
+                f.name,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
