@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask <command> [options]`.
 
+mod bench;
 mod codegen_cmd;
 mod endpoints;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::cmd(&args[1..]),
         Some("endpoints") => cmd_endpoints(&args[1..]),
+        Some("bench") => bench::cmd(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
