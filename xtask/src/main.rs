@@ -1,7 +1,13 @@
 //! Project tasks: `cargo xtask <command> [options]`.
 
+// Code generation allocates many small tokens; mimalloc makes it about 20% faster than glibc's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
+mod bench_codegen;
 mod codegen_cmd;
+mod corpus;
 mod endpoints;
 
 use std::path::PathBuf;
@@ -14,6 +20,12 @@ commands:
   codegen --model PATH... --service ID [--operation NAME...] --out DIR [--name CRATE] [--check]
       Generate the crates listed in codegen.json (or one crate from the given model);
       --check fails if the files on disk differ from what would be generated.
+  bench-codegen [--models DIR] [--runs N]
+      Time code generation (emit + format, no writing) for codegen.json's crates, the
+      whole Cognito model and every awsJson service; use a release build.
+  corpus [--models DIR] [--only NAME]
+      Generate every awsJson service in DIR (default ../shared/models/aws) with all
+      operations and cargo-check them with warnings denied; prints `N passed, M failed`.
   endpoints [--models DIR] [--bench-model FILE] [--bench-rounds N]
       Evaluate every smithy.rules#endpointTests case of every model in DIR
       (default ../shared/models/aws) and print the mean resolve time over the
@@ -25,7 +37,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::cmd(&args[1..]),
         Some("endpoints") => cmd_endpoints(&args[1..]),
+        Some("corpus") => corpus::cmd(&args[1..]),
         Some("bench") => bench::cmd(&args[1..]),
+        Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
