@@ -20,6 +20,9 @@ commands:
   codegen --model PATH... --service ID [--operation NAME...] --out DIR [--name CRATE] [--check]
       Generate the crates listed in codegen.json (or one crate from the given model);
       --check fails if the files on disk differ from what would be generated.
+  bench [--runs N] [--build-runs N] [--skip-theirs-build] [--timings]
+      Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider;
+      writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see `bench --help`).
   bench-codegen [--models DIR] [--runs N]
       Time code generation (emit + format, no writing) for codegen.json's crates, the
       whole Cognito model and every awsJson service; use a release build.
