@@ -13,7 +13,7 @@ use crate::symbols::Symbols;
 use crate::CrateSpec;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Everything an emitter may look at.
 pub struct Ctx<'a> {
@@ -59,11 +59,6 @@ pub fn doc_attrs(traits: &crate::model::Traits, fallback: Option<&str>) -> Token
         out.push(quote!(#[deprecated(note = #note)]));
     }
     quote!(#(#out)*)
-}
-
-/// Documentation text of a shape, as Markdown.
-pub fn docs_of(model: &Model, id: &str) -> String {
-    model.get(id).and_then(|s| s.traits.documentation()).map(crate::docs::to_markdown).unwrap_or_default()
 }
 
 /// The client method's list of setters, as aws-sdk-rust documents them.
@@ -271,9 +266,6 @@ pub fn types_modules(ctx: &Ctx, errors_only: bool) -> TokenStream {
         types_ts
     }
 }
-
-/// `(module path, file text)` of the Rust source files of a crate, plus its Cargo.toml.
-pub type Files = BTreeMap<String, String>;
 
 /// A file of the generated crate that is emitted from the model.
 #[derive(Debug, Clone)]

@@ -294,8 +294,6 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let (paginator_mod, into_paginator) = super::paginators::paginator(ctx, op_id, &input_shape, &output_shape);
     let op_docs = doc_attrs(&op_shape.traits, None);
     let fluent_doc = format!("Fluent builder constructing a request to `{camel}`.");
-    let input_mod_doc = format!("Input, output, errors and builders of the `{camel}` operation.");
-    let _ = input_mod_doc;
 
     quote!(
         #op_docs

@@ -74,14 +74,12 @@ fn ser_value(ctx: &Ctx, member: Option<&Member>, target: &str, value: TokenStrea
                 })
             }
         }
-        Kind::Map(k, v) => {
+        Kind::Map(_, v) => {
             let key = format_ident!("key_{}", depth);
             let val = format_ident!("value_{}", depth);
             let object = format_ident!("object_{}", depth);
-            let key_str = match ctx.model.shapes.get(&k.target).map(|s| &s.kind) {
-                Some(Kind::Enum(_)) => quote!(#key.as_str()),
-                _ => quote!(#key.as_str()),
-            };
+            // String and enum keys both have `as_str()`.
+            let key_str = quote!(#key.as_str());
             let inner = ser_value(ctx, Some(v), &v.target, quote!(#val), quote!(#object.key(#key_str)), depth + 1);
             // Keys are written sorted so the same input always gives the same bytes.
             let body = if shape.traits.sparse() {

@@ -1,6 +1,6 @@
 //! Emits data types: structures with builders, enums, intEnums and unions.
 
-use super::{doc_attrs, docs_of, Ctx};
+use super::{doc_attrs, Ctx};
 use crate::model::{EnumLiteral, Kind, Member, Shape};
 use crate::symbols::{default_literal, ident};
 use proc_macro2::TokenStream;
@@ -484,7 +484,6 @@ fn enum_match_doc(ctx: &Ctx, name: &str, variants: Vec<String>) -> TokenStream {
     let text = format!(
         "When matching on `{name}`, match with a wildcard arm so that values added to the service later still compile and are handled:\n\n```\n# let value = {crate_ident}::types::{name}::from(\"anything\");\nmatch value {{\n    {crate_ident}::types::{name}::{first} => {{ /* ... */ }}\n    other => println!(\"{{}}\", other.as_str()),\n}}\n```\n\nAn unknown value read from the service is kept: `as_str()` returns it unchanged."
     );
-    let _ = docs_of;
     quote!(#[doc = ""] #[doc = #text])
 }
 
