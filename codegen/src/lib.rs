@@ -5,15 +5,16 @@
 //! -> [`emit`] one function per item -> [`format_files`] with prettyplease.
 
 pub mod ast;
+pub mod bindings;
 pub mod docs;
 pub mod emit;
 pub mod model;
+pub mod protocols;
 pub mod sanitize;
 pub mod select;
 pub mod symbols;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -75,6 +76,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("endpoint", include_str!("../runtime/src/endpoint.rs")),
     ("error", include_str!("../runtime/src/error.rs")),
     ("http", include_str!("../runtime/src/http.rs")),
+    ("aws_json", include_str!("../runtime/src/aws_json.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
@@ -113,191 +115,58 @@ pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Mode
     Ok((model, sel))
 }
 
-/// Generates a crate from model files `(name, JSON text)`.
+/// Generates a crate from model files `(name, JSON text)`: every file of [`emit::layout`],
+/// emitted and formatted, plus `Cargo.toml` and the runtime's modules.
 pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generated, Error> {
     let (model, sel) = load(files, spec)?;
-    let service = &model.shapes[&sel.service];
-    let protocol = if service.traits.has("aws.protocols#awsJson1_1") {
-        "1.1"
-    } else if service.traits.has("aws.protocols#awsJson1_0") {
-        "1.0"
-    } else {
-        let found: Vec<&str> = service.traits.0.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
-        return Err(Error::model(
-            &service.file,
-            Some(&sel.service),
-            format!("unsupported protocol {found:?}: only aws.protocols#awsJson1_0 and awsJson1_1 are supported"),
-        ));
-    };
+    let protocol = protocols::for_service(&model, &sel.service)?;
     check_streaming(&model, &sel)?;
     let sym = symbols::Symbols::build(&model, &sel)?;
     let (needs_ser, needs_de) = emit::codec_needs(&model, &sel);
-    let aws_service = service.traits.get("aws.api#service");
-    let sdk_id = aws_service.and_then(|v| v.get("sdkId")).and_then(|v| v.as_str()).unwrap_or(model::shape_name(&sel.service)).to_string();
-    let endpoint_prefix = aws_service
-        .and_then(|v| v.get("endpointPrefix"))
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| sdk_id.to_lowercase().replace(' ', "-"));
-    let signing_name = service
-        .traits
-        .get("aws.auth#sigv4")
-        .and_then(|v| v.get("name"))
-        .and_then(|v| v.as_str())
-        .unwrap_or(&endpoint_prefix)
-        .to_string();
-    let title = service.traits.get("smithy.api#title").and_then(|v| v.as_str()).unwrap_or(&sdk_id).to_string();
+    let model::Kind::Service(service) = &model.shapes[&sel.service].kind else { unreachable!("select checks the service") };
+    let skipped = if spec.operations.is_none() { unsupported_operations(&model, &sel.service)? } else { Vec::new() };
     let ctx = emit::Ctx {
         model: &model,
         sel: &sel,
         sym: &sym,
         spec,
-        service_target: model::shape_name(&sel.service).to_string(),
-        service_title: title.clone(),
+        protocol,
+        service: &service.info,
+        service_title: service.info.title.clone(),
         needs_ser,
         needs_de,
+        skipped,
     };
-    // The big, model-dependent files are emitted and formatted on all cores; the small fixed
-    // files below stay as token streams for `format_files`.
     let mut text = format_jobs_parallel(&ctx)?;
-    let mut tokens = BTreeMap::new();
-    let env_name = sdk_id.to_uppercase().replace([' ', '-'], "_");
-    let content_type = format!("application/x-amz-json-{protocol}");
-    let target_prefix = model::shape_name(&sel.service);
-    let user_agent = format!("{}/{}", spec.crate_name, spec.version);
-    let endpoint_rules = service.traits.get("smithy.rules#endpointRuleSet").map(|v| v.to_string()).unwrap_or_default();
-    let retryable: Vec<TokenStream> = sel
-        .op_errors
-        .values()
-        .flatten()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .filter_map(|e| {
-            let t = model.shapes[e].traits.get("smithy.api#retryable")?;
-            let code = model::shape_name(e);
-            let throttling = t.get("throttling").and_then(|v| v.as_bool()).unwrap_or(false);
-            Some(quote!((#code, #throttling)))
-        })
-        .collect();
-    tokens.insert(
-        "src/meta.rs".into(),
-        quote!(
-            #[doc = "The version of this generated crate."]
-            pub const PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
-            pub(crate) static SERVICE: crate::runtime::orchestrator::ServiceSpec = crate::runtime::orchestrator::ServiceSpec {
-                target_prefix: #target_prefix,
-                content_type: #content_type,
-                endpoint_prefix: #endpoint_prefix,
-                env_name: #env_name,
-                signing_name: #signing_name,
-                user_agent: #user_agent,
-                endpoint_rules: #endpoint_rules,
-                retryable_errors: &[#(#retryable),*],
-            };
-        ),
-    );
-    tokens.insert(
-        "src/config.rs".into(),
-        quote!(
-            pub use crate::runtime::config::{Builder, Config, Region};
-            pub use crate::runtime::credentials::Credentials;
-            pub use crate::runtime::retry::{RetryConfig, RetryMode};
-            #[doc = "A mock transport for tests: canned responses, recorded requests, no network."]
-            pub mod mock {
-                pub use crate::runtime::mock::{MockHttpClient, MockResponse};
-            }
-            pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest};
-            pub use crate::runtime::error::HttpResponse;
-            #[cfg(feature = "default-https-client")]
-            pub use crate::runtime::http::DefaultHttpClient;
-        ),
-    );
-    tokens.insert(
-        "src/primitives.rs".into(),
-        quote!(
-            pub use crate::runtime::primitives::{BigDecimal, BigInteger, Blob, DateTime, DateTimeFormat, DateTimeParseError, Document, Number};
-            #[doc = "Holds the raw value of an enum variant this client does not know."]
-            pub mod sealed_enum_unknown {
-                pub use crate::runtime::primitives::UnknownVariantValue;
-            }
-        ),
-    );
-    let runtime_mods = RUNTIME.iter().map(|(name, _)| {
-        let name = symbols::ident(name);
-        quote!(pub mod #name;)
-    });
-    tokens.insert(
-        "src/runtime/mod.rs".into(),
-        quote!(
-            #![allow(dead_code, unused_imports)]
-            #(#runtime_mods)*
-        ),
-    );
-    let skipped = if spec.operations.is_none() { unsupported_operations(&model, &sel.service)? } else { Vec::new() };
-    let skipped_doc = if skipped.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "Left out because they use `@streaming` members, not supported yet: {}.\n\n",
-            skipped.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", ")
-        )
-    };
-    let endpoint_tests_mod = if text.contains_key("src/endpoint_tests.rs") {
-        quote!(
-            #[cfg(test)]
-            #[doc = "The model's endpoint test cases, run against this crate's configuration and rules."]
-            mod endpoint_tests;
-        )
-    } else {
-        quote!()
-    };
-    let crate_doc = format!(
-        "A client for {title} ({sdk_id}), generated from its Smithy model.\n\nOperations: {}.\n\n{skipped_doc}```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {krate}::Config::builder().region(\"us-east-1\").build();\nlet client = {krate}::Client::from_conf(config);\n# let _ = client;\n# Ok(())\n# }}\n```",
-        sel.operations.iter().map(|o| format!("`{}`", model::shape_name(o))).collect::<Vec<_>>().join(", "),
-        krate = spec.crate_name.replace('-', "_"),
-    );
-    tokens.insert(
-        "src/lib.rs".into(),
-        quote!(
-            #![doc = #crate_doc]
-            #![forbid(unsafe_code)]
-            #![allow(clippy::all, rustdoc::all)]
-            #![allow(deprecated, clippy::needless_borrow)]
-
-            #[doc = "The service client."]
-            pub mod client;
-            #[doc = "Configuration: region, endpoint, transport, timeouts."]
-            pub mod config;
-            #[doc = "Errors: `SdkError`, error metadata and the service-wide `Error`."]
-            pub mod error;
-            #[doc = "Information about this crate and the service."]
-            pub mod meta;
-            #[doc = "One module per operation: input, output, error and builders."]
-            pub mod operation;
-            #[doc = "Smithy primitive types: blobs, timestamps, documents, big numbers."]
-            pub mod primitives;
-            #[doc = "Data types and modelled errors of the service."]
-            pub mod types;
-            mod protocol;
-            mod runtime;
-            #endpoint_tests_mod
-
-            pub use client::Client;
-            pub use config::Config;
-            pub use error::Error;
-        ),
-    );
-    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &title));
-    for (name, source) in RUNTIME {
-        text.insert(format!("src/runtime/{name}.rs"), format!("// {HEADER}\n// Copied from codegen/runtime/src/{name}.rs.\n\n{source}"));
+    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title));
+    for (name, source) in runtime_modules(protocol) {
+        text.insert(format!("src/runtime/{name}.rs"), format!("// {HEADER}\n// Copied from codegen/runtime/src/{name}.rs.\n\n{}", strip_tests(source)));
     }
-    Ok(Generated { tokens, text })
+    Ok(Generated { tokens: BTreeMap::new(), text })
+}
+
+/// The runtime modules a crate of this protocol carries: the core ones and the protocol's codecs.
+pub fn runtime_modules(protocol: &dyn protocols::Protocol) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    let codecs: std::collections::BTreeSet<&str> = protocols::all_runtime_modules().collect();
+    RUNTIME
+        .iter()
+        .filter(move |(name, _)| !codecs.contains(name) || protocol.runtime_modules().contains(name))
+        .map(|(n, s)| (*n, *s))
+}
+
+/// A runtime module without its `#[cfg(test)] mod tests { ... }` block (the last item of each
+/// module by convention): the tests run in the runtime crate, not in every generated crate.
+fn strip_tests(source: &str) -> &str {
+    match source.rfind("\n#[cfg(test)]\nmod tests {") {
+        Some(i) if source.trim_end().ends_with('}') => &source[..=i],
+        _ => source,
+    }
 }
 
 /// The first `@streaming` member of an operation's input or output, as `(structure, member)`.
 pub fn streaming_member(model: &model::Model, op: &str) -> Option<(String, String)> {
     let model::Kind::Operation(o) = &model.get(op)?.kind else { return None };
-    for io in o.input.iter().chain(o.output.iter()) {
+    for io in [&o.input, &o.output] {
         if let Some(model::Kind::Structure(ms)) = model.get(io).map(|s| &s.kind) {
             for m in ms {
                 if model.get(&m.target).map(|t| t.traits.streaming()).unwrap_or(false) {
@@ -364,7 +233,7 @@ fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
 /// Emits and formats every model-dependent file, spreading files over the available cores
 /// (token streams are not `Send`, so each thread emits the files it formats).
 fn format_jobs_parallel(ctx: &emit::Ctx) -> Result<BTreeMap<String, String>, Error> {
-    let jobs = emit::file_jobs(ctx);
+    let jobs: Vec<(String, emit::FileJob)> = emit::layout(ctx).into_iter().map(|f| (f.path, f.job)).collect();
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, jobs.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {

@@ -3,6 +3,8 @@
 //! given their zero defaults, prelude shapes present).
 
 use crate::ast::{self, SmithyVersion};
+pub use crate::bindings::Location;
+use crate::bindings::{OperationInfo, ServiceInfo};
 use crate::Error;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +79,9 @@ pub struct Member {
     pub name: String,
     pub target: ShapeId,
     pub traits: Traits,
+    /// Where the member travels in an HTTP message (from its binding traits; protocols that
+    /// put everything in the body ignore it).
+    pub location: Location,
 }
 
 /// A value of an enum or intEnum.
@@ -130,14 +135,25 @@ pub struct Service {
     pub resources: Vec<ShapeId>,
     pub errors: Vec<ShapeId>,
     pub rename: BTreeMap<ShapeId, String>,
+    /// Typed facts from the service's traits.
+    pub info: ServiceInfo,
 }
 
-/// An operation shape.
+/// An operation shape. Its input and output always exist after normalisation: missing ones
+/// (or `smithy.api#Unit`) are synthesised as empty structures.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Operation {
-    pub input: Option<ShapeId>,
-    pub output: Option<ShapeId>,
+    pub input: ShapeId,
+    pub output: ShapeId,
     pub errors: Vec<ShapeId>,
+    /// Typed facts from the operation's traits (HTTP binding, auth, idempotency, pagination).
+    pub info: OperationInfo,
+}
+
+/// The ID given to a synthesised input (`suffix` = `Input`) or output of an operation.
+pub fn synthetic_id(op: &str, suffix: &str) -> ShapeId {
+    let (ns, name) = op.rsplit_once('#').unwrap_or(("", op));
+    format!("smithy.synthetic.{ns}#{name}{suffix}")
 }
 
 /// A shape with its traits.
@@ -222,9 +238,61 @@ pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
     model.shapes.extend(done);
     let version_of: BTreeMap<ShapeId, SmithyVersion> = raw.iter().map(|(k, (_, v, _))| (k.clone(), *v)).collect();
     lower_v1(&mut model, &version_of);
+    synthesize_io(&mut model);
     check_targets(&model)?;
     check_collection_cycles(&model)?;
+    annotate(&mut model)?;
     Ok(model)
+}
+
+/// Gives every operation an input and an output structure: a missing one (or `Unit`) becomes an
+/// empty structure of its own, so emitters never special-case it.
+fn synthesize_io(model: &mut Model) {
+    let mut new = Vec::new();
+    for shape in model.shapes.values_mut() {
+        let Kind::Operation(op) = &mut shape.kind else { continue };
+        for (slot, suffix, marker) in [(&mut op.input, "Input", "smithy.api#input"), (&mut op.output, "Output", "smithy.api#output")] {
+            if slot.is_empty() {
+                let id = synthetic_id(&shape.id, suffix);
+                let traits = Traits([(marker.to_string(), Value::Object(Default::default()))].into_iter().collect());
+                new.push(Shape { id: id.clone(), kind: Kind::Structure(Vec::new()), traits, file: shape.file.clone() });
+                *slot = id;
+            }
+        }
+    }
+    for s in new {
+        model.shapes.insert(s.id.clone(), s);
+    }
+}
+
+/// Computes the typed views of traits: member locations, operation and service facts.
+fn annotate(model: &mut Model) -> Result<(), Error> {
+    for shape in model.shapes.values_mut() {
+        if let Kind::Structure(ms) | Kind::Union(ms) = &mut shape.kind {
+            for m in ms {
+                m.location = Location::of(&m.traits);
+            }
+        }
+    }
+    let mut infos = Vec::new();
+    for shape in model.shapes.values() {
+        match &shape.kind {
+            Kind::Operation(op) => {
+                let input = &model.shapes[&op.input];
+                infos.push((shape.id.clone(), Some(crate::bindings::operation_info(shape, input)?), None));
+            }
+            Kind::Service(_) => infos.push((shape.id.clone(), None, Some(crate::bindings::service_info(model, shape)))),
+            _ => {}
+        }
+    }
+    for (id, op_info, svc_info) in infos {
+        match &mut model.shapes.get_mut(&id).map(|s| &mut s.kind) {
+            Some(Kind::Operation(op)) => op.info = op_info.unwrap_or_default(),
+            Some(Kind::Service(svc)) => svc.info = svc_info.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn member_traits_mut<'a>(shape: &'a mut Shape, name: &str) -> Option<&'a mut Traits> {
@@ -320,8 +388,12 @@ fn resolve_shape(
             Kind::Operation(op) => {
                 for mixin in &inherited {
                     if let Kind::Operation(m) = &mixin.kind {
-                        op.input = op.input.clone().or_else(|| m.input.clone());
-                        op.output = op.output.clone().or_else(|| m.output.clone());
+                        if op.input.is_empty() {
+                            op.input = m.input.clone();
+                        }
+                        if op.output.is_empty() {
+                            op.output = m.output.clone();
+                        }
                         for e in &m.errors {
                             if !op.errors.contains(e) {
                                 op.errors.push(e.clone());
@@ -359,7 +431,7 @@ fn resolve_shape(
 }
 
 fn member(m: &ast::Member, name: &str) -> Member {
-    Member { name: name.to_string(), target: m.target.clone(), traits: Traits(m.traits.clone()) }
+    Member { name: name.to_string(), target: m.target.clone(), traits: Traits(m.traits.clone()), location: Location::Body }
 }
 
 fn members(ms: &ast::Ordered<ast::Member>) -> Vec<Member> {
@@ -436,14 +508,16 @@ fn convert(id: &str, file: &str, shape: &ast::Shape) -> Result<Shape, Error> {
                 resources: targets(&s.resources),
                 errors: targets(&s.errors),
                 rename: s.rename.clone(),
+                info: ServiceInfo::default(),
             }),
             s.traits.clone(),
         ),
         A::Operation(o) => (
             Kind::Operation(Operation {
-                input: o.input.as_ref().map(|r| r.target.clone()).filter(|t| t != "smithy.api#Unit"),
-                output: o.output.as_ref().map(|r| r.target.clone()).filter(|t| t != "smithy.api#Unit"),
+                input: o.input.as_ref().map(|r| r.target.clone()).filter(|t| t != "smithy.api#Unit").unwrap_or_default(),
+                output: o.output.as_ref().map(|r| r.target.clone()).filter(|t| t != "smithy.api#Unit").unwrap_or_default(),
                 errors: targets(&o.errors),
+                info: OperationInfo::default(),
             }),
             o.traits.clone(),
         ),
@@ -631,7 +705,7 @@ fn check_targets(model: &Model) -> Result<(), Error> {
                 }
             }
             Kind::Operation(op) => {
-                for (t, what) in op.input.iter().map(|t| (t, "input")).chain(op.output.iter().map(|t| (t, "output"))) {
+                for (t, what) in [(&op.input, "input"), (&op.output, "output")] {
                     if !model.shapes.contains_key(t) {
                         return Err(Error::model(&shape.file, Some(&shape.id), format!("{what} `{t}` does not exist")));
                     }

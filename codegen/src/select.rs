@@ -172,10 +172,10 @@ pub fn select(model: &Model, service: &str, wanted: Option<&[String]>) -> Result
         }
         roots.extend(errors.iter().cloned());
         op_errors.insert(op.clone(), errors);
-        for io in o.input.iter().chain(o.output.iter()) {
+        for io in [&o.input, &o.output] {
             let shape = model.expect(io, op)?;
             if !matches!(shape.kind, Kind::Structure(_)) {
-                let what = if o.input.as_ref() == Some(io) { "input" } else { "output" };
+                let what = if &o.input == io { "input" } else { "output" };
                 return Err(Error::model(
                     &model.shapes[op].file,
                     Some(op),

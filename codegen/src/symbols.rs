@@ -18,6 +18,40 @@ pub struct OpNames {
     pub module: String,
     /// The client method name (the module name unless it collides with a `Client` method).
     pub method: String,
+    /// Type names inside the operation module: the operation struct, `{Op}Input`,
+    /// `{Op}Output`, `{Op}Error`, their builders, the fluent builder and the paginators.
+    pub op_struct: String,
+    pub input: String,
+    pub output: String,
+    pub error: String,
+    pub input_builder: String,
+    pub output_builder: String,
+    pub fluent: String,
+    pub paginator: String,
+    pub paginator_items: String,
+}
+
+impl OpNames {
+    fn new(camel: String, module: String, method: String) -> OpNames {
+        OpNames {
+            op_struct: camel.clone(),
+            input: format!("{camel}Input"),
+            output: format!("{camel}Output"),
+            error: format!("{camel}Error"),
+            input_builder: format!("{camel}InputBuilder"),
+            output_builder: format!("{camel}OutputBuilder"),
+            fluent: format!("{camel}FluentBuilder"),
+            paginator: format!("{camel}Paginator"),
+            paginator_items: format!("{camel}PaginatorItems"),
+            camel,
+            module,
+            method,
+        }
+    }
+    /// The module name without `r#`, for paths in docs and file names.
+    pub fn module_bare(&self) -> &str {
+        sanitize::bare(&self.module)
+    }
 }
 
 /// Where a generated type lives.
@@ -31,6 +65,13 @@ pub enum Home {
 #[derive(Debug)]
 pub struct Symbols {
     types: BTreeMap<ShapeId, (String, Home)>,
+    /// Base names of the per-shape codec functions in the flat `protocol` module
+    /// (`ser_<base>`, `de_<base>`), unique across types and errors.
+    codecs: BTreeMap<ShapeId, String>,
+    /// `is_<x>` classifier names of error variants.
+    classifiers: BTreeMap<ShapeId, String>,
+    /// The `<x>` of a union variant's `as_<x>`/`is_<x>` helpers, unique per union.
+    union_helpers: BTreeMap<(ShapeId, String), String>,
     ops: BTreeMap<ShapeId, OpNames>,
     members: BTreeMap<(ShapeId, String), String>,
     boxed: BTreeSet<(ShapeId, String)>,
@@ -72,7 +113,7 @@ impl Symbols {
             let bare = sanitize::bare(&module).to_string();
             let method = if CLIENT_METHODS.contains(&bare.as_str()) { format!("{bare}_operation") } else { module.clone() };
             methods.push((id.clone(), method.clone()));
-            ops.insert(id.clone(), OpNames { camel, module, method });
+            ops.insert(id.clone(), OpNames::new(camel, module, method));
         }
         let mut seen: BTreeMap<String, ShapeId> = BTreeMap::new();
         for (id, method) in &methods {
@@ -85,6 +126,7 @@ impl Symbols {
             }
         }
         let mut members = BTreeMap::new();
+        let mut union_helpers = BTreeMap::new();
         let mut inputs = BTreeSet::new();
         for id in sel.shapes.iter().chain(sel.op_io.iter()) {
             let shape = &model.shapes[id];
@@ -122,6 +164,11 @@ impl Symbols {
                         })
                         .collect();
                     sanitize::dedupe(&mut names, "Value");
+                    let mut helpers: Vec<String> = names.iter().map(|n| sanitize::bare(&sanitize::snake(n)).to_string()).collect();
+                    sanitize::dedupe(&mut helpers, "_value");
+                    for (m, h) in ms.iter().zip(helpers) {
+                        union_helpers.insert((id.clone(), m.name.clone()), h);
+                    }
                     for (m, n) in ms.iter().zip(names) {
                         members.insert((id.clone(), m.name.clone()), n);
                     }
@@ -144,17 +191,36 @@ impl Symbols {
         }
         for op in sel.operations.iter() {
             if let Kind::Operation(o) = &model.shapes[op].kind {
-                if let Some(i) = &o.input {
-                    inputs.insert(i.clone());
-                }
+                inputs.insert(o.input.clone());
             }
         }
-        Ok(Symbols { types, ops, members, boxed: sel.boxed.clone(), inputs })
+        let codecs = flat_names(model, &types, |name| sanitize::bare(&sanitize::snake(name)).to_string(), "codec function")?;
+        let errors: BTreeMap<ShapeId, (String, Home)> =
+            types.iter().filter(|(_, (_, h))| *h == Home::Errors).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let classifiers = flat_names(model, &errors, |name| format!("is_{}", sanitize::bare(&sanitize::snake(name))), "classifier")?;
+        Ok(Symbols { types, codecs, classifiers, union_helpers, ops, members, boxed: sel.boxed.clone(), inputs })
     }
 
-    /// The Rust type name of a structure, union, enum or error shape.
+    /// The base name of a structure's or union's codec functions (`ser_<base>`/`de_<base>`).
+    pub fn codec_base(&self, id: &str) -> &str {
+        self.codecs.get(id).map(String::as_str).unwrap_or_else(|| panic!("no codec name for `{id}`: not a selected type"))
+    }
+    /// `ser_<base>` for a structure or union.
+    pub fn ser_fn(&self, id: &str) -> Ident {
+        format_ident!("ser_{}", self.codec_base(id))
+    }
+    /// `de_<base>` for a structure or union.
+    pub fn de_fn(&self, id: &str) -> Ident {
+        format_ident!("de_{}", self.codec_base(id))
+    }
+    /// `is_<error>` on error enums.
+    pub fn classifier(&self, id: &str) -> Ident {
+        ident(self.classifiers.get(id).map(String::as_str).unwrap_or_else(|| panic!("no classifier for `{id}`: not a selected error")))
+    }
+
+    /// The Rust type name of a structure, union, enum or error shape of the selection.
     pub fn type_name(&self, id: &str) -> &str {
-        self.types.get(id).map(|(n, _)| n.as_str()).unwrap_or("Unit")
+        self.types.get(id).map(|(n, _)| n.as_str()).unwrap_or_else(|| panic!("no type name for `{id}`: not a selected type"))
     }
 
     /// The type name as an identifier.
@@ -183,7 +249,30 @@ impl Symbols {
 
     /// The field, variant or enum-variant name of a member.
     pub fn member(&self, container: &str, member: &str) -> &str {
-        self.members.get(&(container.to_string(), member.to_string())).map(String::as_str).unwrap_or("value")
+        self.members
+            .get(&(container.to_string(), member.to_string()))
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("no name for member `{container}${member}`: not in the selection"))
+    }
+
+    /// `set_<field>` of a builder or fluent builder (field names never start with `set_`/`get_`,
+    /// so these cannot collide with another member's setter).
+    pub fn setter(&self, container: &str, member: &str) -> Ident {
+        format_ident!("set_{}", sanitize::bare(self.member(container, member)))
+    }
+
+    /// `get_<field>` of a builder or fluent builder.
+    pub fn getter(&self, container: &str, member: &str) -> Ident {
+        format_ident!("get_{}", sanitize::bare(self.member(container, member)))
+    }
+
+    /// `(as_<variant>, is_<variant>)` of a union member.
+    pub fn union_accessors(&self, union: &str, member: &str) -> (Ident, Ident) {
+        let base = self
+            .union_helpers
+            .get(&(union.to_string(), member.to_string()))
+            .unwrap_or_else(|| panic!("no accessor name for union member `{union}${member}`"));
+        (format_ident!("as_{}", base), format_ident!("is_{}", base))
     }
 
     /// The member name as an identifier (raw identifiers kept).
@@ -268,6 +357,47 @@ impl Symbols {
             None => true,
         }
     }
+}
+
+/// Derives one name per shape for a flat namespace (e.g. the `protocol` module, where types and
+/// errors meet): distinct shapes whose derived names collide get deterministic numeric
+/// suffixes, in shape ID order, so the generated code always compiles.
+fn flat_names(
+    model: &Model,
+    types: &BTreeMap<ShapeId, (String, Home)>,
+    derive: impl Fn(&str) -> String,
+    what: &str,
+) -> Result<BTreeMap<ShapeId, String>, Error> {
+    let bases: Vec<(&ShapeId, &String, String)> = types.iter().map(|(id, (name, _))| (id, name, derive(name))).collect();
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, _, b) in &bases {
+        *count.entry(b.as_str()).or_default() += 1;
+    }
+    // Unique names keep their base; the rest take the first free `_N`, in shape ID order.
+    let mut taken: BTreeSet<String> = bases.iter().map(|(_, _, b)| b.clone()).collect();
+    let mut out = BTreeMap::new();
+    let mut first_seen: BTreeSet<&str> = BTreeSet::new();
+    for (id, name, base) in &bases {
+        if count[base.as_str()] == 1 || first_seen.insert(base.as_str()) {
+            out.insert((*id).clone(), base.clone());
+            continue;
+        }
+        let mut n = 2;
+        let candidate = loop {
+            let c = format!("{base}_{n}");
+            if !taken.contains(&c) {
+                break c;
+            }
+            n += 1;
+            if n > 10_000 {
+                let shape = &model.shapes[*id];
+                return Err(Error::model(&shape.file, Some(id), format!("cannot find a free {what} name for `{name}`")));
+            }
+        };
+        taken.insert(candidate.clone());
+        out.insert((*id).clone(), candidate);
+    }
+    Ok(out)
 }
 
 /// Shapes whose values have an obvious zero value (so they can be non-optional fields).

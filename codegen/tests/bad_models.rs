@@ -220,7 +220,7 @@ fn non_aws_json_protocol() {
         .as_object_mut()
         .unwrap()
         .remove("aws.protocols#restJson1");
-    expect_error(run(&m, &spec(None)), &[FILE, SERVICE, "unsupported protocol"]);
+    expect_error(run(&m, &spec(None)), &[FILE, SERVICE, "no protocol trait", "awsJson1_1"]);
 }
 
 #[test]

@@ -21,3 +21,4 @@ pub mod partitions;
 pub mod sigv4;
 pub mod retry;
 pub mod mock;
+pub mod aws_json;

@@ -1,14 +1,16 @@
-//! Sends one awsJson operation: resolves the endpoint, builds, signs and sends the HTTP request,
-//! retries what is safe to retry, and sorts the response into success, modelled service error or
-//! unreadable response. Generated operation code supplies the serialised body and the functions
-//! that read its output and errors.
+//! Sends one operation, whatever its protocol: resolves the endpoint, completes the request parts
+//! the protocol built (endpoint URL, host prefix, common headers), signs and sends it, retries
+//! what is safe to retry, and sorts the response into success, modelled service error or
+//! unreadable response. Generated operation code supplies the request parts and the functions
+//! that read its output and errors; the service's protocol supplies how error responses are
+//! identified.
 
 use super::config::{env_var, Config};
 use super::credentials::{self, Credentials};
 use super::endpoint::{Endpoint, Params, RuleSet, Value as ParamValue};
 use super::error::{ConnectorError, ErrorMetadata, HttpResponse, MessageError, RequestId, SdkError};
-use super::http::{HttpClient, HttpRequest};
-use super::json;
+use super::json::DeserializeError;
+use super::http::{HttpClient, HttpRequest, RequestParts};
 use super::retry::{AttemptOutcome, RetryStrategy, RetryVerdict, TransportErrorKind};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -25,10 +27,10 @@ macro_rules! trace_event {
 /// Facts about a service that every request needs.
 #[derive(Debug)]
 pub struct ServiceSpec {
-    /// The service shape name, the prefix of `X-Amz-Target`.
-    pub target_prefix: &'static str,
-    /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`.
-    pub content_type: &'static str,
+    /// The service's sdkId, for logs.
+    pub name: &'static str,
+    /// Reads the code, message and request id of an error response, as the protocol defines.
+    pub error_metadata: fn(&HttpResponse) -> ErrorMetadata,
     /// The endpoint prefix (`cognito-idp`), used when the model has no endpoint rules.
     pub endpoint_prefix: &'static str,
     /// The service id as environment variables spell it (`COGNITO_IDENTITY_PROVIDER`).
@@ -48,8 +50,6 @@ pub struct ServiceSpec {
 pub struct OperationSpec {
     /// The operation shape name.
     pub name: &'static str,
-    /// The whole `X-Amz-Target` value.
-    pub target: &'static str,
     /// Whether the request must be signed (false for `@auth([])` and `@optionalAuth`).
     pub signed: bool,
     /// Whether repeating the operation is harmless (`@idempotent`, `@readonly`, idempotency token).
@@ -100,7 +100,7 @@ impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
             .field("config", &self.config)
-            .field("service", &self.service.target_prefix)
+            .field("service", &self.service.name)
             .finish()
     }
 }
@@ -205,18 +205,19 @@ impl Handle {
         &self,
         op: &OperationSpec,
         endpoint: &Endpoint,
-        body: &str,
+        parts: &RequestParts,
         invocation_id: &str,
         attempt: u32,
     ) -> Result<HttpRequest, String> {
-        let url = &endpoint.url;
-        let uri = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
-        let mut builder = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(uri.as_str())
-            .header(http::header::CONTENT_TYPE, self.service.content_type)
-            .header("x-amz-target", op.target)
-            .header(http::header::CONTENT_LENGTH, body.len())
+        let uri = request_uri(&endpoint.url, parts.host_prefix.as_deref(), &parts.uri)?;
+        let mut builder = http::Request::builder().method(parts.method.clone()).uri(uri.as_str());
+        if let Some(headers) = builder.headers_mut() {
+            headers.extend(parts.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if !parts.body.is_empty() || parts.method == http::Method::POST || parts.method == http::Method::PUT {
+            builder = builder.header(http::header::CONTENT_LENGTH, parts.body.len());
+        }
+        builder = builder
             .header(http::header::USER_AGENT, self.user_agent.as_str())
             .header("x-amz-user-agent", self.user_agent.as_str())
             .header("amz-sdk-invocation-id", invocation_id)
@@ -226,9 +227,7 @@ impl Handle {
                 builder = builder.header(name.as_str(), v.as_str());
             }
         }
-        let mut request = builder
-            .body(body.as_bytes().to_vec())
-            .map_err(|e| format!("invalid request for endpoint {uri:?}: {e}"))?;
+        let mut request = builder.body(parts.body.clone()).map_err(|e| format!("invalid request for endpoint {uri:?}: {e}"))?;
         if op.signed {
             let creds = self.credentials()?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
@@ -236,6 +235,48 @@ impl Handle {
             super::sigv4::sign(&mut request, creds, &region, &name, SystemTime::now()).map_err(|e| format!("signing failed: {e}"))?;
         }
         Ok(request)
+    }
+}
+
+/// Joins an endpoint URL, an optional host prefix and a request's path and query:
+/// `https://svc.example.com/base` + `data.` + `/a?b=c` -> `https://data.svc.example.com/base/a?b=c`.
+pub fn request_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<String, String> {
+    let (scheme, rest) = endpoint.split_once("://").ok_or_else(|| format!("endpoint {endpoint:?} has no scheme"))?;
+    let (authority, base_path) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let base_path = base_path.split('?').next().unwrap_or("").trim_end_matches('/');
+    let mut out = String::with_capacity(endpoint.len() + path_and_query.len() + 16);
+    out.push_str(scheme);
+    out.push_str("://");
+    if let Some(prefix) = host_prefix {
+        out.push_str(prefix);
+    }
+    out.push_str(authority);
+    out.push_str(base_path);
+    if !path_and_query.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(path_and_query);
+    Ok(out)
+}
+
+/// Checks the value of an `@hostLabel` member before it goes into a host name: set, not empty,
+/// and only letters, digits, `-` and `.` (each dot-separated part a valid host label).
+pub fn host_label<'a>(value: Option<&'a str>, field: &'static str) -> Result<&'a str, super::error::BuildError> {
+    let value = value.ok_or_else(|| super::error::BuildError::missing_field(field, "it is part of the host name and must be set"))?;
+    let valid = !value.is_empty()
+        && value.split('.').all(|part| {
+            !part.is_empty()
+                && part.len() <= 63
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !part.starts_with('-')
+        });
+    if valid {
+        Ok(value)
+    } else {
+        Err(super::error::BuildError::missing_field(field, format!("{value:?} is not a valid host label")))
     }
 }
 
@@ -278,8 +319,8 @@ async fn sleep(duration: Duration) {
     let _ = duration;
 }
 
-/// Reads a modelled error from an error response: `(response, metadata, parsed body)`.
-pub type ErrorReader<E> = fn(&HttpResponse, ErrorMetadata, Option<&serde_json::Value>) -> E;
+/// Reads a modelled error from an error response and its metadata.
+pub type ErrorReader<E> = fn(&HttpResponse, ErrorMetadata) -> E;
 
 /// A successful response and how many attempts it took.
 pub struct Success {
@@ -294,13 +335,13 @@ pub struct Success {
 pub async fn invoke<E>(
     handle: &Handle,
     op: &'static OperationSpec,
-    body: String,
+    request: RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<Success, SdkError<E>> {
     #[cfg(feature = "rt-tokio")]
     {
         if let Some(limit) = handle.config.operation_timeout {
-            return match tokio::time::timeout(limit, attempts(handle, op, body, read_error)).await {
+            return match tokio::time::timeout(limit, attempts(handle, op, &request, read_error)).await {
                 Ok(result) => result,
                 Err(_) => {
                     trace_event!(warn, operation = op.name, ?limit, "operation timed out");
@@ -309,7 +350,7 @@ pub async fn invoke<E>(
             };
         }
     }
-    attempts(handle, op, body, read_error).await
+    attempts(handle, op, &request, read_error).await
 }
 
 enum Attempt {
@@ -320,7 +361,7 @@ enum Attempt {
 async fn attempts<E>(
     handle: &Handle,
     op: &'static OperationSpec,
-    body: String,
+    parts: &RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<Success, SdkError<E>> {
     if let Some(e) = &handle.config.config_error {
@@ -341,7 +382,7 @@ async fn attempts<E>(
     loop {
         trace_event!(debug, operation = op.name, attempt, invocation_id = %invocation_id, "sending request");
         let request = handle
-            .build_request(op, endpoint, &body, &invocation_id, attempt)
+            .build_request(op, endpoint, parts, &invocation_id, attempt)
             .map_err(|e| SdkError::construction_failure(MessageError(e)))?;
         let outcome = match http.call(request).await {
             Ok(response) => Attempt::Response(response),
@@ -356,7 +397,7 @@ async fn attempts<E>(
                 return Ok(Success { response, attempts: attempt });
             }
             Attempt::Response(r) => {
-                let (meta, _) = error_metadata(r);
+                let meta = (handle.service.error_metadata)(r);
                 let code = meta.code();
                 let modeled = code.and_then(|c| handle.service.retryable_errors.iter().find(|(name, _)| *name == c));
                 let mut outcome = AttemptOutcome::response(r.status(), code).with_safe_to_retry(op.idempotent);
@@ -384,19 +425,18 @@ async fn attempts<E>(
                 sleep(delay).await;
                 attempt += 1;
             }
-            RetryVerdict::Stop(_) => return Err(finish_error(outcome, attempt, read_error)),
+            RetryVerdict::Stop(_) => return Err(finish_error(handle, outcome, attempt, read_error)),
         }
     }
 }
 
-fn finish_error<E>(outcome: Attempt, attempts: u32, read_error: ErrorReader<E>) -> SdkError<E> {
+fn finish_error<E>(handle: &Handle, outcome: Attempt, attempts: u32, read_error: ErrorReader<E>) -> SdkError<E> {
     match outcome {
         Attempt::Dispatch(e) if e.is_timeout() => SdkError::timeout_error(e),
         Attempt::Dispatch(e) => SdkError::dispatch_failure(e),
         Attempt::Response(response) => {
-            let (meta, body) = error_metadata(&response);
-            let meta = meta.with_attempts(attempts);
-            let error = read_error(&response, meta, body.as_ref());
+            let meta = (handle.service.error_metadata)(&response).with_attempts(attempts);
+            let error = read_error(&response, meta);
             SdkError::service_error(error, response)
         }
     }
@@ -408,34 +448,17 @@ pub trait ModeledError: Sized {
     fn with_meta(self, meta: ErrorMetadata) -> Self;
 }
 
-/// Reads a modelled error from the parsed body; on failure returns the reason and the metadata
-/// so the caller can build its unhandled variant.
+/// Reads a modelled error with the protocol's reader; on failure returns the reason and the
+/// metadata so the caller can build its unhandled variant.
 pub fn read_modeled<T: ModeledError>(
-    body: Option<&serde_json::Value>,
+    response: &HttpResponse,
     meta: ErrorMetadata,
-    read: fn(&serde_json::Value) -> Result<T, json::DeserializeError>,
-) -> Result<T, (json::DeserializeError, ErrorMetadata)> {
-    match read(body.unwrap_or(&serde_json::Value::Null)) {
+    read: impl FnOnce(&HttpResponse) -> Result<T, DeserializeError>,
+) -> Result<T, (DeserializeError, ErrorMetadata)> {
+    match read(response) {
         Ok(err) => Ok(err.with_meta(meta)),
         Err(e) => Err((e, meta)),
     }
-}
-
-/// Metadata of an error response (status, code, message, request id) and its parsed body, if any.
-pub fn error_metadata(response: &HttpResponse) -> (ErrorMetadata, Option<serde_json::Value>) {
-    let body = json::parse_body(response.body()).ok();
-    let parts = json::error_parts(response.header("x-amzn-errortype"), body.as_ref());
-    let mut meta = ErrorMetadata::builder().status(response.status());
-    if let Some(code) = parts.code {
-        meta = meta.code(code);
-    }
-    if let Some(message) = parts.message {
-        meta = meta.message(message);
-    }
-    if let Some(id) = response.request_id() {
-        meta = meta.request_id(id);
-    }
-    (meta.build(), body)
 }
 
 /// Metadata of a successful response whose body could not be read.
@@ -453,10 +476,7 @@ pub fn unhandled_description(response: &HttpResponse, meta: &ErrorMetadata) -> M
     MessageError(match meta.code() {
         Some(code) => format!("unhandled error ({code}) with HTTP status {status}"),
         None if response.body().is_empty() => format!("HTTP status {status} with an empty body"),
-        None => match json::parse_body(response.body()) {
-            Ok(_) => format!("HTTP status {status} with no error code"),
-            Err(e) => format!("HTTP status {status}: {e}"),
-        },
+        None => format!("HTTP status {status} with no error code in its {} body bytes", response.body().len()),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Emitters: one function per kind of item, each returning a `TokenStream`, collected per file
 //! in a `BTreeMap` so output order never depends on hashing.
 
+pub mod crate_files;
 pub mod endpoint_tests;
 pub mod operations;
 pub mod paginators;
@@ -21,11 +22,16 @@ pub struct Ctx<'a> {
     pub sel: &'a Selection,
     pub sym: &'a Symbols,
     pub spec: &'a CrateSpec,
-    pub service_target: String,
+    /// The service's protocol: how requests are built and responses read.
+    pub protocol: &'static dyn crate::protocols::Protocol,
+    /// Typed facts about the service.
+    pub service: &'a crate::bindings::ServiceInfo,
     pub service_title: String,
     /// Types that need a JSON serialiser (reached from inputs) or deserialiser (outputs, errors).
     pub needs_ser: BTreeSet<ShapeId>,
     pub needs_de: BTreeSet<ShapeId>,
+    /// Operations left out of an "all operations" crate (streaming), listed in the crate docs.
+    pub skipped: Vec<ShapeId>,
 }
 
 impl Ctx<'_> {
@@ -68,36 +74,39 @@ pub fn client_method_doc(ctx: &Ctx, op: &str) -> TokenStream {
     let mut lines = vec![
         String::new(),
         format!(
-            "Constructs a fluent builder for the [`{camel}`](crate::operation::{module}::builders::{camel}FluentBuilder) operation.",
+            "Constructs a fluent builder for the [`{camel}`](crate::operation::{module}::builders::{fluent}) operation.",
             camel = names.camel,
-            module = crate::sanitize::bare(&names.module)
+            fluent = names.fluent,
+            module = names.module_bare()
         ),
     ];
-    if let Some(input) = &o.input {
+    {
+        let input = &o.input;
         if let Kind::Structure(ms) = &ctx.model.shapes[input].kind {
             lines.push(String::new());
             lines.push("- The fluent builder is configurable:".into());
             for m in ms {
                 let field = crate::sanitize::bare(ctx.sym.member(input, &m.name)).to_string();
                 lines.push(format!(
-                    "  - [`{field}({ty})`](crate::operation::{module}::builders::{camel}FluentBuilder::{field}) / [`set_{field}`](crate::operation::{module}::builders::{camel}FluentBuilder::set_{field}): required: **{req}**",
+                    "  - [`{field}({ty})`](crate::operation::{module}::builders::{fluent}::{field}) / [`{setter}`](crate::operation::{module}::builders::{fluent}::{setter}): required: **{req}**",
                     ty = if matches!(ctx.model.shapes[&m.target].kind, Kind::List(_) | Kind::Map(..)) { "..." } else { "impl Into<...>" },
-                    module = crate::sanitize::bare(&names.module),
-                    camel = names.camel,
+                    module = names.module_bare(),
+                    fluent = names.fluent,
+                    setter = ctx.sym.setter(input, &m.name),
                     req = m.traits.required()
                 ));
             }
         }
     }
     lines.push(format!(
-        "- On success, responds with [`{camel}Output`](crate::operation::{module}::{camel}Output).",
-        camel = names.camel,
-        module = crate::sanitize::bare(&names.module)
+        "- On success, responds with [`{output}`](crate::operation::{module}::{output}).",
+        output = names.output,
+        module = names.module_bare()
     ));
     lines.push(format!(
-        "- On failure, responds with [`SdkError<{camel}Error>`](crate::operation::{module}::{camel}Error).",
-        camel = names.camel,
-        module = crate::sanitize::bare(&names.module)
+        "- On failure, responds with [`SdkError<{error}>`](crate::operation::{module}::{error}).",
+        error = names.error,
+        module = names.module_bare()
     ));
     let attrs = lines.into_iter().map(|l| {
         let l = if l.is_empty() { l } else { format!(" {l}") };
@@ -112,7 +121,8 @@ pub fn client_method_example(ctx: &Ctx, op: &str) -> TokenStream {
     let Kind::Operation(o) = &ctx.model.shapes[op].kind else { return quote!() };
     let crate_ident = ctx.crate_ident();
     let mut calls = Vec::new();
-    if let Some(input) = &o.input {
+    {
+        let input = &o.input;
         if let Kind::Structure(ms) = &ctx.model.shapes[input].kind {
             for m in ms {
                 let target = &ctx.model.shapes[&m.target];
@@ -146,7 +156,7 @@ pub fn client_method_example(ctx: &Ctx, op: &str) -> TokenStream {
             }
         }
     }
-    let out_use = if o.output.is_some() { "println!(\"{output:?}\");" } else { "let _ = output;" };
+    let out_use = "println!(\"{output:?}\");";
     let text = format!(
         "\n# Example\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::Client::from_conf(config);\nlet output = client\n    .{method}()\n{calls}\n    .send()\n    .await?;\n{out_use}\n# Ok(())\n# }}\n```",
         method = names.method,
@@ -197,15 +207,11 @@ pub fn codec_needs(model: &Model, sel: &Selection) -> (BTreeSet<ShapeId>, BTreeS
     let mut de_roots = Vec::new();
     for op in &sel.operations {
         let Kind::Operation(o) = &model.shapes[op].kind else { continue };
-        if let Some(i) = &o.input {
-            if let Some(Kind::Structure(ms)) = model.get(i).map(|s| &s.kind) {
-                ser_roots.extend(ms.iter().map(|m| m.target.clone()));
-            }
+        if let Some(Kind::Structure(ms)) = model.get(&o.input).map(|s| &s.kind) {
+            ser_roots.extend(ms.iter().map(|m| m.target.clone()));
         }
-        if let Some(out) = &o.output {
-            if let Some(Kind::Structure(ms)) = model.get(out).map(|s| &s.kind) {
-                de_roots.extend(ms.iter().map(|m| m.target.clone()));
-            }
+        if let Some(Kind::Structure(ms)) = model.get(&o.output).map(|s| &s.kind) {
+            de_roots.extend(ms.iter().map(|m| m.target.clone()));
         }
         de_roots.extend(sel.op_errors[op].iter().cloned());
     }
@@ -267,42 +273,82 @@ pub fn types_modules(ctx: &Ctx, errors_only: bool) -> TokenStream {
     }
 }
 
-/// A file of the generated crate that is emitted from the model.
+/// A file of the generated crate that is emitted as Rust code.
 #[derive(Debug, Clone)]
 pub enum FileJob {
+    Lib,
+    Client,
+    Config,
+    ErrorModule,
+    Meta,
+    OperationIndex,
+    Operation(ShapeId),
+    Primitives,
     Types,
     Errors,
-    Operation(ShapeId),
-    OperationIndex,
-    Client,
-    ErrorModule,
     Protocol,
+    RuntimeMod,
     EndpointTests,
 }
 
-/// The model-dependent files of the crate, by path.
-pub fn file_jobs(ctx: &Ctx) -> Vec<(String, FileJob)> {
-    let mut jobs = vec![
-        ("src/types.rs".to_string(), FileJob::Types),
-        ("src/types/error.rs".to_string(), FileJob::Errors),
-        ("src/operation.rs".to_string(), FileJob::OperationIndex),
-        ("src/client.rs".to_string(), FileJob::Client),
-        ("src/error.rs".to_string(), FileJob::ErrorModule),
-        ("src/protocol.rs".to_string(), FileJob::Protocol),
+/// How `lib.rs` declares a top-level module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Public,
+    Private,
+    Test,
+}
+
+/// One Rust file of the generated crate: where it goes, what emits it, its module doc.
+#[derive(Debug, Clone)]
+pub struct FileSpec {
+    pub path: String,
+    pub job: FileJob,
+    pub doc: &'static str,
+    pub visibility: Visibility,
+}
+
+/// The crate's layout: every Rust file, in one table. `lib.rs` declares the top-level modules
+/// from it; [`emit_file`] emits each.
+pub fn layout(ctx: &Ctx) -> Vec<FileSpec> {
+    use Visibility::*;
+    let file = |path: &str, job: FileJob, doc: &'static str, visibility: Visibility| FileSpec { path: path.to_string(), job, doc, visibility };
+    let mut files = vec![
+        file("src/lib.rs", FileJob::Lib, "", Private),
+        file("src/client.rs", FileJob::Client, "The service client.", Public),
+        file("src/config.rs", FileJob::Config, "Configuration: region, endpoint, transport, timeouts.", Public),
+        file("src/error.rs", FileJob::ErrorModule, "Errors: `SdkError`, error metadata and the service-wide `Error`.", Public),
+        file("src/meta.rs", FileJob::Meta, "Information about this crate and the service.", Public),
+        file("src/operation.rs", FileJob::OperationIndex, "One module per operation: input, output, error and builders.", Public),
+        file("src/primitives.rs", FileJob::Primitives, "Smithy primitive types: blobs, timestamps, documents, big numbers.", Public),
+        file("src/types.rs", FileJob::Types, "Data types and modelled errors of the service.", Public),
+        file("src/types/error.rs", FileJob::Errors, "", Public),
+        file("src/protocol.rs", FileJob::Protocol, "", Private),
+        file("src/runtime/mod.rs", FileJob::RuntimeMod, "", Private),
     ];
     for op in &ctx.sel.operations {
-        let names = ctx.sym.op(op);
-        jobs.push((format!("src/operation/{}.rs", crate::sanitize::bare(&names.module)), FileJob::Operation(op.clone())));
+        let path = format!("src/operation/{}.rs", ctx.sym.op(op).module_bare());
+        files.push(FileSpec { path, job: FileJob::Operation(op.clone()), doc: "", visibility: Public });
     }
     if endpoint_tests::has_endpoint_tests(ctx) {
-        jobs.push(("src/endpoint_tests.rs".to_string(), FileJob::EndpointTests));
+        files.push(file(
+            "src/endpoint_tests.rs",
+            FileJob::EndpointTests,
+            "The model's endpoint test cases, run against this crate's configuration and rules.",
+            Test,
+        ));
     }
-    jobs
+    files
 }
 
 /// Emits one file.
 pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
     match job {
+        FileJob::Lib => crate_files::lib_rs(ctx, &layout(ctx)),
+        FileJob::Meta => crate_files::meta_rs(ctx),
+        FileJob::Config => crate_files::config_rs(),
+        FileJob::Primitives => crate_files::primitives_rs(),
+        FileJob::RuntimeMod => crate_files::runtime_mod_rs(ctx),
         FileJob::Types => types_modules(ctx, false),
         FileJob::Errors => types_modules(ctx, true),
         FileJob::Operation(op) => operations::operation_module(ctx, op),
@@ -311,6 +357,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
                 let names = ctx.sym.op(op);
                 let module = crate::symbols::ident(&names.module);
                 let doc = format!("Types for the `{}` operation.", names.camel);
+                let _ = &names.input;
                 quote!(#[doc = #doc] pub mod #module;)
             });
             quote!(
@@ -334,7 +381,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
                 #svc_err
             )
         }
-        FileJob::Protocol => protocol::shape_codecs(ctx),
+        FileJob::Protocol => ctx.protocol.shape_codecs(ctx),
         FileJob::EndpointTests => endpoint_tests::endpoint_tests(ctx).unwrap_or_default(),
     }
 }

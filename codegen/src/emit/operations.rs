@@ -2,7 +2,7 @@
 //! the service-wide `Error` and the `Client`.
 
 use super::shapes::{setter_methods, structure, SetterHost, StructRole};
-use super::{doc_attrs, protocol, Ctx};
+use super::{doc_attrs, Ctx};
 use crate::model::{shape_name, Kind, Shape};
 use crate::symbols::ident;
 use proc_macro2::TokenStream;
@@ -93,8 +93,7 @@ fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[Strin
         let path = ctx.sym.type_path(e);
         let doc_e = ctx.model.shapes[e].traits.documentation().map(crate::docs::to_markdown).unwrap_or_default();
         decl.push(quote!(#[doc = #doc_e] #v(#path),));
-        let snake = crate::sanitize::snake(&v.to_string());
-        let is_fn = format_ident!("is_{}", crate::sanitize::bare(&snake));
+        let is_fn = ctx.sym.classifier(e);
         let is_doc = format!("Returns `true` if the error kind is `{name}::{v}`.");
         is_fns.push(quote!(#[doc = #is_doc] pub fn #is_fn(&self) -> bool { matches!(self, Self::#v(_)) }));
         meta_arms.push(quote!(Self::#v(inner) => crate::error::ProvideErrorMetadata::meta(inner),));
@@ -191,7 +190,7 @@ pub fn service_error(ctx: &Ctx) -> TokenStream {
     for op in &ctx.sel.operations {
         let names = ctx.sym.op(op);
         let module = ident(&names.module);
-        let op_err = format_ident!("{}Error", names.camel);
+        let op_err = format_ident!("{}", names.error);
         let arms: Vec<TokenStream> = ctx.sel.op_errors[op]
             .iter()
             .map(|e| {
@@ -231,43 +230,35 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let op_shape = &ctx.model.shapes[op_id];
     let Kind::Operation(op) = &op_shape.kind else { return quote!() };
     let camel = &names.camel;
-    let op_ident = format_ident!("{}", camel);
-    let input_ident = format_ident!("{}Input", camel);
-    let output_ident = format_ident!("{}Output", camel);
-    let error_ident = format_ident!("{}Error", camel);
-    let fluent_ident = format_ident!("{}FluentBuilder", camel);
-    let input_builder = format_ident!("{}InputBuilder", camel);
-    let empty = |id: &str| Shape {
-        id: id.to_string(),
-        kind: Kind::Structure(Vec::new()),
-        traits: Default::default(),
-        file: String::new(),
-    };
-    let input_shape = op.input.as_ref().map(|i| ctx.model.shapes[i].clone()).unwrap_or_else(|| empty(&format!("{op_id}Input")));
-    let output_shape = op.output.as_ref().map(|o| ctx.model.shapes[o].clone()).unwrap_or_else(|| empty(&format!("{op_id}Output")));
-    let (input_ty, input_builder_ty) = structure(ctx, &input_shape, &input_ident, StructRole::Input);
-    let (output_ty, output_builder_ty) = structure(ctx, &output_shape, &output_ident, StructRole::Output);
+    let op_ident = format_ident!("{}", names.op_struct);
+    let input_ident = format_ident!("{}", names.input);
+    let output_ident = format_ident!("{}", names.output);
+    let error_ident = format_ident!("{}", names.error);
+    let fluent_ident = format_ident!("{}", names.fluent);
+    let input_builder = format_ident!("{}", names.input_builder);
+    let input_shape = &ctx.model.shapes[&op.input];
+    let output_shape = &ctx.model.shapes[&op.output];
+    let (input_ty, input_builder_ty) = structure(ctx, input_shape, &input_ident, StructRole::Input);
+    let (output_ty, output_builder_ty) = structure(ctx, output_shape, &output_ident, StructRole::Output);
     let error_doc = format!("Error type for the `{camel}` operation.");
     let errors = &ctx.sel.op_errors[op_id];
     let error_enum = error_enum(ctx, &error_ident, &error_doc, errors);
 
-    // Serialiser of the input, deserialisers of the output and errors.
-    let ser_input = protocol::serializer(ctx, &input_shape, quote!(#input_ident), format_ident!("ser_input"));
-    let de_output = protocol::deserializer(
-        ctx,
-        &output_shape,
-        quote!(#output_ident),
-        format_ident!("de_output"),
-        quote!(_response_metadata: ::std::default::Default::default(),),
-    );
+    // The protocol decides how the request is built and the response and errors are read.
+    let protocol = ctx.protocol;
+    let request = protocol.request(ctx, op_id);
+    let host_prefix = host_prefix(ctx, op_id);
+    let response = protocol.response(ctx, op_id);
+    let protocol_items = protocol.operation_items(ctx, op_id);
+    let error_code = protocol.error_code(ctx);
     let error_arms: Vec<TokenStream> = errors
         .iter()
         .map(|e| {
-            let code = shape_name(e);
+            let code = protocol.error_wire_code(ctx, e);
             let v = ctx.sym.type_ident(e);
-            let de = format_ident!("de_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(e))));
+            let read = protocol.read_error(ctx, e);
             quote!(
-                ::std::option::Option::Some(#code) => match crate::runtime::orchestrator::read_modeled(body, meta, crate::protocol::#de) {
+                ::std::option::Option::Some(#code) => match #read {
                     ::std::result::Result::Ok(err) => #error_ident::#v(err),
                     ::std::result::Result::Err((e, meta)) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
                 },
@@ -275,23 +266,19 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         })
         .collect();
 
-    let target = format!("{}.{}", ctx.service_target, shape_name(op_id));
     let op_name = shape_name(op_id);
-    let signed = !(op_shape.traits.has("smithy.api#optionalAuth")
-        || op_shape.traits.get("smithy.api#auth").and_then(|v| v.as_array()).map(|a| a.is_empty()).unwrap_or(false));
-    let idempotent = op_shape.traits.has("smithy.api#idempotent")
-        || op_shape.traits.has("smithy.api#readonly")
-        || super::shapes::members_of(&input_shape).iter().any(|m| m.traits.idempotency_token());
+    let signed = op.info.signed;
+    let idempotent = op.info.idempotent;
 
     // The fluent builder mirrors every input setter.
-    let fluent_setters: Vec<TokenStream> = super::shapes::members_of(&input_shape)
+    let fluent_setters: Vec<TokenStream> = super::shapes::members_of(input_shape)
         .iter()
         .map(|m| {
             let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
             setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
         })
         .collect();
-    let (paginator_mod, into_paginator) = super::paginators::paginator(ctx, op_id, &input_shape, &output_shape);
+    let (paginator_mod, into_paginator) = super::paginators::paginator(ctx, op_id, input_shape, output_shape);
     let op_docs = doc_attrs(&op_shape.traits, None);
     let fluent_doc = format!("Fluent builder constructing a request to `{camel}`.");
 
@@ -309,22 +296,15 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             ) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
                 static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
                     name: #op_name,
-                    target: #target,
                     signed: #signed,
                     idempotent: #idempotent,
                 };
-                let mut body = ::std::string::String::with_capacity(256);
-                {
-                    let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
-                    ser_input(&mut object, &input);
-                    object.finish();
-                }
+                let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
                 #[cfg(feature = "tracing")]
                 tracing::debug!(operation = #op_name, input = ?input, "calling");
                 let crate::runtime::orchestrator::Success { response, attempts } =
-                    crate::runtime::orchestrator::invoke(handle, &SPEC, body, read_error).await?;
-                let parsed = crate::runtime::json::parse_body(response.body()).and_then(|v| de_output(&v));
-                match parsed {
+                    crate::runtime::orchestrator::invoke(handle, &SPEC, request, read_error).await?;
+                match de_response(&response) {
                     ::std::result::Result::Ok(mut output) => {
                         output._response_metadata = crate::operation::ResponseMetadata::new(
                             ::std::option::Option::Some(response.status()),
@@ -341,14 +321,19 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
 
-        fn read_error(
-            response: &crate::error::HttpResponse,
-            meta: crate::error::ErrorMetadata,
-            body: ::std::option::Option<&::serde_json::Value>,
-        ) -> #error_ident {
-            #[allow(unused_variables)]
-            let body = body;
-            match meta.code() {
+        fn ser_request(input: &#input_ident) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+            #[allow(unused_mut)]
+            let mut parts = { #request };
+            #host_prefix
+            ::std::result::Result::Ok(parts)
+        }
+
+        fn de_response(response: &crate::error::HttpResponse) -> ::std::result::Result<#output_ident, crate::runtime::json::DeserializeError> {
+            #response
+        }
+
+        fn read_error(response: &crate::error::HttpResponse, meta: crate::error::ErrorMetadata) -> #error_ident {
+            match #error_code {
                 #(#error_arms)*
                 _ => {
                     let description = crate::runtime::orchestrator::unhandled_description(response, &meta);
@@ -358,8 +343,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
 
-        #ser_input
-        #de_output
+        #protocol_items
 
         #input_ty
         #output_ty
@@ -405,6 +389,38 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     )
 }
 
+/// Statements that set `parts.host_prefix` from the operation's `@endpoint` host prefix, with
+/// each `@hostLabel` member checked (set, non-empty, a valid host label).
+fn host_prefix(ctx: &Ctx, op_id: &str) -> TokenStream {
+    let Kind::Operation(op) = &ctx.model.shapes[op_id].kind else { return quote!() };
+    let Some(parts) = &op.info.host_prefix else { return quote!() };
+    let input = &op.input;
+    let mut pieces = Vec::new();
+    for part in parts {
+        match part {
+            crate::bindings::HostPart::Literal(text) => pieces.push(quote!(prefix.push_str(#text);)),
+            crate::bindings::HostPart::Label(name) => {
+                let Some(m) = super::shapes::members_of(&ctx.model.shapes[input]).iter().find(|m| &m.name == name) else {
+                    continue;
+                };
+                let field = ctx.sym.member_ident(input, &m.name);
+                let field_name = crate::sanitize::bare(ctx.sym.member(input, &m.name)).to_string();
+                let value = if ctx.sym.is_optional(ctx.model, input, m) {
+                    quote!(input.#field.as_deref())
+                } else {
+                    quote!(::std::option::Option::Some(input.#field.as_str()))
+                };
+                pieces.push(quote!(prefix.push_str(crate::runtime::orchestrator::host_label(#value, #field_name)?);));
+            }
+        }
+    }
+    quote!(
+        let mut prefix = ::std::string::String::new();
+        #(#pieces)*
+        parts.host_prefix = ::std::option::Option::Some(prefix);
+    )
+}
+
 /// `client.rs`: the `Client` and one method per operation.
 pub fn client(ctx: &Ctx) -> TokenStream {
     let mut methods = Vec::new();
@@ -412,7 +428,7 @@ pub fn client(ctx: &Ctx) -> TokenStream {
         let names = ctx.sym.op(op);
         let module = ident(&names.module);
         let method = ident(&names.method);
-        let fluent = format_ident!("{}FluentBuilder", names.camel);
+        let fluent = format_ident!("{}", names.fluent);
         let shape = &ctx.model.shapes[op];
         let docs = doc_attrs(&shape.traits, None);
         let setters = super::client_method_doc(ctx, op);

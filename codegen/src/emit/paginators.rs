@@ -16,12 +16,10 @@ struct Paginated {
 }
 
 fn paginated(ctx: &Ctx, op: &Shape) -> Option<Paginated> {
-    let op_trait = op.traits.get("smithy.api#paginated")?;
-    let svc_trait = ctx.model.shapes[&ctx.sel.service].traits.get("smithy.api#paginated");
-    let get = |k: &str| -> Option<String> {
-        op_trait.get(k).or_else(|| svc_trait.and_then(|s| s.get(k))).and_then(|v| v.as_str()).map(str::to_string)
-    };
-    Some(Paginated { input_token: get("inputToken")?, output_token: get("outputToken")?, items: get("items"), page_size: get("pageSize") })
+    let Kind::Operation(o) = &op.kind else { return None };
+    let Kind::Service(svc) = &ctx.model.shapes[&ctx.sel.service].kind else { return None };
+    let p = o.info.paginated.as_ref()?.merged(svc.info.paginated.as_ref());
+    Some(Paginated { input_token: p.input_token?, output_token: p.output_token?, items: p.items, page_size: p.page_size })
 }
 
 /// Code reading the member at `path` (`A.B`) of `root` (an expression of structure `start`):
@@ -66,19 +64,19 @@ pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (Toke
     if token_target != in_member.target {
         return (quote!(), quote!());
     }
-    let set_token = format_ident!("set_{}", crate::sanitize::bare(ctx.sym.member(&input.id, &in_member.name)));
+    let set_token = ctx.sym.setter(&input.id, &in_member.name);
     let token_is_string = matches!(ctx.model.get(&token_target).map(|s| &s.kind), Some(Kind::String));
     let empty_check = if token_is_string { quote!(.filter(|t| !t.is_empty())) } else { quote!() };
     let token_ty = ctx.sym.value_type(ctx.model, &in_member.target);
-    let paginator = format_ident!("{}Paginator", camel);
-    let items_ty = format_ident!("{}PaginatorItems", camel);
-    let output_ident = format_ident!("{}Output", camel);
-    let error_ident = format_ident!("{}Error", camel);
-    let input_builder = format_ident!("{}InputBuilder", camel);
-    let op_ident = format_ident!("{}", camel);
+    let paginator = format_ident!("{}", names.paginator);
+    let items_ty = format_ident!("{}", names.paginator_items);
+    let output_ident = format_ident!("{}", names.output);
+    let error_ident = format_ident!("{}", names.error);
+    let input_builder = format_ident!("{}", names.input_builder);
+    let op_ident = format_ident!("{}", names.op_struct);
     let page_size = p.page_size.as_ref().and_then(|ps| {
         let m = crate::emit::shapes::members_of(input).iter().find(|m| &m.name == ps)?;
-        let set = format_ident!("set_{}", crate::sanitize::bare(ctx.sym.member(&input.id, &m.name)));
+        let set = ctx.sym.setter(&input.id, &m.name);
         let ty = ctx.sym.value_type(ctx.model, &m.target);
         Some(quote!(
             #[doc = "Sets the page size: how many items each request asks for."]

@@ -8,11 +8,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 fn ser_fn(ctx: &Ctx, id: &str) -> proc_macro2::Ident {
-    format_ident!("ser_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(id))))
+    ctx.sym.ser_fn(id)
 }
 
 fn de_fn(ctx: &Ctx, id: &str) -> proc_macro2::Ident {
-    format_ident!("de_{}", crate::sanitize::bare(&crate::sanitize::snake(ctx.sym.type_name(id))))
+    ctx.sym.de_fn(id)
 }
 
 fn timestamp_format(member: Option<&Member>, target: &Shape) -> TokenStream {

@@ -332,8 +332,8 @@ pub enum SetterHost {
 pub fn setter_methods(ctx: &Ctx, container: &str, m: &Member, docs: &TokenStream, host: SetterHost) -> TokenStream {
     let field = ctx.sym.member_ident(container, &m.name);
     let bare = crate::sanitize::bare(ctx.sym.member(container, &m.name));
-    let set = format_ident!("set_{}", bare);
-    let get = format_ident!("get_{}", bare);
+    let set = ctx.sym.setter(container, &m.name);
+    let get = ctx.sym.getter(container, &m.name);
     let ty = ctx.sym.member_value_type(ctx.model, container, m);
     let boxed = ctx.sym.is_boxed(container, &m.name);
     let shape = &ctx.model.shapes[&m.target];
@@ -549,10 +549,7 @@ pub fn union(ctx: &Ctx, shape: &Shape) -> TokenStream {
     for m in members {
         let variant = ctx.sym.member_ident(&shape.id, &m.name);
         let vname = ctx.sym.member(&shape.id, &m.name).to_string();
-        let snake = crate::sanitize::snake(&vname);
-        let bare = crate::sanitize::bare(&snake);
-        let as_fn = format_ident!("as_{}", bare);
-        let is_fn = format_ident!("is_{}", bare);
+        let (as_fn, is_fn) = ctx.sym.union_accessors(&shape.id, &m.name);
         let mdocs = doc_attrs(&m.traits, None);
         let unit = m.target == "smithy.api#Unit";
         let sensitive = is_sensitive(ctx, m) || shape.traits.sensitive();

@@ -7,7 +7,7 @@ pub use crate::runtime::retry::{RetryConfig, RetryMode};
 pub mod mock {
     pub use crate::runtime::mock::{MockHttpClient, MockResponse};
 }
-pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest};
+pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest, RequestParts};
 pub use crate::runtime::error::HttpResponse;
 #[cfg(feature = "default-https-client")]
 pub use crate::runtime::http::DefaultHttpClient;

@@ -30,10 +30,10 @@ pub mod primitives;
 ///Data types and modelled errors of the service.
 pub mod types;
 mod protocol;
-mod runtime;
 #[cfg(test)]
 ///The model's endpoint test cases, run against this crate's configuration and rules.
 mod endpoint_tests;
+mod runtime;
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;

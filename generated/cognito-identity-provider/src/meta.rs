@@ -3,8 +3,8 @@
 ///The version of this generated crate.
 pub const PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub(crate) static SERVICE: crate::runtime::orchestrator::ServiceSpec = crate::runtime::orchestrator::ServiceSpec {
-    target_prefix: "AWSCognitoIdentityProviderService",
-    content_type: "application/x-amz-json-1.1",
+    name: "Cognito Identity Provider",
+    error_metadata: crate::runtime::aws_json::error_metadata,
     endpoint_prefix: "cognito-idp",
     env_name: "COGNITO_IDENTITY_PROVIDER",
     signing_name: "cognito-idp",

@@ -29,28 +29,21 @@ impl AdminConfirmSignUp {
     > {
         static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
             name: "AdminConfirmSignUp",
-            target: "AWSCognitoIdentityProviderService.AdminConfirmSignUp",
             signed: true,
             idempotent: false,
         };
-        let mut body = ::std::string::String::with_capacity(256);
-        {
-            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
-            ser_input(&mut object, &input);
-            object.finish();
-        }
+        let request = ser_request(&input)
+            .map_err(crate::error::SdkError::construction_failure)?;
         #[cfg(feature = "tracing")]
         tracing::debug!(operation = "AdminConfirmSignUp", input = ? input, "calling");
         let crate::runtime::orchestrator::Success { response, attempts } = crate::runtime::orchestrator::invoke(
                 handle,
                 &SPEC,
-                body,
+                request,
                 read_error,
             )
             .await?;
-        let parsed = crate::runtime::json::parse_body(response.body())
-            .and_then(|v| de_output(&v));
-        match parsed {
+        match de_response(&response) {
             ::std::result::Result::Ok(mut output) => {
                 output._response_metadata = crate::operation::ResponseMetadata::new(
                     ::std::option::Option::Some(response.status()),
@@ -72,17 +65,41 @@ impl AdminConfirmSignUp {
         }
     }
 }
+fn ser_request(
+    input: &AdminConfirmSignUpInput,
+) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+    #[allow(unused_mut)]
+    let mut parts = {
+        let mut body = ::std::string::String::with_capacity(256);
+        {
+            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
+            ser_input(&mut object, input);
+            object.finish();
+        }
+        crate::runtime::aws_json::request(
+            "AWSCognitoIdentityProviderService.AdminConfirmSignUp",
+            "application/x-amz-json-1.1",
+            body,
+        )
+    };
+    ::std::result::Result::Ok(parts)
+}
+fn de_response(
+    response: &crate::error::HttpResponse,
+) -> ::std::result::Result<
+    AdminConfirmSignUpOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::aws_json::read_output(response, de_output)
+}
 fn read_error(
     response: &crate::error::HttpResponse,
     meta: crate::error::ErrorMetadata,
-    body: ::std::option::Option<&::serde_json::Value>,
 ) -> AdminConfirmSignUpError {
-    #[allow(unused_variables)]
-    let body = body;
     match meta.code() {
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_internal_error_exception,
             ) {
@@ -100,8 +117,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_lambda_response_exception,
             ) {
@@ -119,8 +136,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_parameter_exception,
             ) {
@@ -138,8 +155,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("LimitExceededException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_limit_exceeded_exception,
             ) {
@@ -157,8 +174,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_not_authorized_exception,
             ) {
@@ -176,8 +193,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_resource_not_found_exception,
             ) {
@@ -195,8 +212,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyFailedAttemptsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_too_many_failed_attempts_exception,
             ) {
@@ -214,8 +231,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_too_many_requests_exception,
             ) {
@@ -233,8 +250,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_unexpected_lambda_exception,
             ) {
@@ -252,8 +269,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_lambda_validation_exception,
             ) {
@@ -271,8 +288,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_found_exception,
             ) {

@@ -24,16 +24,11 @@ impl GetUserAttributeVerificationCode {
     > {
         static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
             name: "GetUserAttributeVerificationCode",
-            target: "AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode",
             signed: false,
             idempotent: false,
         };
-        let mut body = ::std::string::String::with_capacity(256);
-        {
-            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
-            ser_input(&mut object, &input);
-            object.finish();
-        }
+        let request = ser_request(&input)
+            .map_err(crate::error::SdkError::construction_failure)?;
         #[cfg(feature = "tracing")]
         tracing::debug!(
             operation = "GetUserAttributeVerificationCode", input = ? input, "calling"
@@ -41,13 +36,11 @@ impl GetUserAttributeVerificationCode {
         let crate::runtime::orchestrator::Success { response, attempts } = crate::runtime::orchestrator::invoke(
                 handle,
                 &SPEC,
-                body,
+                request,
                 read_error,
             )
             .await?;
-        let parsed = crate::runtime::json::parse_body(response.body())
-            .and_then(|v| de_output(&v));
-        match parsed {
+        match de_response(&response) {
             ::std::result::Result::Ok(mut output) => {
                 output._response_metadata = crate::operation::ResponseMetadata::new(
                     ::std::option::Option::Some(response.status()),
@@ -69,17 +62,41 @@ impl GetUserAttributeVerificationCode {
         }
     }
 }
+fn ser_request(
+    input: &GetUserAttributeVerificationCodeInput,
+) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+    #[allow(unused_mut)]
+    let mut parts = {
+        let mut body = ::std::string::String::with_capacity(256);
+        {
+            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
+            ser_input(&mut object, input);
+            object.finish();
+        }
+        crate::runtime::aws_json::request(
+            "AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode",
+            "application/x-amz-json-1.1",
+            body,
+        )
+    };
+    ::std::result::Result::Ok(parts)
+}
+fn de_response(
+    response: &crate::error::HttpResponse,
+) -> ::std::result::Result<
+    GetUserAttributeVerificationCodeOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::aws_json::read_output(response, de_output)
+}
 fn read_error(
     response: &crate::error::HttpResponse,
     meta: crate::error::ErrorMetadata,
-    body: ::std::option::Option<&::serde_json::Value>,
 ) -> GetUserAttributeVerificationCodeError {
-    #[allow(unused_variables)]
-    let body = body;
     match meta.code() {
         ::std::option::Option::Some("CodeDeliveryFailureException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_code_delivery_failure_exception,
             ) {
@@ -99,8 +116,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ForbiddenException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_forbidden_exception,
             ) {
@@ -118,8 +135,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_internal_error_exception,
             ) {
@@ -137,8 +154,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidEmailRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_email_role_access_policy_exception,
             ) {
@@ -158,8 +175,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_lambda_response_exception,
             ) {
@@ -179,8 +196,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_parameter_exception,
             ) {
@@ -198,8 +215,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_access_policy_exception,
             ) {
@@ -219,8 +236,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleTrustRelationshipException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_trust_relationship_exception,
             ) {
@@ -240,8 +257,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("LimitExceededException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_limit_exceeded_exception,
             ) {
@@ -259,8 +276,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_not_authorized_exception,
             ) {
@@ -278,8 +295,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("OperationNotEnabledException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_operation_not_enabled_exception,
             ) {
@@ -299,8 +316,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("PasswordResetRequiredException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_password_reset_required_exception,
             ) {
@@ -320,8 +337,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_resource_not_found_exception,
             ) {
@@ -339,8 +356,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_too_many_requests_exception,
             ) {
@@ -358,8 +375,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_unexpected_lambda_exception,
             ) {
@@ -377,8 +394,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_lambda_validation_exception,
             ) {
@@ -398,8 +415,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotConfirmedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_confirmed_exception,
             ) {
@@ -417,8 +434,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_found_exception,
             ) {

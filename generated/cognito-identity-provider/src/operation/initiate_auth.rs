@@ -22,28 +22,21 @@ impl InitiateAuth {
     > {
         static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
             name: "InitiateAuth",
-            target: "AWSCognitoIdentityProviderService.InitiateAuth",
             signed: false,
             idempotent: false,
         };
-        let mut body = ::std::string::String::with_capacity(256);
-        {
-            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
-            ser_input(&mut object, &input);
-            object.finish();
-        }
+        let request = ser_request(&input)
+            .map_err(crate::error::SdkError::construction_failure)?;
         #[cfg(feature = "tracing")]
         tracing::debug!(operation = "InitiateAuth", input = ? input, "calling");
         let crate::runtime::orchestrator::Success { response, attempts } = crate::runtime::orchestrator::invoke(
                 handle,
                 &SPEC,
-                body,
+                request,
                 read_error,
             )
             .await?;
-        let parsed = crate::runtime::json::parse_body(response.body())
-            .and_then(|v| de_output(&v));
-        match parsed {
+        match de_response(&response) {
             ::std::result::Result::Ok(mut output) => {
                 output._response_metadata = crate::operation::ResponseMetadata::new(
                     ::std::option::Option::Some(response.status()),
@@ -65,17 +58,38 @@ impl InitiateAuth {
         }
     }
 }
+fn ser_request(
+    input: &InitiateAuthInput,
+) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+    #[allow(unused_mut)]
+    let mut parts = {
+        let mut body = ::std::string::String::with_capacity(256);
+        {
+            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
+            ser_input(&mut object, input);
+            object.finish();
+        }
+        crate::runtime::aws_json::request(
+            "AWSCognitoIdentityProviderService.InitiateAuth",
+            "application/x-amz-json-1.1",
+            body,
+        )
+    };
+    ::std::result::Result::Ok(parts)
+}
+fn de_response(
+    response: &crate::error::HttpResponse,
+) -> ::std::result::Result<InitiateAuthOutput, crate::runtime::json::DeserializeError> {
+    crate::runtime::aws_json::read_output(response, de_output)
+}
 fn read_error(
     response: &crate::error::HttpResponse,
     meta: crate::error::ErrorMetadata,
-    body: ::std::option::Option<&::serde_json::Value>,
 ) -> InitiateAuthError {
-    #[allow(unused_variables)]
-    let body = body;
     match meta.code() {
         ::std::option::Option::Some("ForbiddenException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_forbidden_exception,
             ) {
@@ -93,8 +107,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_internal_error_exception,
             ) {
@@ -112,8 +126,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidEmailRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_email_role_access_policy_exception,
             ) {
@@ -131,8 +145,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_lambda_response_exception,
             ) {
@@ -150,8 +164,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_parameter_exception,
             ) {
@@ -169,8 +183,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_access_policy_exception,
             ) {
@@ -188,8 +202,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleTrustRelationshipException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_trust_relationship_exception,
             ) {
@@ -207,8 +221,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidUserPoolConfigurationException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_user_pool_configuration_exception,
             ) {
@@ -226,8 +240,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_not_authorized_exception,
             ) {
@@ -245,8 +259,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("PasswordResetRequiredException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_password_reset_required_exception,
             ) {
@@ -264,8 +278,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_resource_not_found_exception,
             ) {
@@ -283,8 +297,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_too_many_requests_exception,
             ) {
@@ -302,8 +316,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_unexpected_lambda_exception,
             ) {
@@ -321,8 +335,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_lambda_validation_exception,
             ) {
@@ -340,8 +354,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotConfirmedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_confirmed_exception,
             ) {
@@ -359,8 +373,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_found_exception,
             ) {

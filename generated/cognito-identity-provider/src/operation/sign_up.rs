@@ -21,28 +21,21 @@ impl SignUp {
     ) -> ::std::result::Result<SignUpOutput, crate::error::SdkError<SignUpError>> {
         static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
             name: "SignUp",
-            target: "AWSCognitoIdentityProviderService.SignUp",
             signed: false,
             idempotent: false,
         };
-        let mut body = ::std::string::String::with_capacity(256);
-        {
-            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
-            ser_input(&mut object, &input);
-            object.finish();
-        }
+        let request = ser_request(&input)
+            .map_err(crate::error::SdkError::construction_failure)?;
         #[cfg(feature = "tracing")]
         tracing::debug!(operation = "SignUp", input = ? input, "calling");
         let crate::runtime::orchestrator::Success { response, attempts } = crate::runtime::orchestrator::invoke(
                 handle,
                 &SPEC,
-                body,
+                request,
                 read_error,
             )
             .await?;
-        let parsed = crate::runtime::json::parse_body(response.body())
-            .and_then(|v| de_output(&v));
-        match parsed {
+        match de_response(&response) {
             ::std::result::Result::Ok(mut output) => {
                 output._response_metadata = crate::operation::ResponseMetadata::new(
                     ::std::option::Option::Some(response.status()),
@@ -64,17 +57,38 @@ impl SignUp {
         }
     }
 }
+fn ser_request(
+    input: &SignUpInput,
+) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+    #[allow(unused_mut)]
+    let mut parts = {
+        let mut body = ::std::string::String::with_capacity(256);
+        {
+            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
+            ser_input(&mut object, input);
+            object.finish();
+        }
+        crate::runtime::aws_json::request(
+            "AWSCognitoIdentityProviderService.SignUp",
+            "application/x-amz-json-1.1",
+            body,
+        )
+    };
+    ::std::result::Result::Ok(parts)
+}
+fn de_response(
+    response: &crate::error::HttpResponse,
+) -> ::std::result::Result<SignUpOutput, crate::runtime::json::DeserializeError> {
+    crate::runtime::aws_json::read_output(response, de_output)
+}
 fn read_error(
     response: &crate::error::HttpResponse,
     meta: crate::error::ErrorMetadata,
-    body: ::std::option::Option<&::serde_json::Value>,
 ) -> SignUpError {
-    #[allow(unused_variables)]
-    let body = body;
     match meta.code() {
         ::std::option::Option::Some("CodeDeliveryFailureException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_code_delivery_failure_exception,
             ) {
@@ -92,8 +106,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ForbiddenException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_forbidden_exception,
             ) {
@@ -109,8 +123,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_internal_error_exception,
             ) {
@@ -128,8 +142,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidEmailRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_email_role_access_policy_exception,
             ) {
@@ -147,8 +161,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_lambda_response_exception,
             ) {
@@ -166,8 +180,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_parameter_exception,
             ) {
@@ -185,8 +199,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidPasswordException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_password_exception,
             ) {
@@ -204,8 +218,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_access_policy_exception,
             ) {
@@ -223,8 +237,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleTrustRelationshipException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_trust_relationship_exception,
             ) {
@@ -242,8 +256,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("LimitExceededException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_limit_exceeded_exception,
             ) {
@@ -261,8 +275,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_not_authorized_exception,
             ) {
@@ -280,8 +294,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_resource_not_found_exception,
             ) {
@@ -299,8 +313,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_too_many_requests_exception,
             ) {
@@ -318,8 +332,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_unexpected_lambda_exception,
             ) {
@@ -337,8 +351,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_lambda_validation_exception,
             ) {
@@ -356,8 +370,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UsernameExistsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_username_exists_exception,
             ) {

@@ -26,28 +26,21 @@ impl UpdateUserAttributes {
     > {
         static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
             name: "UpdateUserAttributes",
-            target: "AWSCognitoIdentityProviderService.UpdateUserAttributes",
             signed: false,
             idempotent: false,
         };
-        let mut body = ::std::string::String::with_capacity(256);
-        {
-            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
-            ser_input(&mut object, &input);
-            object.finish();
-        }
+        let request = ser_request(&input)
+            .map_err(crate::error::SdkError::construction_failure)?;
         #[cfg(feature = "tracing")]
         tracing::debug!(operation = "UpdateUserAttributes", input = ? input, "calling");
         let crate::runtime::orchestrator::Success { response, attempts } = crate::runtime::orchestrator::invoke(
                 handle,
                 &SPEC,
-                body,
+                request,
                 read_error,
             )
             .await?;
-        let parsed = crate::runtime::json::parse_body(response.body())
-            .and_then(|v| de_output(&v));
-        match parsed {
+        match de_response(&response) {
             ::std::result::Result::Ok(mut output) => {
                 output._response_metadata = crate::operation::ResponseMetadata::new(
                     ::std::option::Option::Some(response.status()),
@@ -69,17 +62,41 @@ impl UpdateUserAttributes {
         }
     }
 }
+fn ser_request(
+    input: &UpdateUserAttributesInput,
+) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+    #[allow(unused_mut)]
+    let mut parts = {
+        let mut body = ::std::string::String::with_capacity(256);
+        {
+            let mut object = crate::runtime::json::ObjectWriter::new(&mut body);
+            ser_input(&mut object, input);
+            object.finish();
+        }
+        crate::runtime::aws_json::request(
+            "AWSCognitoIdentityProviderService.UpdateUserAttributes",
+            "application/x-amz-json-1.1",
+            body,
+        )
+    };
+    ::std::result::Result::Ok(parts)
+}
+fn de_response(
+    response: &crate::error::HttpResponse,
+) -> ::std::result::Result<
+    UpdateUserAttributesOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::aws_json::read_output(response, de_output)
+}
 fn read_error(
     response: &crate::error::HttpResponse,
     meta: crate::error::ErrorMetadata,
-    body: ::std::option::Option<&::serde_json::Value>,
 ) -> UpdateUserAttributesError {
-    #[allow(unused_variables)]
-    let body = body;
     match meta.code() {
         ::std::option::Option::Some("AliasExistsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_alias_exists_exception,
             ) {
@@ -97,8 +114,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("CodeDeliveryFailureException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_code_delivery_failure_exception,
             ) {
@@ -116,8 +133,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("CodeMismatchException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_code_mismatch_exception,
             ) {
@@ -135,8 +152,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ExpiredCodeException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_expired_code_exception,
             ) {
@@ -154,8 +171,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ForbiddenException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_forbidden_exception,
             ) {
@@ -173,8 +190,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InternalErrorException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_internal_error_exception,
             ) {
@@ -192,8 +209,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidEmailRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_email_role_access_policy_exception,
             ) {
@@ -211,8 +228,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidLambdaResponseException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_lambda_response_exception,
             ) {
@@ -230,8 +247,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidParameterException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_parameter_exception,
             ) {
@@ -249,8 +266,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleAccessPolicyException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_access_policy_exception,
             ) {
@@ -268,8 +285,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("InvalidSmsRoleTrustRelationshipException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_invalid_sms_role_trust_relationship_exception,
             ) {
@@ -289,8 +306,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_not_authorized_exception,
             ) {
@@ -308,8 +325,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("PasswordResetRequiredException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_password_reset_required_exception,
             ) {
@@ -327,8 +344,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_resource_not_found_exception,
             ) {
@@ -346,8 +363,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_too_many_requests_exception,
             ) {
@@ -365,8 +382,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UnexpectedLambdaException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_unexpected_lambda_exception,
             ) {
@@ -384,8 +401,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserLambdaValidationException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_lambda_validation_exception,
             ) {
@@ -403,8 +420,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotConfirmedException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_confirmed_exception,
             ) {
@@ -422,8 +439,8 @@ fn read_error(
             }
         }
         ::std::option::Option::Some("UserNotFoundException") => {
-            match crate::runtime::orchestrator::read_modeled(
-                body,
+            match crate::runtime::aws_json::read_modeled(
+                response,
                 meta,
                 crate::protocol::de_user_not_found_exception,
             ) {

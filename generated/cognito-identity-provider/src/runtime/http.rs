@@ -17,6 +17,36 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// An outgoing request: method, URI, headers and a fully buffered body.
 pub type HttpRequest = http::Request<Vec<u8>>;
 
+/// A serialised operation request before an endpoint is chosen: what a protocol codec
+/// produces from an input. The orchestrator joins `uri` to the endpoint, prepends
+/// `host_prefix` to its host, and adds the headers every request carries.
+#[derive(Clone, Debug)]
+pub struct RequestParts {
+    /// The HTTP method.
+    pub method: http::Method,
+    /// Path and query, starting with `/`, percent-encoded.
+    pub uri: String,
+    /// Protocol headers (content type, bound members).
+    pub headers: http::HeaderMap,
+    /// The body bytes (empty for none).
+    pub body: Vec<u8>,
+    /// An `@endpoint` host prefix such as `data.` or `foo.bar.`.
+    pub host_prefix: Option<String>,
+}
+
+impl RequestParts {
+    /// A request with no headers and no body.
+    pub fn new(method: http::Method, uri: impl Into<String>) -> Self {
+        RequestParts { method, uri: uri.into(), headers: http::HeaderMap::new(), body: Vec::new(), host_prefix: None }
+    }
+    /// Adds a header; a value that is not a valid header value is an error naming the header.
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), String> {
+        let v = http::HeaderValue::try_from(value).map_err(|_| format!("invalid value for header `{name}`"))?;
+        self.headers.append(http::HeaderName::from_static(name), v);
+        Ok(())
+    }
+}
+
 /// Sends one HTTP request and returns the whole response.
 ///
 /// Implementations classify failures with [`ConnectorError::connect`] (the request never left,

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod aws_json;
 pub mod json;
 pub mod mock;
 pub mod orchestrator;

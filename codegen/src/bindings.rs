@@ -1,0 +1,378 @@
+//! Typed views of the traits the emitters use, computed once by [`crate::model::normalize`]:
+//! each operation's HTTP binding (`@http`, member locations, host prefix), its auth, idempotency
+//! and pagination, each service's facts (sdkId, endpoint prefix, signing name, protocols), and
+//! the retry classification of errors. Emitters read these, never raw trait JSON.
+
+use crate::model::{Kind, Member, Model, Shape, Traits};
+use crate::Error;
+use serde_json::Value;
+
+/// One segment of a URI path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text between slashes (already percent-encoded as written in the model).
+    Literal(String),
+    /// `{name}` or, with `greedy`, `{name+}` (which keeps its `/`s).
+    Label { name: String, greedy: bool },
+}
+
+/// The `uri` of `@http`: path segments and the literal query string, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UriTemplate {
+    /// Path segments, without the slashes between them.
+    pub segments: Vec<Segment>,
+    /// Whether the path ends with `/` (e.g. `/foo/`).
+    pub trailing_slash: bool,
+    /// Literal query parameters (`?a=b&c`): `(key, value)`.
+    pub query: Vec<(String, Option<String>)>,
+}
+
+impl UriTemplate {
+    /// Parses a `@http` `uri` value.
+    pub fn parse(uri: &str) -> Result<UriTemplate, String> {
+        let Some(rest) = uri.strip_prefix('/') else { return Err(format!("`@http` uri `{uri}` must start with `/`")) };
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        let mut segments = Vec::new();
+        let trailing_slash = path.ends_with('/') && !path.is_empty();
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if !path.is_empty() {
+            for part in path.split('/') {
+                if let Some(label) = part.strip_prefix('{') {
+                    let label = label.strip_suffix('}').ok_or_else(|| format!("`@http` uri `{uri}`: unclosed label `{part}`"))?;
+                    let (name, greedy) = match label.strip_suffix('+') {
+                        Some(n) => (n, true),
+                        None => (label, false),
+                    };
+                    if name.is_empty() {
+                        return Err(format!("`@http` uri `{uri}`: empty label"));
+                    }
+                    segments.push(Segment::Label { name: name.to_string(), greedy });
+                } else if part.contains('{') || part.contains('}') {
+                    return Err(format!("`@http` uri `{uri}`: a label must be a whole path segment (`{part}`)"));
+                } else {
+                    segments.push(Segment::Literal(part.to_string()));
+                }
+            }
+        }
+        let query = query
+            .map(|q| {
+                q.split('&')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| match p.split_once('=') {
+                        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                        None => (p.to_string(), None),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(UriTemplate { segments, trailing_slash, query })
+    }
+
+    /// The label names of the path.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Label { name, greedy } => Some((name.as_str(), *greedy)),
+            Segment::Literal(_) => None,
+        })
+    }
+}
+
+/// `@http` of an operation (or the RPC default: `POST /`, 200).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpTrait {
+    pub method: String,
+    pub uri: UriTemplate,
+    pub code: u16,
+}
+
+impl Default for HttpTrait {
+    fn default() -> Self {
+        HttpTrait { method: "POST".into(), uri: UriTemplate::default(), code: 200 }
+    }
+}
+
+/// A part of an `@endpoint` host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPart {
+    Literal(String),
+    /// An input member with `@hostLabel`.
+    Label(String),
+}
+
+/// Where a member of an input, output or error structure travels in an HTTP message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// In the document body (the protocol's serialisation of the structure).
+    Body,
+    /// A `{label}` of the URI (`@httpLabel`).
+    Label,
+    /// A query parameter (`@httpQuery`).
+    Query(String),
+    /// All remaining query parameters (`@httpQueryParams`).
+    QueryParams,
+    /// A header (`@httpHeader`).
+    Header(String),
+    /// Headers with a prefix (`@httpPrefixHeaders`).
+    PrefixHeaders(String),
+    /// The whole body (`@httpPayload`).
+    Payload,
+    /// The response status code (`@httpResponseCode`).
+    ResponseCode,
+}
+
+impl Location {
+    /// The location the HTTP binding traits of a member give it.
+    pub fn of(traits: &Traits) -> Location {
+        let s = |id: &str| traits.get(id).and_then(Value::as_str).map(str::to_string);
+        if traits.has("smithy.api#httpLabel") {
+            Location::Label
+        } else if let Some(k) = s("smithy.api#httpQuery") {
+            Location::Query(k)
+        } else if traits.has("smithy.api#httpQueryParams") {
+            Location::QueryParams
+        } else if let Some(h) = s("smithy.api#httpHeader") {
+            Location::Header(h)
+        } else if let Some(p) = traits.get("smithy.api#httpPrefixHeaders").and_then(Value::as_str) {
+            Location::PrefixHeaders(p.to_string())
+        } else if traits.has("smithy.api#httpPayload") {
+            Location::Payload
+        } else if traits.has("smithy.api#httpResponseCode") {
+            Location::ResponseCode
+        } else {
+            Location::Body
+        }
+    }
+}
+
+/// `@paginated`, as written on an operation or a service (each field optional).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Paginated {
+    pub input_token: Option<String>,
+    pub output_token: Option<String>,
+    pub items: Option<String>,
+    pub page_size: Option<String>,
+}
+
+impl Paginated {
+    fn from_trait(v: &Value) -> Paginated {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        Paginated { input_token: s("inputToken"), output_token: s("outputToken"), items: s("items"), page_size: s("pageSize") }
+    }
+    /// This operation's settings with the service's defaults filled in.
+    pub fn merged(&self, service: Option<&Paginated>) -> Paginated {
+        let pick = |a: &Option<String>, f: fn(&Paginated) -> &Option<String>| a.clone().or_else(|| service.and_then(|s| f(s).clone()));
+        Paginated {
+            input_token: pick(&self.input_token, |p| &p.input_token),
+            output_token: pick(&self.output_token, |p| &p.output_token),
+            items: pick(&self.items, |p| &p.items),
+            page_size: pick(&self.page_size, |p| &p.page_size),
+        }
+    }
+}
+
+/// `@retryable` of an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retryable {
+    pub throttling: bool,
+}
+
+/// Facts about an operation that emitters and the runtime need.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationInfo {
+    /// `@http`, or `POST /` when the operation has none.
+    pub http: HttpTrait,
+    /// `@endpoint` host prefix.
+    pub host_prefix: Option<Vec<HostPart>>,
+    /// Whether requests are signed (false for `@auth([])` and `@optionalAuth`).
+    pub signed: bool,
+    /// Whether repeating the operation is harmless (`@idempotent`, `@readonly`, or an
+    /// idempotency token in its input).
+    pub idempotent: bool,
+    /// `@paginated` as written on the operation.
+    pub paginated: Option<Paginated>,
+}
+
+/// Facts about a service.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceInfo {
+    /// `aws.api#service` sdkId, else the shape name.
+    pub sdk_id: String,
+    /// The endpoint prefix, else the sdkId in kebab case.
+    pub endpoint_prefix: String,
+    /// The SigV4 signing name (`aws.auth#sigv4`), else the endpoint prefix.
+    pub signing_name: String,
+    /// `@title`, else the sdkId.
+    pub title: String,
+    /// Protocol traits on the service (shape IDs of traits that are `@protocolDefinition`s
+    /// or in a protocols namespace), in model order.
+    pub protocols: Vec<String>,
+    /// `@awsQueryCompatible`.
+    pub query_compatible: bool,
+    /// `smithy.rules#endpointRuleSet` as JSON text.
+    pub endpoint_rules: Option<String>,
+    /// `smithy.rules#endpointTests`.
+    pub endpoint_tests: Option<Value>,
+    /// Service-wide `@paginated` defaults.
+    pub paginated: Option<Paginated>,
+}
+
+impl Traits {
+    /// `@retryable`.
+    pub fn retryable(&self) -> Option<Retryable> {
+        let v = self.get("smithy.api#retryable")?;
+        Some(Retryable { throttling: v.get("throttling").and_then(Value::as_bool).unwrap_or(false) })
+    }
+    /// `@jsonName`.
+    pub fn json_name(&self) -> Option<&str> {
+        self.get("smithy.api#jsonName").and_then(Value::as_str)
+    }
+    /// `@hostLabel`.
+    pub fn host_label(&self) -> bool {
+        self.has("smithy.api#hostLabel")
+    }
+    /// `@httpError`.
+    pub fn http_error(&self) -> Option<u16> {
+        self.get("smithy.api#httpError").and_then(Value::as_u64).and_then(|n| u16::try_from(n).ok())
+    }
+    /// `@mediaType`.
+    pub fn media_type(&self) -> Option<&str> {
+        self.get("smithy.api#mediaType").and_then(Value::as_str)
+    }
+}
+
+fn bad(shape: &Shape, message: impl Into<String>) -> Error {
+    Error::model(&shape.file, Some(&shape.id), message)
+}
+
+/// Computes an operation's typed facts; `input` is its (possibly synthesised) input structure.
+pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error> {
+    let t = &op.traits;
+    let http = match t.get("smithy.api#http") {
+        None => HttpTrait::default(),
+        Some(v) => {
+            let method = v.get("method").and_then(Value::as_str).ok_or_else(|| bad(op, "`@http` needs a string `method`"))?;
+            let uri = v.get("uri").and_then(Value::as_str).ok_or_else(|| bad(op, "`@http` needs a string `uri`"))?;
+            let code = match v.get("code") {
+                None => 200,
+                Some(c) => c.as_u64().and_then(|c| u16::try_from(c).ok()).ok_or_else(|| bad(op, "`@http` code must be a status code"))?,
+            };
+            let uri = UriTemplate::parse(uri).map_err(|e| bad(op, e))?;
+            let members = match &input.kind {
+                Kind::Structure(ms) => ms.as_slice(),
+                _ => &[],
+            };
+            for (label, _) in uri.labels() {
+                if !members.iter().any(|m| m.name == label && Location::of(&m.traits) == Location::Label) {
+                    return Err(bad(op, format!("`@http` uri label `{label}` has no `@httpLabel` member in `{}`", input.id)));
+                }
+            }
+            HttpTrait { method: method.to_string(), uri, code }
+        }
+    };
+    let host_prefix = match t.get("smithy.api#endpoint").and_then(|v| v.get("hostPrefix")).and_then(Value::as_str) {
+        None => None,
+        Some(prefix) => Some(parse_host_prefix(prefix).map_err(|e| bad(op, e))?),
+    };
+    let signed = !(t.has("smithy.api#optionalAuth")
+        || t.get("smithy.api#auth").and_then(Value::as_array).map(|a| a.is_empty()).unwrap_or(false));
+    let token = matches!(&input.kind, Kind::Structure(ms) if ms.iter().any(|m: &Member| m.traits.idempotency_token()));
+    let idempotent = t.has("smithy.api#idempotent") || t.has("smithy.api#readonly") || token;
+    let paginated = t.get("smithy.api#paginated").map(Paginated::from_trait);
+    Ok(OperationInfo { http, host_prefix, signed, idempotent, paginated })
+}
+
+fn parse_host_prefix(prefix: &str) -> Result<Vec<HostPart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = prefix;
+    while let Some(start) = rest.find('{') {
+        if start > 0 {
+            parts.push(HostPart::Literal(rest[..start].to_string()));
+        }
+        let end = rest[start..].find('}').ok_or_else(|| format!("`@endpoint` hostPrefix `{prefix}` has an unclosed label"))?;
+        parts.push(HostPart::Label(rest[start + 1..start + end].to_string()));
+        rest = &rest[start + end + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(HostPart::Literal(rest.to_string()));
+    }
+    Ok(parts)
+}
+
+/// Computes a service's typed facts.
+pub fn service_info(model: &Model, svc: &Shape) -> ServiceInfo {
+    let t = &svc.traits;
+    let aws = t.get("aws.api#service");
+    let sdk_id = aws
+        .and_then(|v| v.get("sdkId"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| crate::model::shape_name(&svc.id).to_string());
+    let endpoint_prefix = aws
+        .and_then(|v| v.get("endpointPrefix"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| sdk_id.to_lowercase().replace(' ', "-"));
+    let signing_name =
+        t.get("aws.auth#sigv4").and_then(|v| v.get("name")).and_then(Value::as_str).unwrap_or(&endpoint_prefix).to_string();
+    let title = t.get("smithy.api#title").and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
+    let protocols = t
+        .0
+        .keys()
+        .filter(|k| {
+            k.starts_with("aws.protocols#")
+                || k.starts_with("smithy.protocols#")
+                || model.get(k).map(|s| s.traits.has("smithy.api#protocolDefinition")).unwrap_or(false)
+        })
+        .filter(|k| *k != "aws.protocols#awsQueryCompatible")
+        .cloned()
+        .collect();
+    ServiceInfo {
+        sdk_id,
+        endpoint_prefix,
+        signing_name,
+        title,
+        protocols,
+        query_compatible: t.has("aws.protocols#awsQueryCompatible"),
+        endpoint_rules: t.get("smithy.rules#endpointRuleSet").map(Value::to_string),
+        endpoint_tests: t.get("smithy.rules#endpointTests").cloned(),
+        paginated: t.get("smithy.api#paginated").map(Paginated::from_trait),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_templates() {
+        let u = UriTemplate::parse("/a/{b}/c/{d+}?x=1&y").unwrap();
+        assert_eq!(
+            u.segments,
+            vec![
+                Segment::Literal("a".into()),
+                Segment::Label { name: "b".into(), greedy: false },
+                Segment::Literal("c".into()),
+                Segment::Label { name: "d".into(), greedy: true },
+            ]
+        );
+        assert_eq!(u.query, vec![("x".into(), Some("1".into())), ("y".into(), None)]);
+        assert!(!u.trailing_slash);
+        assert!(UriTemplate::parse("/a/").unwrap().trailing_slash);
+        assert_eq!(UriTemplate::parse("/").unwrap(), UriTemplate::default());
+        assert!(UriTemplate::parse("a").is_err());
+        assert!(UriTemplate::parse("/a{b}").is_err());
+        assert!(UriTemplate::parse("/{b").is_err());
+    }
+
+    #[test]
+    fn host_prefixes() {
+        assert_eq!(
+            parse_host_prefix("foo.{Bar}-x.").unwrap(),
+            vec![HostPart::Literal("foo.".into()), HostPart::Label("Bar".into()), HostPart::Literal("-x.".into())]
+        );
+        assert!(parse_host_prefix("{a").is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! The crate's small fixed files: `lib.rs` (built from the layout table), `meta.rs`,
+//! `config.rs`, `primitives.rs` and `runtime/mod.rs`.
+
+use super::{Ctx, FileSpec};
+use crate::model::shape_name;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// `src/lib.rs`: crate docs, one `mod` per top-level module of the layout, re-exports.
+pub fn lib_rs(ctx: &Ctx, layout: &[FileSpec]) -> TokenStream {
+    let info = ctx.service;
+    let skipped_doc = if ctx.skipped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Left out because they use `@streaming` members, not supported yet: {}.\n\n",
+            ctx.skipped.iter().map(|o| format!("`{}`", shape_name(o))).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let crate_doc = format!(
+        "A client for {title} ({sdk_id}), generated from its Smithy model.\n\nOperations: {}.\n\n{skipped_doc}```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {krate}::Config::builder().region(\"us-east-1\").build();\nlet client = {krate}::Client::from_conf(config);\n# let _ = client;\n# Ok(())\n# }}\n```",
+        ctx.sel.operations.iter().map(|o| format!("`{}`", shape_name(o))).collect::<Vec<_>>().join(", "),
+        title = info.title,
+        sdk_id = info.sdk_id,
+        krate = ctx.crate_ident(),
+    );
+    let mods = layout.iter().filter_map(|f| {
+        let module = f.path.strip_prefix("src/")?.strip_suffix(".rs")?;
+        if module.contains('/') || module == "lib" {
+            return None;
+        }
+        let ident = crate::symbols::ident(module);
+        let doc = f.doc;
+        Some(match f.visibility {
+            super::Visibility::Public => quote!(#[doc = #doc] pub mod #ident;),
+            super::Visibility::Private => quote!(mod #ident;),
+            super::Visibility::Test => quote!(#[cfg(test)] #[doc = #doc] mod #ident;),
+        })
+    });
+    let runtime_mod = if layout.iter().any(|f| f.path == "src/runtime/mod.rs") { quote!(mod runtime;) } else { quote!() };
+    quote!(
+        #![doc = #crate_doc]
+        #![forbid(unsafe_code)]
+        #![allow(clippy::all, rustdoc::all)]
+        #![allow(deprecated, clippy::needless_borrow)]
+
+        #(#mods)*
+        #runtime_mod
+
+        pub use client::Client;
+        pub use config::Config;
+        pub use error::Error;
+    )
+}
+
+/// `src/meta.rs`: the crate version and the static facts the runtime needs about the service.
+pub fn meta_rs(ctx: &Ctx) -> TokenStream {
+    let info = ctx.service;
+    let name = &info.sdk_id;
+    let endpoint_prefix = &info.endpoint_prefix;
+    let env_name = info.sdk_id.to_uppercase().replace([' ', '-'], "_");
+    let signing_name = &info.signing_name;
+    let user_agent = format!("{}/{}", ctx.spec.crate_name, ctx.spec.version);
+    let endpoint_rules = info.endpoint_rules.clone().unwrap_or_default();
+    let error_metadata = ctx.protocol.error_metadata_fn(ctx);
+    let errors: BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
+    let retryable = errors.into_iter().filter_map(|e| {
+        let r = ctx.model.shapes[e].traits.retryable()?;
+        let code = ctx.protocol.error_wire_code(ctx, e);
+        let throttling = r.throttling;
+        Some(quote!((#code, #throttling)))
+    });
+    quote!(
+        #[doc = "The version of this generated crate."]
+        pub const PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
+        pub(crate) static SERVICE: crate::runtime::orchestrator::ServiceSpec = crate::runtime::orchestrator::ServiceSpec {
+            name: #name,
+            error_metadata: #error_metadata,
+            endpoint_prefix: #endpoint_prefix,
+            env_name: #env_name,
+            signing_name: #signing_name,
+            user_agent: #user_agent,
+            endpoint_rules: #endpoint_rules,
+            retryable_errors: &[#(#retryable),*],
+        };
+    )
+}
+
+/// `src/config.rs`: configuration types, the transport seam and the mock transport.
+pub fn config_rs() -> TokenStream {
+    quote!(
+        pub use crate::runtime::config::{Builder, Config, Region};
+        pub use crate::runtime::credentials::Credentials;
+        pub use crate::runtime::retry::{RetryConfig, RetryMode};
+        #[doc = "A mock transport for tests: canned responses, recorded requests, no network."]
+        pub mod mock {
+            pub use crate::runtime::mock::{MockHttpClient, MockResponse};
+        }
+        pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest, RequestParts};
+        pub use crate::runtime::error::HttpResponse;
+        #[cfg(feature = "default-https-client")]
+        pub use crate::runtime::http::DefaultHttpClient;
+    )
+}
+
+/// `src/primitives.rs`: blobs, timestamps, documents and big numbers.
+pub fn primitives_rs() -> TokenStream {
+    quote!(
+        pub use crate::runtime::primitives::{BigDecimal, BigInteger, Blob, DateTime, DateTimeFormat, DateTimeParseError, Document, Number};
+        #[doc = "Holds the raw value of an enum variant this client does not know."]
+        pub mod sealed_enum_unknown {
+            pub use crate::runtime::primitives::UnknownVariantValue;
+        }
+    )
+}
+
+/// `src/runtime/mod.rs`: the runtime modules copied into the crate.
+pub fn runtime_mod_rs(ctx: &Ctx) -> TokenStream {
+    let mods = crate::runtime_modules(ctx.protocol).map(|(name, _)| {
+        let name = crate::symbols::ident(name);
+        quote!(pub mod #name;)
+    });
+    quote!(
+        #![allow(dead_code, unused_imports)]
+        #(#mods)*
+    )
+}

@@ -1,0 +1,82 @@
+//! The protocol seam: one module per wire protocol decides how a request is built from an
+//! operation's input and how a response or an error is read. Emitters ask the service's
+//! [`Protocol`] and never test a protocol name; [`for_service`] is the only place that maps
+//! protocol traits to implementations.
+//!
+//! Adding a protocol means: a module here implementing [`Protocol`], a runtime codec module in
+//! `codegen/runtime/src/` listed by [`Protocol::runtime_modules`], and protocol-test fixtures.
+
+mod aws_json;
+
+use crate::emit::Ctx;
+use crate::model::{Kind, Model};
+use crate::Error;
+use proc_macro2::TokenStream;
+
+/// How one protocol serialises requests and reads responses, as generated code.
+///
+/// Generated operation modules contain, from these pieces:
+/// - `fn ser_request(input: &Input) -> Result<RequestParts, BuildError>` whose body is
+///   [`request`](Protocol::request) (the host prefix is added by the caller);
+/// - `fn de_response(response: &HttpResponse) -> Result<Output, DeserializeError>` with body
+///   [`response`](Protocol::response);
+/// - `fn read_error(response, meta) -> OpError`, which matches
+///   [`error_code`](Protocol::error_code) against each modelled error's
+///   [`wire_code`](Protocol::error_wire_code) and reads the error with
+///   [`read_error`](Protocol::read_error).
+pub trait Protocol: Sync {
+    /// The protocol trait's shape ID (`aws.protocols#awsJson1_1`).
+    fn trait_id(&self) -> &'static str;
+    /// Statements that end in an expression of type `RequestParts`, built from `input`.
+    fn request(&self, ctx: &Ctx, op: &str) -> TokenStream;
+    /// An expression of type `Result<Output, DeserializeError>` read from `response`.
+    fn response(&self, ctx: &Ctx, op: &str) -> TokenStream;
+    /// Items the operation module needs for the above (input serialiser, output reader).
+    fn operation_items(&self, ctx: &Ctx, op: &str) -> TokenStream;
+    /// An expression of type `Option<String>` or `Option<&str>` (`.as_deref()`-able) that
+    /// identifies which modelled error a response is, from `response` and `meta`.
+    fn error_code(&self, ctx: &Ctx) -> TokenStream;
+    /// The code that identifies the error shape `error` on the wire.
+    fn error_wire_code(&self, ctx: &Ctx, error: &str) -> String;
+    /// An expression of type `Result<ErrorType, (DeserializeError, ErrorMetadata)>` that reads
+    /// the modelled error `error` from `response` and attaches `meta` (moved in).
+    fn read_error(&self, ctx: &Ctx, error: &str) -> TokenStream;
+    /// A path to the runtime's `fn(&HttpResponse) -> ErrorMetadata` for this service.
+    fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream;
+    /// The items of `src/protocol.rs`: codecs shared by operations (one per data shape).
+    fn shape_codecs(&self, ctx: &Ctx) -> TokenStream;
+    /// Runtime modules (in `codegen/runtime/src/`) this protocol's generated code uses.
+    fn runtime_modules(&self) -> &'static [&'static str];
+}
+
+/// Every protocol this generator implements, in order of preference when a service has
+/// several.
+static PROTOCOLS: &[&dyn Protocol] = &[&aws_json::AwsJson { version: aws_json::Version::V1_1 }, &aws_json::AwsJson {
+    version: aws_json::Version::V1_0,
+}];
+
+/// Every runtime codec module any protocol uses.
+pub fn all_runtime_modules() -> impl Iterator<Item = &'static str> {
+    PROTOCOLS.iter().flat_map(|p| p.runtime_modules().iter().copied())
+}
+
+/// The protocol of a service: the first supported protocol trait it carries.
+pub fn for_service(model: &Model, service: &str) -> Result<&'static dyn Protocol, Error> {
+    let shape = model.expect(service, service)?;
+    let Kind::Service(svc) = &shape.kind else {
+        return Err(Error::model(&shape.file, Some(service), "this shape is not a service"));
+    };
+    if let Some(p) = PROTOCOLS.iter().find(|p| svc.info.protocols.iter().any(|t| t == p.trait_id())) {
+        return Ok(*p);
+    }
+    let supported: Vec<&str> = PROTOCOLS.iter().map(|p| p.trait_id()).collect();
+    Err(Error::model(
+        &shape.file,
+        Some(service),
+        if svc.info.protocols.is_empty() {
+            format!("the service has no protocol trait; supported: {}", supported.join(", "))
+        } else {
+            format!("unsupported protocol {:?}; supported: {}", svc.info.protocols, supported.join(", "))
+        },
+    ))
+}
