@@ -211,8 +211,8 @@ pub struct ServiceInfo {
     pub protocols: Vec<String>,
     /// `@awsQueryCompatible`.
     pub query_compatible: bool,
-    /// `smithy.rules#endpointRuleSet` as JSON text.
-    pub endpoint_rules: Option<String>,
+    /// `smithy.rules#endpointRuleSet` (the rules engine's input, kept as JSON).
+    pub endpoint_rules: Option<Value>,
     /// `smithy.rules#endpointTests`.
     pub endpoint_tests: Option<Value>,
     /// Service-wide `@paginated` defaults.
@@ -336,7 +336,7 @@ pub fn service_info(model: &Model, svc: &Shape) -> ServiceInfo {
         title,
         protocols,
         query_compatible: t.has("aws.protocols#awsQueryCompatible"),
-        endpoint_rules: t.get("smithy.rules#endpointRuleSet").map(Value::to_string),
+        endpoint_rules: t.get("smithy.rules#endpointRuleSet").cloned(),
         endpoint_tests: t.get("smithy.rules#endpointTests").cloned(),
         paginated: t.get("smithy.api#paginated").map(Paginated::from_trait),
     }

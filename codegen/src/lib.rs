@@ -73,6 +73,7 @@ pub struct CrateSpec {
 pub const RUNTIME: &[(&str, &str)] = &[
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
+    ("customize", include_str!("../runtime/src/customize.rs")),
     ("endpoint", include_str!("../runtime/src/endpoint.rs")),
     ("error", include_str!("../runtime/src/error.rs")),
     ("http", include_str!("../runtime/src/http.rs")),
@@ -132,7 +133,6 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
         spec,
         protocol,
         service: &service.info,
-        service_title: service.info.title.clone(),
         needs_ser,
         needs_de,
         skipped,

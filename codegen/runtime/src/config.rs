@@ -54,6 +54,9 @@ impl From<String> for Region {
     }
 }
 
+/// The connect timeout when none is set, as in the AWS SDKs.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
 /// Configuration of a service client. Build one with [`Config::builder`].
 #[derive(Clone)]
 pub struct Config {
@@ -144,7 +147,7 @@ impl Default for Builder {
                 use_fips: None,
                 use_dual_stack: None,
                 http_client: None,
-                connect_timeout: Some(Duration::from_millis(3100)),
+                connect_timeout: None,
                 operation_timeout: None,
                 app_name: None,
                 from_env: true,
@@ -233,10 +236,25 @@ impl Builder {
         self.from_env = false;
         self
     }
+    /// `base` with every value set on this builder in its place, for a per-call override
+    /// (`customize().config_override(..)`); no environment lookups.
+    pub(crate) fn override_config(self, base: &Config) -> Config {
+        let o = self.inner;
+        let mut c = base.clone();
+        macro_rules! take {
+            ($($field:ident),*) => { $( if o.$field.is_some() { c.$field = o.$field; } )* };
+        }
+        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials, retry_config);
+        c
+    }
+
     /// Builds the configuration, filling unset values from the environment.
     pub fn build(self) -> Config {
         let mut config = self.inner;
         config.from_env = self.from_env;
+        if config.connect_timeout.is_none() {
+            config.connect_timeout = Some(DEFAULT_CONNECT_TIMEOUT);
+        }
         if self.from_env {
             let shared = if config.region.is_none() || config.retry_config.is_none() || config.credentials.is_none() {
                 match SharedConfig::load_default() {

@@ -22,3 +22,4 @@ pub mod sigv4;
 pub mod retry;
 pub mod mock;
 pub mod aws_json;
+pub mod customize;

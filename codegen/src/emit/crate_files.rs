@@ -62,7 +62,7 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
     let env_name = info.sdk_id.to_uppercase().replace([' ', '-'], "_");
     let signing_name = &info.signing_name;
     let user_agent = format!("{}/{}", ctx.spec.crate_name, ctx.spec.version);
-    let endpoint_rules = info.endpoint_rules.clone().unwrap_or_default();
+    let endpoint_rules = info.endpoint_rules.as_ref().map(|v| v.to_string()).unwrap_or_default();
     let error_metadata = ctx.protocol.error_metadata_fn(ctx);
     let errors: BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
     let retryable = errors.into_iter().filter_map(|e| {

@@ -9,15 +9,13 @@ use serde_json::Value;
 
 /// Whether the service has endpoint test cases to emit.
 pub fn has_endpoint_tests(ctx: &Ctx) -> bool {
-    let service = &ctx.model.shapes[&ctx.sel.service];
-    service.traits.has("smithy.rules#endpointTests") && service.traits.has("smithy.rules#endpointRuleSet")
+    ctx.service.endpoint_tests.is_some() && ctx.service.endpoint_rules.is_some()
 }
 
 /// `src/endpoint_tests.rs`, or `None` when the model has no endpoint tests.
 pub fn endpoint_tests(ctx: &Ctx) -> Option<TokenStream> {
-    let service = &ctx.model.shapes[&ctx.sel.service];
-    let cases = service.traits.get("smithy.rules#endpointTests")?.get("testCases")?.as_array()?;
-    let rules = service.traits.get("smithy.rules#endpointRuleSet")?;
+    let cases = ctx.service.endpoint_tests.as_ref()?.get("testCases")?.as_array()?;
+    let rules = ctx.service.endpoint_rules.as_ref()?;
     let built_in_of = |name: &str| -> Option<String> {
         rules.get("parameters")?.get(name)?.get("builtIn")?.as_str().map(str::to_string)
     };

@@ -26,7 +26,6 @@ pub struct Ctx<'a> {
     pub protocol: &'static dyn crate::protocols::Protocol,
     /// Typed facts about the service.
     pub service: &'a crate::bindings::ServiceInfo,
-    pub service_title: String,
     /// Types that need a JSON serialiser (reached from inputs) or deserialiser (outputs, errors).
     pub needs_ser: BTreeSet<ShapeId>,
     pub needs_de: BTreeSet<ShapeId>,

@@ -39,8 +39,8 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
             }
         )
     };
-    let retryable = shape.traits.has("smithy.api#retryable");
-    let throttling = shape.traits.get("smithy.api#retryable").and_then(|v| v.get("throttling")).and_then(|v| v.as_bool()).unwrap_or(false);
+    let retryable = shape.traits.retryable().is_some();
+    let throttling = shape.traits.retryable().map(|r| r.throttling).unwrap_or(false);
     let ty = quote!(
         #ty
         #message_fn
@@ -375,8 +375,24 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
                 #op_ident::orchestrate(&self.handle, input).await
             }
+            #[doc = "Customises this call: mutate the HTTP request, or override configuration for it alone."]
+            pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output_ident, #error_ident, Self> {
+                crate::client::customize::CustomizableOperation::new(self)
+            }
             #into_paginator
             #(#fluent_setters)*
+        }
+        impl crate::client::customize::internal::CustomizableSend<#output_ident, #error_ident> for #fluent_ident {
+            fn send_customized(
+                self,
+                customizations: crate::client::customize::internal::Customizations,
+            ) -> crate::config::BoxFuture<'static, ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>>> {
+                ::std::boxed::Box::pin(async move {
+                    let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                    let handle = self.handle.customized(customizations);
+                    #op_ident::orchestrate(&handle, input).await
+                })
+            }
         }
         #paginator_mod
         impl builders::#input_builder {
@@ -445,7 +461,7 @@ pub fn client(ctx: &Ctx) -> TokenStream {
     let crate_ident = ctx.crate_ident();
     let client_doc = format!(
         "Client for {}.\n\nCreate one with [`Client::from_conf`]; clones share one connection pool and configuration.\n\n```no_run\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::Client::from_conf(config);\n# let _ = client;\n```",
-        ctx.service_title
+        ctx.service.title
     );
     quote!(
         #[doc = #client_doc]
@@ -464,6 +480,14 @@ pub fn client(ctx: &Ctx) -> TokenStream {
         }
         impl Client {
             #(#methods)*
+        }
+        #[doc = "Per-call customisation: `fluent_builder.customize().mutate_request(..).config_override(..).send()`."]
+        pub mod customize {
+            pub use crate::runtime::customize::CustomizableOperation;
+            #[doc(hidden)]
+            pub mod internal {
+                pub use crate::runtime::customize::{CustomizableSend, Customizations};
+            }
         }
     )
 }

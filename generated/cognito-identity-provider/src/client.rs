@@ -371,3 +371,11 @@ impl Client {
         )
     }
 }
+///Per-call customisation: `fluent_builder.customize().mutate_request(..).config_override(..).send()`.
+pub mod customize {
+    pub use crate::runtime::customize::CustomizableOperation;
+    #[doc(hidden)]
+    pub mod internal {
+        pub use crate::runtime::customize::{CustomizableSend, Customizations};
+    }
+}

@@ -859,6 +859,16 @@ impl AdminConfirmSignUpFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         AdminConfirmSignUp::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        AdminConfirmSignUpOutput,
+        AdminConfirmSignUpError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Sets `user_pool_id`.
     ///
     /// The ID of the user pool where you want to confirm a user's sign-up request.
@@ -937,6 +947,30 @@ impl AdminConfirmSignUpFluentBuilder {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
         self.inner.get_client_metadata()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<
+    AdminConfirmSignUpOutput,
+    AdminConfirmSignUpError,
+> for AdminConfirmSignUpFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<
+            AdminConfirmSignUpOutput,
+            crate::error::SdkError<AdminConfirmSignUpError>,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            AdminConfirmSignUp::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::AdminConfirmSignUpInputBuilder {

@@ -1094,6 +1094,16 @@ impl AdminGetUserFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         AdminGetUser::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        AdminGetUserOutput,
+        AdminGetUserError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Sets `user_pool_id`.
     ///
     /// The ID of the user pool where you want to get information about the user.
@@ -1141,6 +1151,30 @@ impl AdminGetUserFluentBuilder {
     ///The value of `username` set so far; see [`username`](Self::username).
     pub fn get_username(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_username()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<
+    AdminGetUserOutput,
+    AdminGetUserError,
+> for AdminGetUserFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<
+            AdminGetUserOutput,
+            crate::error::SdkError<AdminGetUserError>,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            AdminGetUser::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::AdminGetUserInputBuilder {

@@ -949,6 +949,16 @@ impl GetUserFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         GetUser::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        GetUserOutput,
+        GetUserError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Sets `access_token`.
     ///
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -972,6 +982,25 @@ impl GetUserFluentBuilder {
     ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
     pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_access_token()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<GetUserOutput, GetUserError>
+for GetUserFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<GetUserOutput, crate::error::SdkError<GetUserError>>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            GetUser::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::GetUserInputBuilder {

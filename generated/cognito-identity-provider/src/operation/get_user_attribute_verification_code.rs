@@ -1161,6 +1161,16 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         GetUserAttributeVerificationCode::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        GetUserAttributeVerificationCodeOutput,
+        GetUserAttributeVerificationCodeError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Sets `access_token`.
     ///
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -1239,6 +1249,30 @@ impl GetUserAttributeVerificationCodeFluentBuilder {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
         self.inner.get_client_metadata()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<
+    GetUserAttributeVerificationCodeOutput,
+    GetUserAttributeVerificationCodeError,
+> for GetUserAttributeVerificationCodeFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<
+            GetUserAttributeVerificationCodeOutput,
+            crate::error::SdkError<GetUserAttributeVerificationCodeError>,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            GetUserAttributeVerificationCode::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::GetUserAttributeVerificationCodeInputBuilder {

@@ -1639,6 +1639,16 @@ impl InitiateAuthFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         InitiateAuth::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        InitiateAuthOutput,
+        InitiateAuthError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Sets `auth_flow`.
     ///
     /// The authentication flow that you want to initiate. Each `AuthFlow` has linked `AuthParameters` that you must submit. The following are some example flows.
@@ -1852,6 +1862,30 @@ impl InitiateAuthFluentBuilder {
     ///The value of `session` set so far; see [`session`](Self::session).
     pub fn get_session(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_session()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<
+    InitiateAuthOutput,
+    InitiateAuthError,
+> for InitiateAuthFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<
+            InitiateAuthOutput,
+            crate::error::SdkError<InitiateAuthError>,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            InitiateAuth::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::InitiateAuthInputBuilder {

@@ -791,6 +791,16 @@ impl ListUsersFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         ListUsers::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        ListUsersOutput,
+        ListUsersError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListUsersPaginator {
         paginator::ListUsersPaginator::new(self.handle, self.inner)
@@ -908,6 +918,27 @@ impl ListUsersFluentBuilder {
     ///The value of `filter` set so far; see [`filter`](Self::filter).
     pub fn get_filter(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_filter()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<
+    ListUsersOutput,
+    ListUsersError,
+> for ListUsersFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<ListUsersOutput, crate::error::SdkError<ListUsersError>>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            ListUsers::orchestrate(&handle, input).await
+        })
     }
 }
 ///Paginators of this operation.

@@ -1475,6 +1475,16 @@ impl SignUpFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         SignUp::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        SignUpOutput,
+        SignUpError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Sets `client_id`.
     ///
     /// The ID of the app client where the user wants to sign up.
@@ -1701,6 +1711,25 @@ impl SignUpFluentBuilder {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
         self.inner.get_client_metadata()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<SignUpOutput, SignUpError>
+for SignUpFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<SignUpOutput, crate::error::SdkError<SignUpError>>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            SignUp::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::SignUpInputBuilder {

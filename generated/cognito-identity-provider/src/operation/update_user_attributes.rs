@@ -1223,6 +1223,16 @@ impl UpdateUserAttributesFluentBuilder {
             .map_err(crate::error::SdkError::construction_failure)?;
         UpdateUserAttributes::orchestrate(&self.handle, input).await
     }
+    ///Customises this call: mutate the HTTP request, or override configuration for it alone.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        UpdateUserAttributesOutput,
+        UpdateUserAttributesError,
+        Self,
+    > {
+        crate::client::customize::CustomizableOperation::new(self)
+    }
     ///Appends an item to `user_attributes`. To override the contents of this collection use [`set_user_attributes`](Self::set_user_attributes).
     ///
     /// An array of name-value pairs representing user attributes.
@@ -1307,6 +1317,30 @@ impl UpdateUserAttributesFluentBuilder {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     > {
         self.inner.get_client_metadata()
+    }
+}
+impl crate::client::customize::internal::CustomizableSend<
+    UpdateUserAttributesOutput,
+    UpdateUserAttributesError,
+> for UpdateUserAttributesFluentBuilder {
+    fn send_customized(
+        self,
+        customizations: crate::client::customize::internal::Customizations,
+    ) -> crate::config::BoxFuture<
+        'static,
+        ::std::result::Result<
+            UpdateUserAttributesOutput,
+            crate::error::SdkError<UpdateUserAttributesError>,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input = self
+                .inner
+                .build()
+                .map_err(crate::error::SdkError::construction_failure)?;
+            let handle = self.handle.customized(customizations);
+            UpdateUserAttributes::orchestrate(&handle, input).await
+        })
     }
 }
 impl builders::UpdateUserAttributesInputBuilder {

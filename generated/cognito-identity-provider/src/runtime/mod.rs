@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_imports)]
 pub mod config;
 pub mod credentials;
+pub mod customize;
 pub mod endpoint;
 pub mod error;
 pub mod http;

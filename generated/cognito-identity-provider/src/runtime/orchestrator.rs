@@ -97,6 +97,7 @@ pub struct Handle {
     endpoint: OnceLock<Result<Endpoint, String>>,
     credentials: OnceLock<Result<Credentials, String>>,
     retry: RetryStrategy,
+    mutators: Vec<super::customize::RequestMutator>,
 }
 
 impl fmt::Debug for Handle {
@@ -111,6 +112,10 @@ impl fmt::Debug for Handle {
 impl Handle {
     /// Resolves the parts of `config` that depend on the service, once per client.
     pub fn new(config: Config, service: &'static ServiceSpec) -> Self {
+        Self::with_transport(config, service, None)
+    }
+
+    fn with_transport(config: Config, service: &'static ServiceSpec, inherited: Option<Result<Arc<dyn HttpClient>, String>>) -> Self {
         let endpoint_override = config.endpoint_url.clone().or_else(|| {
             if config.from_env {
                 env_var(&format!("AWS_ENDPOINT_URL_{}", service.env_name)).or_else(|| env_var("AWS_ENDPOINT_URL"))
@@ -118,9 +123,10 @@ impl Handle {
                 None
             }
         });
-        let http = match &config.http_client {
-            Some(client) => Ok(client.clone()),
-            None => default_http_client(&config),
+        let http = match (&config.http_client, inherited) {
+            (Some(client), _) => Ok(client.clone()),
+            (None, Some(http)) => http,
+            (None, None) => default_http_client(&config),
         };
         let mut user_agent = format!("{} lang/rust os/{}", service.user_agent, std::env::consts::OS);
         if let Some(app) = &config.app_name {
@@ -141,7 +147,21 @@ impl Handle {
             user_agent,
             endpoint: OnceLock::new(),
             credentials: OnceLock::new(),
+            mutators: Vec::new(),
         }
+    }
+
+    /// A handle for one customised call: the configuration override applied on top of this
+    /// client's, the same transport unless the override brings its own, and the request
+    /// mutators. Endpoint and credentials are resolved again for it.
+    pub fn customized(&self, customizations: super::customize::Customizations) -> Handle {
+        let config = match customizations.config_override {
+            Some(o) => o.override_config(&self.config),
+            None => self.config.clone(),
+        };
+        let mut handle = Handle::with_transport(config, self.service, Some(self.http.clone()));
+        handle.mutators = customizations.mutators;
+        handle
     }
 
     /// The configuration this client was built with.
@@ -231,6 +251,9 @@ impl Handle {
             }
         }
         let mut request = builder.body(parts.body.clone()).map_err(|e| format!("invalid request for endpoint {uri:?}: {e}"))?;
+        for mutate in &self.mutators {
+            mutate(&mut request);
+        }
         if op.signed {
             let creds = self.credentials()?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
