@@ -207,7 +207,7 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
                 pub use crate::runtime::mock::{MockHttpClient, MockResponse};
             }
             pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest};
-            pub use crate::runtime::error::HttpResponse;
+            pub use crate::runtime::error::{HttpResponse, StatusCode};
             #[cfg(feature = "default-https-client")]
             pub use crate::runtime::http::DefaultHttpClient;
         ),
