@@ -199,9 +199,17 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
     tokens.insert(
         "src/config.rs".into(),
         quote!(
-            pub use crate::runtime::config::{Builder, Config, Region};
+            pub use crate::runtime::config::{BehaviorVersion, Builder, Config, Region};
             pub use crate::runtime::credentials::Credentials;
             pub use crate::runtime::retry::{RetryConfig, RetryMode};
+            #[doc = "Retry configuration, where aws-sdk-rust has it (`config::retry::RetryConfig`)."]
+            pub mod retry {
+                pub use crate::runtime::retry::{RetryConfig, RetryMode};
+            }
+            #[doc = "Timeout configuration, where aws-sdk-rust has it (`config::timeout::TimeoutConfig`)."]
+            pub mod timeout {
+                pub use crate::runtime::config::{TimeoutConfig, TimeoutConfigBuilder};
+            }
             #[doc = "A mock transport for tests: canned responses, recorded requests, no network."]
             pub mod mock {
                 pub use crate::runtime::mock::{MockHttpClient, MockResponse};
