@@ -368,7 +368,7 @@ async fn moto_end_to_end() {
     let client_id = json_string(&app, "ClientId").unwrap_or_else(|| panic!("no ClientId in {app}"));
 
     let http = Recorder::new();
-    let cognito = client(&endpoint, Credentials::new("testing", "testing"), &http);
+    let cognito = client(&endpoint, Credentials::from_keys("testing", "testing", None), &http);
 
     // -- 1. SignUp (unsigned).
     step("SignUp alice");
@@ -650,9 +650,9 @@ async fn moto_end_to_end() {
         ("PolicyName", "cognito"),
         ("PolicyDocument", policy),
     ]);
-    let verified = client(&endpoint, Credentials::new(&key_id, &secret), &http);
-    let forged = client(&endpoint, Credentials::new(&key_id, "not-the-secret"), &http);
-    let unknown = client(&endpoint, Credentials::new("testing", "testing"), &http);
+    let verified = client(&endpoint, Credentials::from_keys(&key_id, &secret, None), &http);
+    let forged = client(&endpoint, Credentials::from_keys(&key_id, "not-the-secret", None), &http);
+    let unknown = client(&endpoint, Credentials::from_keys("testing", "testing", None), &http);
     {
         moto.set_auth_after("0");
         let _auth_off_again = AuthOn(&moto);
