@@ -3,7 +3,7 @@
 //! users of aws-sdk-cognitoidentityprovider know.
 
 use client_tests::{Canned, Server};
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use cognito::operation::get_user_attribute_verification_code::{
     GetUserAttributeVerificationCodeError, GetUserAttributeVerificationCodeInput,

@@ -19,7 +19,7 @@ use cognito::error::{ConnectorError, DisplayErrorContext, ProvideErrorMetadata, 
 use cognito::operation::RequestId;
 use cognito::primitives::{DateTime, DateTimeFormat};
 use cognito::types::{AttributeType, AuthFlowType, UserStatusType, UserType};
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;

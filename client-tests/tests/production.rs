@@ -12,7 +12,7 @@ use cognito::operation::get_user_attribute_verification_code::{
     GetUserAttributeVerificationCodeError, GetUserAttributeVerificationCodeOutput,
 };
 use cognito::operation::RequestId;
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
