@@ -17,6 +17,9 @@ fn client(url: &str) -> cognito::Client {
         .credentials_provider(cognito::config::Credentials::new(
             "AKIDBENCHMARK",
             "bench-secret",
+            None,
+            None,
+            "bench",
         ))
         .ignore_environment()
         .build();

@@ -4,7 +4,7 @@
 use cognito::config::mock::{MockHttpClient, MockResponse};
 use cognito::config::{Config, RetryConfig};
 use cognito::error::ProvideErrorMetadata;
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 
 fn admin_get_user(client: &cognito::Client) -> cognito::operation::admin_get_user::builders::AdminGetUserFluentBuilder {
     client.admin_get_user().user_pool_id("us-east-1_pool").username("alice")

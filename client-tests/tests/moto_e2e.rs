@@ -19,7 +19,7 @@ use cognito::error::{ConnectorError, DisplayErrorContext, ProvideErrorMetadata, 
 use cognito::operation::RequestId;
 use cognito::primitives::{DateTime, DateTimeFormat};
 use cognito::types::{AttributeType, AuthFlowType, UserStatusType, UserType};
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -86,7 +86,7 @@ impl HttpClient for Recorder {
         };
         Box::pin(async move {
             let result = self.inner.call(request).await;
-            exchange.status = result.as_ref().ok().map(|r| r.status());
+            exchange.status = result.as_ref().ok().map(|r| r.status().as_u16());
             self.log.lock().unwrap().push(exchange);
             result
         })
@@ -368,7 +368,7 @@ async fn moto_end_to_end() {
     let client_id = json_string(&app, "ClientId").unwrap_or_else(|| panic!("no ClientId in {app}"));
 
     let http = Recorder::new();
-    let cognito = client(&endpoint, Credentials::new("testing", "testing"), &http);
+    let cognito = client(&endpoint, Credentials::from_keys("testing", "testing", None), &http);
 
     // -- 1. SignUp (unsigned).
     step("SignUp alice");
@@ -626,7 +626,7 @@ async fn moto_end_to_end() {
         .await
         .expect_err("moto does not serve GetUserAttributeVerificationCode");
     let raw = err.raw_response().unwrap_or_else(|| panic!("a response: {}", DisplayErrorContext(&err)));
-    assert_eq!(raw.status(), 500, "{}", DisplayErrorContext(&err));
+    assert_eq!(raw.status().as_u16(), 500, "{}", DisplayErrorContext(&err));
     assert_eq!(err.meta().status(), Some(500), "{}", DisplayErrorContext(&err));
     assert_eq!(err.meta().attempts(), Some(3), "{}", DisplayErrorContext(&err));
     let attempts = http.take();
@@ -650,9 +650,9 @@ async fn moto_end_to_end() {
         ("PolicyName", "cognito"),
         ("PolicyDocument", policy),
     ]);
-    let verified = client(&endpoint, Credentials::new(&key_id, &secret), &http);
-    let forged = client(&endpoint, Credentials::new(&key_id, "not-the-secret"), &http);
-    let unknown = client(&endpoint, Credentials::new("testing", "testing"), &http);
+    let verified = client(&endpoint, Credentials::from_keys(&key_id, &secret, None), &http);
+    let forged = client(&endpoint, Credentials::from_keys(&key_id, "not-the-secret", None), &http);
+    let unknown = client(&endpoint, Credentials::from_keys("testing", "testing", None), &http);
     {
         moto.set_auth_after("0");
         let _auth_off_again = AuthOn(&moto);
@@ -694,7 +694,7 @@ async fn moto_end_to_end() {
             .await
             .expect_err("forged signature");
         let raw = err.raw_response().expect("a response");
-        assert_eq!(raw.status(), 403, "{}", DisplayErrorContext(&err));
+        assert_eq!(raw.status().as_u16(), 403, "{}", DisplayErrorContext(&err));
         assert!(String::from_utf8_lossy(raw.body()).contains("SignatureDoesNotMatch"), "{}", DisplayErrorContext(&err));
         assert_signed(&http.one("AdminGetUser", 403), &key_id);
 
@@ -702,7 +702,7 @@ async fn moto_end_to_end() {
         let err =
             unknown.admin_get_user().user_pool_id(&pool_id).username("alice").send().await.expect_err("unknown key");
         let raw = err.raw_response().expect("a response");
-        assert_eq!(raw.status(), 403, "{}", DisplayErrorContext(&err));
+        assert_eq!(raw.status().as_u16(), 403, "{}", DisplayErrorContext(&err));
         assert!(String::from_utf8_lossy(raw.body()).contains("InvalidClientTokenId"), "{}", DisplayErrorContext(&err));
         http.one("AdminGetUser", 403);
     }

@@ -12,7 +12,7 @@ use cognito::operation::get_user_attribute_verification_code::{
     GetUserAttributeVerificationCodeError, GetUserAttributeVerificationCodeOutput,
 };
 use cognito::operation::RequestId;
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -446,7 +446,7 @@ async fn admin_get_user(client: &cognito::Client) -> Result<cognito::operation::
 #[tokio::test]
 async fn signed_operation_sends_a_valid_sigv4_signature() {
     let server = Server::start(vec![Canned::new(200, r#"{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED"}"#)]).await;
-    let config = builder(&server.url).credentials_provider(Credentials::new("AKID", "SECRET")).build();
+    let config = builder(&server.url).credentials_provider(Credentials::from_keys("AKID", "SECRET", None)).build();
     assert!(!format!("{config:?}").contains("SECRET"), "the secret key is redacted in Debug");
     let out = admin_get_user(&cognito::Client::from_conf(config)).await.expect("success");
     assert_eq!(out.username(), "alice");
@@ -465,7 +465,7 @@ async fn signed_operation_sends_a_valid_sigv4_signature() {
 #[tokio::test]
 async fn session_token_is_sent_and_signed() {
     let server = Server::start(vec![Canned::new(200, r#"{"Username":"alice"}"#)]).await;
-    let creds = Credentials::new("ASIATEMP", "SECRET2").with_session_token("SESSION-TOKEN");
+    let creds = Credentials::from_keys("ASIATEMP", "SECRET2", Some("SESSION-TOKEN".to_string()));
     let config = builder(&server.url).credentials_provider(creds).build();
     assert!(!format!("{config:?}").contains("SESSION-TOKEN"));
     admin_get_user(&cognito::Client::from_conf(config)).await.expect("success");
@@ -478,7 +478,7 @@ async fn session_token_is_sent_and_signed() {
 #[tokio::test]
 async fn every_retry_is_signed_afresh() {
     let server = Server::start(vec![Canned::new(500, ""), Canned::new(200, r#"{"Username":"alice"}"#)]).await;
-    let config = builder(&server.url).credentials_provider(Credentials::new("AKID", "SECRET")).build();
+    let config = builder(&server.url).credentials_provider(Credentials::from_keys("AKID", "SECRET", None)).build();
     let out = admin_get_user(&cognito::Client::from_conf(config)).await.expect("success");
     assert_eq!(out.response_metadata().attempts(), 2);
     let requests = server.requests();
@@ -493,7 +493,7 @@ async fn every_retry_is_signed_afresh() {
 #[tokio::test]
 async fn unsigned_operations_send_no_signature_even_with_credentials() {
     let server = Server::start(vec![Canned::new(200, "{}")]).await;
-    let creds = Credentials::new("AKID", "SECRET").with_session_token("TOKEN");
+    let creds = Credentials::from_keys("AKID", "SECRET", Some("TOKEN".to_string()));
     let client = cognito::Client::from_conf(builder(&server.url).credentials_provider(creds).build());
     guavc(&client, "t").await.expect("GetUserAttributeVerificationCode");
     client.sign_up().client_id("client").username("bob").password("pw").send().await.expect("SignUp");
@@ -752,7 +752,7 @@ async fn fips_endpoint_is_signed_for_its_host_and_region() {
         .region("us-east-1")
         .use_fips(true)
         .ignore_environment()
-        .credentials_provider(Credentials::new("AKID", "SECRET"))
+        .credentials_provider(Credentials::from_keys("AKID", "SECRET", None))
         .http_client(transport.clone())
         .build();
     admin_get_user(&cognito::Client::from_conf(config)).await.expect("success");

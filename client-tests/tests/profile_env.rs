@@ -7,7 +7,7 @@
 
 use client_tests::{Canned, Server};
 use cognito::error::{DisplayErrorContext, SdkError};
-use cognito_identity_provider as cognito;
+use aws_sdk_cognitoidentityprovider as cognito;
 use std::path::{Path, PathBuf};
 
 /// Every variable the client reads.

@@ -162,6 +162,41 @@ pub fn run_jobs(jobs: &[Job], check: bool, quiet: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Why `name` is not a valid Cargo package name, if it is not.
+fn check_package_name(name: &str) -> Result<String, String> {
+    if name.is_empty() {
+        return Err("a package name cannot be empty".into());
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!("invalid character {c:?} in package name (use letters, digits, `-` and `_`)"));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err("a package name cannot start with a digit".into());
+    }
+    Ok(name.to_string())
+}
+
+/// A Cargo package name for a crate written to `out`, from the directory's name: characters
+/// Cargo does not allow become `-` (`legacy-1.0` -> `legacy-1-0`). Fails with a message that
+/// asks for `--name` when no valid name can be derived.
+pub fn package_name_from_dir(out: &Path) -> Result<String, String> {
+    let dir = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut name = String::new();
+    for c in dir.chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' };
+        if !(c == '-' && (name.is_empty() || name.ends_with('-'))) {
+            name.push(c);
+        }
+    }
+    let name = name.trim_end_matches('-').to_string();
+    check_package_name(&name).map_err(|e| {
+        format!(
+            "cannot derive a Cargo package name from the output directory {:?} ({e}); pass --name CRATE",
+            out.display().to_string()
+        )
+    })
+}
+
 /// `cargo xtask codegen [--check] [--config FILE] [--model PATH ... --service ID [--operation NAME ...] --out DIR [--name CRATE]]`
 pub fn cmd(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
@@ -209,9 +244,10 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     } else {
         let service = service.ok_or("--model needs --service ID")?;
         let out = out.ok_or("--model needs --out DIR")?;
-        let crate_name = name.unwrap_or_else(|| {
-            out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "generated-client".into())
-        });
+        let crate_name = match name {
+            Some(name) => check_package_name(&name).map_err(|e| format!("--name {name:?}: {e}"))?,
+            None => package_name_from_dir(&out)?,
+        };
         vec![Job {
             spec: codegen::CrateSpec {
                 crate_name,
@@ -228,6 +264,39 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn package_name_is_derived_from_the_output_directory() {
+        let derive = |p: &str| super::package_name_from_dir(Path::new(p));
+        assert_eq!(derive("/tmp/legacy-1.0").as_deref(), Ok("legacy-1-0"));
+        assert_eq!(derive("/tmp/dynamodb").as_deref(), Ok("dynamodb"));
+        assert_eq!(derive("out/my client..v2.").as_deref(), Ok("my-client-v2"));
+        assert_eq!(derive("/tmp/snake_case").as_deref(), Ok("snake_case"));
+        for bad in ["/tmp/1.0", "/tmp/...", "/"] {
+            let err = derive(bad).expect_err(bad);
+            assert!(err.contains("cannot derive a Cargo package name") && err.contains("--name"), "{bad}: {err}");
+        }
+        assert!(super::check_package_name("legacy-1.0").is_err());
+        assert!(super::check_package_name("legacy-1-0").is_ok());
+    }
+
+    /// The crate that `--out /tmp/legacy-1.0` writes is one Cargo accepts.
+    #[test]
+    fn one_off_generation_writes_a_valid_package_name() {
+        let out = std::env::temp_dir().join(format!("smithy-lite-xtask-{}", std::process::id())).join("legacy-1.0");
+        let model = super::root().join("codegen/tests/fixtures/errors.json");
+        let args: Vec<String> = ["--model", &model.display().to_string(), "--service", "example.errors#ErrorService", "--out", &out.display().to_string()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let result = super::cmd(&args);
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml"));
+        let _ = std::fs::remove_dir_all(out.parent().unwrap());
+        result.expect("generation succeeds");
+        assert!(manifest.expect("Cargo.toml written").contains("name = \"legacy-1-0\""));
+    }
+
     /// A plain `cargo test` fails when generated/ does not match the generator and model/.
     #[test]
     fn generated_code_is_fresh() {

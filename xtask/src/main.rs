@@ -20,6 +20,7 @@ commands:
   codegen --model PATH... --service ID [--operation NAME...] --out DIR [--name CRATE] [--check]
       Generate the crates listed in codegen.json (or one crate from the given model);
       --check fails if the files on disk differ from what would be generated.
+      Without --name the package name comes from DIR's name (`legacy-1.0` -> `legacy-1-0`).
   bench [--runs N] [--build-runs N] [--skip-theirs-build] [--timings]
       Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider;
       writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see `bench --help`).

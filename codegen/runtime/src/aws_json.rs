@@ -54,7 +54,7 @@ pub fn type_code(response: &HttpResponse) -> Option<String> {
 }
 
 fn build_metadata(response: &HttpResponse, code: Option<String>, message: Option<String>) -> ErrorMetadata {
-    let mut meta = ErrorMetadata::builder().status(response.status());
+    let mut meta = ErrorMetadata::builder().status(response.status().as_u16());
     if let Some(code) = code {
         meta = meta.code(code);
     }

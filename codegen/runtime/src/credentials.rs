@@ -62,17 +62,37 @@ pub struct Credentials {
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    provider_name: &'static str,
 }
 
 impl Credentials {
-    /// Long-term credentials: an access key id and its secret.
-    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+    /// Credentials from their parts, with aws-credential-types' signature: the key pair, an
+    /// optional session token, an optional expiry, and the name of the provider that produced
+    /// them (shown in `Debug`).
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+        expires_after: Option<SystemTime>,
+        provider_name: &'static str,
+    ) -> Self {
         Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
-            session_token: None,
-            expiry: None,
+            session_token,
+            expiry: expires_after,
+            provider_name,
         }
+    }
+
+    /// Credentials written in code: a key pair and an optional session token, no expiry
+    /// (provider name `Static`), as aws-credential-types' `from_keys`.
+    pub fn from_keys(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        Credentials::new(access_key_id, secret_access_key, session_token, None, "Static")
     }
 
     /// Temporary credentials: an access key id, its secret and the session token issued with them.
@@ -81,7 +101,7 @@ impl Credentials {
         secret_access_key: impl Into<String>,
         session_token: impl Into<String>,
     ) -> Self {
-        Credentials::new(access_key_id, secret_access_key).with_session_token(session_token)
+        Credentials::from_keys(access_key_id, secret_access_key, Some(session_token.into()))
     }
 
     /// Sets the session token.
@@ -116,6 +136,12 @@ impl Credentials {
         self.expiry
     }
 
+    /// The name of the provider that produced these credentials (`Static` for
+    /// [`from_keys`](Self::from_keys), `Environment` or `ProfileFile` for the default chain).
+    pub fn provider_name(&self) -> &'static str {
+        self.provider_name
+    }
+
     /// True when an expiry is known and `now` is at or past it.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
         self.expiry.is_some_and(|expiry| now >= expiry)
@@ -133,6 +159,7 @@ impl fmt::Debug for Credentials {
                 &self.session_token.as_ref().map(|_| REDACTED),
             )
             .field("expiry", &self.expiry)
+            .field("provider_name", &self.provider_name)
             .finish()
     }
 }
@@ -755,11 +782,8 @@ impl SharedConfig {
                     source: source.clone(),
                     key: "aws_secret_access_key",
                 })?;
-        let mut credentials = Credentials::new(access_key, secret_key);
-        if let Some(token) = profile.get("aws_session_token").filter(|v| !v.is_empty()) {
-            credentials = credentials.with_session_token(token);
-        }
-        Ok(Some(credentials))
+        let token = profile.get("aws_session_token").filter(|v| !v.is_empty()).map(str::to_string);
+        Ok(Some(Credentials::new(access_key, secret_key, token, None, "ProfileFile")))
     }
 }
 
@@ -815,11 +839,8 @@ pub fn from_env(env: EnvFn<'_>) -> Result<Option<Credentials>, CredentialsError>
             })
         }
     };
-    let mut credentials = Credentials::new(access_key.trim(), secret_key.trim());
-    if let Some(token) = env_value(env, "AWS_SESSION_TOKEN") {
-        credentials = credentials.with_session_token(token.trim());
-    }
-    Ok(Some(credentials))
+    let token = env_value(env, "AWS_SESSION_TOKEN").map(|t| t.trim().to_string());
+    Ok(Some(Credentials::new(access_key.trim(), secret_key.trim(), token, None, "Environment")))
 }
 
 /// Credentials from the selected profile of the shared files.
@@ -903,14 +924,14 @@ mod tests {
         assert!(!shown.contains("s3cr3t"), "{shown}");
         assert!(!shown.contains("tok3n"), "{shown}");
         assert!(shown.contains("redacted"), "{shown}");
-        let plain = format!("{:?}", Credentials::new("A", "s3cr3t"));
+        let plain = format!("{:?}", Credentials::from_keys("A", "s3cr3t", None));
         assert!(plain.contains("session_token: None"), "{plain}");
     }
 
     #[test]
     fn constructors_and_expiry() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
-        let c = Credentials::new("a", "b").with_expiry(now);
+        let c = Credentials::from_keys("a", "b", None).with_expiry(now);
         assert_eq!(
             (c.access_key_id(), c.secret_access_key(), c.session_token()),
             ("a", "b", None)
@@ -918,11 +939,21 @@ mod tests {
         assert_eq!(c.expiry(), Some(now));
         assert!(c.is_expired_at(now));
         assert!(!c.is_expired_at(now - Duration::from_secs(1)));
-        assert!(!Credentials::new("a", "b").is_expired_at(now));
+        assert!(!Credentials::from_keys("a", "b", None).is_expired_at(now));
         assert_eq!(
             Credentials::new_session("a", "b", "t").session_token(),
             Some("t")
         );
+        // aws-credential-types' five-argument constructor and from_keys.
+        let full = Credentials::new("k", "s", Some("t".to_string()), Some(now), "mine");
+        assert_eq!(
+            (full.access_key_id(), full.secret_access_key(), full.session_token(), full.expiry()),
+            ("k", "s", Some("t"), Some(now))
+        );
+        assert_eq!(full.provider_name(), "mine");
+        assert!(format!("{full:?}").contains("provider_name: \"mine\""));
+        let keys = Credentials::from_keys("k", "s", Some("t".to_string()));
+        assert_eq!((keys.session_token(), keys.expiry(), keys.provider_name()), (Some("t"), None, "Static"));
     }
 
     #[test]

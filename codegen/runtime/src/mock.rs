@@ -105,7 +105,7 @@ impl MockHttpClient {
             .ignore_environment()
             .region("us-east-1")
             .endpoint_url("http://mock.invalid")
-            .credentials_provider(Credentials::new("AKIDMOCK", "mock-secret"))
+            .credentials_provider(Credentials::new("AKIDMOCK", "mock-secret", None, None, "MockHttpClient"))
             .retry_config(RetryConfig::standard().with_initial_backoff(Duration::ZERO).with_max_backoff(Duration::ZERO))
             .http_client(self.clone())
     }

@@ -969,7 +969,7 @@ mod tests {
         for v in vectors() {
             let credentials = match v.token {
                 Some(token) => Credentials::new_session(ACCESS_KEY, SECRET_KEY, token),
-                None => Credentials::new(ACCESS_KEY, SECRET_KEY),
+                None => Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             };
             let uri = format!("https://example.amazonaws.com{}", v.path);
             let mut req = request(v.method, &uri, v.headers, v.body);
@@ -1063,7 +1063,7 @@ mod tests {
         );
         let details = sign_with(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "iam",
             suite_time(),
@@ -1222,7 +1222,7 @@ mod tests {
         // Long-term credentials drop a token left from an earlier signing.
         sign(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "service",
             suite_time(),
@@ -1255,7 +1255,7 @@ mod tests {
         );
         let details = sign_with(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "service",
             suite_time(),
@@ -1279,7 +1279,7 @@ mod tests {
         );
         let details = sign_with(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "s3",
             suite_time(),
@@ -1303,7 +1303,7 @@ mod tests {
         // With the header option, it is replaced by the real hash.
         let details = sign_with(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "s3",
             suite_time(),
@@ -1364,7 +1364,7 @@ mod tests {
             .insert("x-odd", HeaderValue::from_bytes(&[0xff, 0xfe]).unwrap());
         let err = sign(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "service",
             suite_time(),
@@ -1376,7 +1376,7 @@ mod tests {
             .insert("x-odd", HeaderValue::from_bytes("é".as_bytes()).unwrap());
         assert!(sign(
             &mut req,
-            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
             "us-east-1",
             "service",
             suite_time()

@@ -90,15 +90,23 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
 /// `src/config.rs`: configuration types, the transport seam and the mock transport.
 pub fn config_rs() -> TokenStream {
     quote!(
-        pub use crate::runtime::config::{Builder, Config, Region};
+        pub use crate::runtime::config::{BehaviorVersion, Builder, Config, Region};
         pub use crate::runtime::credentials::Credentials;
         pub use crate::runtime::retry::{RetryConfig, RetryMode};
+        #[doc = "Retry configuration, where aws-sdk-rust has it (`config::retry::RetryConfig`)."]
+        pub mod retry {
+            pub use crate::runtime::retry::{RetryConfig, RetryMode};
+        }
+        #[doc = "Timeout configuration, where aws-sdk-rust has it (`config::timeout::TimeoutConfig`)."]
+        pub mod timeout {
+            pub use crate::runtime::config::{TimeoutConfig, TimeoutConfigBuilder};
+        }
         #[doc = "A mock transport for tests: canned responses, recorded requests, no network."]
         pub mod mock {
             pub use crate::runtime::mock::{MockHttpClient, MockResponse};
         }
         pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest, RequestParts};
-        pub use crate::runtime::error::HttpResponse;
+        pub use crate::runtime::error::{HttpResponse, StatusCode};
         #[cfg(feature = "default-https-client")]
         pub use crate::runtime::http::DefaultHttpClient;
     )

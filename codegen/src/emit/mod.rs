@@ -371,7 +371,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
             quote!(
                 pub use crate::runtime::error::{
                     BoxError, BuildError, ConnectorError, ConnectorErrorKind, CreateUnhandledError, DisplayErrorContext,
-                    ErrorMetadata, HttpResponse, MessageError, ProvideErrorMetadata, RequestId, SdkError, UnknownVariantError,
+                    ErrorMetadata, HttpResponse, InvalidStatusCode, MessageError, ProvideErrorMetadata, RequestId, SdkError, StatusCode, UnknownVariantError,
                 };
                 #[doc = "The unhandled variant's payload; users reach it through `code()`, `message()` and `source()`."]
                 pub mod sealed_unhandled {

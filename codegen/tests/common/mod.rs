@@ -98,37 +98,6 @@ pub fn generate_fixture(f: &Fixture) -> BTreeMap<String, String> {
     codegen::format_files(generated).unwrap_or_else(|e| panic!("fixture {}: {e}", f.name))
 }
 
-/// The project's own crate, as `codegen.json` at the workspace root describes it.
-pub fn project_crate() -> (codegen::CrateSpec, Vec<(String, String)>) {
-    let root = workspace_root();
-    let config: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("codegen.json")).expect("codegen.json"))
-            .expect("codegen.json is JSON");
-    let c = &config["crates"][0];
-    let operations = c["operations"]
-        .as_array()
-        .map(|a| a.iter().map(|o| o.as_str().unwrap().to_string()).collect());
-    let spec = codegen::CrateSpec {
-        crate_name: c["name"].as_str().unwrap().to_string(),
-        version: c["version"].as_str().unwrap_or("0.1.0").to_string(),
-        service: c["service"].as_str().unwrap().to_string(),
-        operations,
-    };
-    let files = c["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let rel = m.as_str().unwrap();
-            (
-                rel.to_string(),
-                std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}")),
-            )
-        })
-        .collect();
-    (spec, files)
-}
-
 /// Whether a generated file is a verbatim copy of a runtime source (not snapshotted).
 pub fn is_copied_runtime(path: &str) -> bool {
     path.starts_with("src/runtime/") && path != "src/runtime/mod.rs"

@@ -2,8 +2,8 @@
 
 pub use crate::runtime::error::{
     BoxError, BuildError, ConnectorError, ConnectorErrorKind, CreateUnhandledError,
-    DisplayErrorContext, ErrorMetadata, HttpResponse, MessageError, ProvideErrorMetadata,
-    RequestId, SdkError, UnknownVariantError,
+    DisplayErrorContext, ErrorMetadata, HttpResponse, InvalidStatusCode, MessageError,
+    ProvideErrorMetadata, RequestId, SdkError, StatusCode, UnknownVariantError,
 };
 ///The unhandled variant's payload; users reach it through `code()`, `message()` and `source()`.
 pub mod sealed_unhandled {

@@ -39,7 +39,7 @@ impl ListUsers {
         match de_response(&response) {
             ::std::result::Result::Ok(mut output) => {
                 output._response_metadata = crate::operation::ResponseMetadata::new(
-                    ::std::option::Option::Some(response.status()),
+                    ::std::option::Option::Some(response.status().as_u16()),
                     crate::operation::RequestId::request_id(&response)
                         .map(::std::string::ToString::to_string),
                     attempts,

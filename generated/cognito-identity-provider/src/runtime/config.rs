@@ -60,6 +60,115 @@ impl From<String> for Region {
 /// The connect timeout when none is set, as in the AWS SDKs.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
+/// aws-sdk-rust's behavior version, accepted so that code written for aws-sdk-rust compiles
+/// unchanged (`Config::builder().behavior_version(BehaviorVersion::latest())`).
+///
+/// **It changes nothing here.** This client has one set of defaults (standard retries with 3
+/// attempts, a 3.1 s connect timeout, no operation timeout), whichever version is given, and
+/// it does not require one: leaving it unset does not panic as it does in aws-sdk-rust.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BehaviorVersion {
+    /// The version's date as `yyyymmdd`.
+    date: u32,
+}
+
+impl BehaviorVersion {
+    /// The newest version this crate knows ([`BehaviorVersion::v2026_01_12`]).
+    pub fn latest() -> Self {
+        Self::v2026_01_12()
+    }
+    /// The behavior version of January 12th, 2026.
+    pub fn v2026_01_12() -> Self {
+        BehaviorVersion { date: 2026_01_12 }
+    }
+    /// The behavior version of August 7th, 2025.
+    pub fn v2025_08_07() -> Self {
+        BehaviorVersion { date: 2025_08_07 }
+    }
+    /// The behavior version of January 17th, 2025.
+    pub fn v2025_01_17() -> Self {
+        BehaviorVersion { date: 2025_01_17 }
+    }
+    /// The behavior version of March 28th, 2024.
+    pub fn v2024_03_28() -> Self {
+        BehaviorVersion { date: 2024_03_28 }
+    }
+    /// The behavior version of November 9th, 2023.
+    pub fn v2023_11_09() -> Self {
+        BehaviorVersion { date: 2023_11_09 }
+    }
+    /// True when this version is `other` or newer.
+    pub fn is_at_least(&self, other: BehaviorVersion) -> bool {
+        self.date >= other.date
+    }
+}
+
+/// Timeouts, under aws-sdk-rust's name (`config::timeout::TimeoutConfig`): a connect timeout
+/// and a whole-operation timeout. aws-sdk-rust's `read_timeout` and
+/// `operation_attempt_timeout` are not supported (so code setting them does not compile,
+/// rather than being silently ignored).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+}
+
+impl TimeoutConfig {
+    /// A builder with nothing set.
+    pub fn builder() -> TimeoutConfigBuilder {
+        TimeoutConfigBuilder::default()
+    }
+    /// The connect timeout, if set.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect_timeout
+    }
+    /// The whole-operation timeout (retries included), if set.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+    /// True when any timeout is set.
+    pub fn has_timeouts(&self) -> bool {
+        self.connect_timeout.is_some() || self.operation_timeout.is_some()
+    }
+}
+
+/// Builder for [`TimeoutConfig`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeoutConfigBuilder {
+    inner: TimeoutConfig,
+}
+
+impl TimeoutConfigBuilder {
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Bounds TCP connection set-up.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.connect_timeout = Some(timeout);
+        self
+    }
+    /// Sets or clears the connect timeout.
+    pub fn set_connect_timeout(&mut self, timeout: Option<Duration>) -> &mut Self {
+        self.inner.connect_timeout = timeout;
+        self
+    }
+    /// Bounds a whole operation, retries included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.operation_timeout = Some(timeout);
+        self
+    }
+    /// Sets or clears the operation timeout.
+    pub fn set_operation_timeout(&mut self, timeout: Option<Duration>) -> &mut Self {
+        self.inner.operation_timeout = timeout;
+        self
+    }
+    /// Builds the timeouts.
+    pub fn build(self) -> TimeoutConfig {
+        self.inner
+    }
+}
+
 /// Configuration of a service client. Build one with [`Config::builder`].
 #[derive(Clone)]
 pub struct Config {
@@ -77,6 +186,7 @@ pub struct Config {
     /// A problem found while reading the environment or shared config, reported at call time.
     pub(crate) config_error: Option<String>,
     pub(crate) shared_config: Option<Arc<SharedConfig>>,
+    pub(crate) behavior_version: Option<BehaviorVersion>,
 }
 
 impl fmt::Debug for Config {
@@ -128,6 +238,10 @@ impl Config {
     pub fn retry_config(&self) -> Option<&RetryConfig> {
         self.retry_config.as_ref()
     }
+    /// The behavior version, if one was set (it changes nothing here; see [`BehaviorVersion`]).
+    pub fn behavior_version(&self) -> Option<BehaviorVersion> {
+        self.behavior_version
+    }
     /// A builder holding this configuration, to change a few settings.
     pub fn to_builder(&self) -> Builder {
         Builder { inner: self.clone(), from_env: self.from_env }
@@ -158,6 +272,7 @@ impl Default for Builder {
                 retry_config: None,
                 config_error: None,
                 shared_config: None,
+                behavior_version: None,
             },
             from_env: true,
         }
@@ -229,6 +344,39 @@ impl Builder {
         self.inner.retry_config = Some(retry_config);
         self
     }
+    /// Sets or clears the retry configuration.
+    pub fn set_retry_config(&mut self, retry_config: Option<RetryConfig>) -> &mut Self {
+        self.inner.retry_config = retry_config;
+        self
+    }
+    /// Sets the timeouts given in `timeout_config`; those it leaves unset keep their current
+    /// value (the connect timeout defaults to 3.1 s).
+    pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
+        self.set_timeout_config(Some(timeout_config));
+        self
+    }
+    /// [`timeout_config`](Self::timeout_config) in place; `None` changes nothing.
+    pub fn set_timeout_config(&mut self, timeout_config: Option<TimeoutConfig>) -> &mut Self {
+        if let Some(t) = timeout_config {
+            if let Some(d) = t.connect_timeout {
+                self.inner.connect_timeout = Some(d);
+            }
+            if let Some(d) = t.operation_timeout {
+                self.inner.operation_timeout = Some(d);
+            }
+        }
+        self
+    }
+    /// Accepted for aws-sdk-rust compatibility; changes nothing (see [`BehaviorVersion`]).
+    pub fn behavior_version(mut self, behavior_version: BehaviorVersion) -> Self {
+        self.set_behavior_version(Some(behavior_version));
+        self
+    }
+    /// Accepted for aws-sdk-rust compatibility; changes nothing (see [`BehaviorVersion`]).
+    pub fn set_behavior_version(&mut self, behavior_version: Option<BehaviorVersion>) -> &mut Self {
+        self.inner.behavior_version = behavior_version;
+        self
+    }
     /// An application name added to the user agent.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
         self.inner.app_name = Some(name.into());
@@ -293,3 +441,4 @@ impl Builder {
         config
     }
 }
+

@@ -150,6 +150,79 @@ static EMPTY_META: ErrorMetadata = ErrorMetadata {
     attempts: None,
 };
 
+/// An HTTP response status code, as aws-sdk-rust's `StatusCode` (from aws-smithy-runtime-api):
+/// `as_u16()`, the `is_*` class predicates, `Display`, `TryFrom<u16>` and `From<http::StatusCode>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatusCode(u16);
+
+impl StatusCode {
+    /// The code as a number.
+    pub fn as_u16(self) -> u16 {
+        self.0
+    }
+    /// 1xx.
+    pub fn is_informational(self) -> bool {
+        (100..200).contains(&self.0)
+    }
+    /// 2xx.
+    pub fn is_success(self) -> bool {
+        (200..300).contains(&self.0)
+    }
+    /// 3xx.
+    pub fn is_redirection(self) -> bool {
+        (300..400).contains(&self.0)
+    }
+    /// 4xx.
+    pub fn is_client_error(self) -> bool {
+        (400..500).contains(&self.0)
+    }
+    /// 5xx.
+    pub fn is_server_error(self) -> bool {
+        (500..600).contains(&self.0)
+    }
+}
+
+impl fmt::Display for StatusCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// A number outside 100..=999 given as an HTTP status code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidStatusCode(u16);
+
+impl fmt::Display for InvalidStatusCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid HTTP status code {} (must be 100..=999)", self.0)
+    }
+}
+
+impl StdError for InvalidStatusCode {}
+
+impl TryFrom<u16> for StatusCode {
+    type Error = InvalidStatusCode;
+    fn try_from(value: u16) -> Result<Self, Self::Error> {
+        if (100..1000).contains(&value) {
+            Ok(StatusCode(value))
+        } else {
+            Err(InvalidStatusCode(value))
+        }
+    }
+}
+
+impl From<http::StatusCode> for StatusCode {
+    fn from(value: http::StatusCode) -> Self {
+        StatusCode(value.as_u16())
+    }
+}
+
+impl From<StatusCode> for u16 {
+    fn from(value: StatusCode) -> Self {
+        value.0
+    }
+}
+
 /// The raw HTTP response that came back for a request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HttpResponse {
@@ -163,9 +236,9 @@ impl HttpResponse {
     pub fn new(status: u16, headers: http::HeaderMap, body: Vec<u8>) -> Self {
         HttpResponse { status, headers, body }
     }
-    /// The HTTP status code.
-    pub fn status(&self) -> u16 {
-        self.status
+    /// The HTTP status code (`.as_u16()` for the number), as aws-sdk-rust's `HttpResponse::status()`.
+    pub fn status(&self) -> StatusCode {
+        StatusCode(self.status)
     }
     /// The response headers.
     pub fn headers(&self) -> &http::HeaderMap {

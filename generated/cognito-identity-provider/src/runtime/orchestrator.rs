@@ -416,8 +416,8 @@ async fn attempts<E>(
         };
         // Classify: success ends the loop; failures ask the retry strategy.
         let verdict = match &outcome {
-            Attempt::Response(r) if (200..300).contains(&r.status()) => {
-                trace_event!(debug, operation = op.name, attempt, status = r.status(), request_id = ?r.request_id(), "success");
+            Attempt::Response(r) if r.status().is_success() => {
+                trace_event!(debug, operation = op.name, attempt, status = r.status().as_u16(), request_id = ?r.request_id(), "success");
                 handle.retry.on_success(last_retry_cost);
                 let Attempt::Response(response) = outcome else { unreachable!("matched above") };
                 return Ok(Success { response, attempts: attempt });
@@ -426,11 +426,11 @@ async fn attempts<E>(
                 let meta = (handle.service.error_metadata)(r);
                 let code = meta.code();
                 let modeled = code.and_then(|c| handle.service.retryable_errors.iter().find(|(name, _)| *name == c));
-                let mut outcome = AttemptOutcome::response(r.status(), code).with_safe_to_retry(op.idempotent);
+                let mut outcome = AttemptOutcome::response(r.status().as_u16(), code).with_safe_to_retry(op.idempotent);
                 if let Some((_, throttling)) = modeled {
                     outcome = outcome.with_modeled_retryable(*throttling);
                 }
-                trace_event!(debug, operation = op.name, attempt, status = r.status(), code = ?code, request_id = ?r.request_id(), "error response");
+                trace_event!(debug, operation = op.name, attempt, status = r.status().as_u16(), code = ?code, request_id = ?r.request_id(), "error response");
                 handle.retry.should_retry(attempt, &outcome)
             }
             Attempt::Dispatch(e) => {
@@ -489,7 +489,7 @@ pub fn read_modeled<T: ModeledError>(
 
 /// Metadata of a successful response whose body could not be read.
 pub fn response_metadata(response: &HttpResponse, attempts: u32) -> ErrorMetadata {
-    let mut meta = ErrorMetadata::builder().status(response.status());
+    let mut meta = ErrorMetadata::builder().status(response.status().as_u16());
     if let Some(id) = response.request_id() {
         meta = meta.request_id(id);
     }

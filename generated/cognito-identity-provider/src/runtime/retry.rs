@@ -117,6 +117,41 @@ impl RetryConfig {
         }
     }
 
+    /// aws-sdk-rust's adaptive mode: accepted, behaves as standard here (see [`RetryMode`]).
+    pub fn adaptive() -> Self {
+        RetryConfig { mode: RetryMode::Adaptive, ..RetryConfig::default() }
+    }
+
+    /// Sets the mode (aws-sdk-rust's name for [`with_mode`](Self::with_mode)).
+    pub fn with_retry_mode(self, mode: RetryMode) -> Self {
+        self.with_mode(mode)
+    }
+
+    /// The retry mode.
+    pub fn mode(&self) -> RetryMode {
+        self.mode
+    }
+
+    /// Attempts in total, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The backoff base.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The cap on any single backoff.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// True when more than one attempt is allowed.
+    pub fn has_retry(&self) -> bool {
+        self.max_attempts > 1
+    }
+
     /// Sets the number of attempts (the first included).
     pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
         self.max_attempts = max_attempts;
