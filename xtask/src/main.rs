@@ -9,6 +9,7 @@ mod bench_codegen;
 mod codegen_cmd;
 mod corpus;
 mod endpoints;
+mod protocol_tests;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::cmd(&args[1..]),
         Some("bench") => bench::cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
+        Some("protocol-tests") => protocol_tests::cmd(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
