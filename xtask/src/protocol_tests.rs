@@ -244,13 +244,17 @@ fn parse_libtest(stdout: &str) -> BTreeMap<String, Result<(), String>> {
     let mut text = String::new();
     let flush = |current: &Option<String>, text: &str, results: &mut BTreeMap<String, Result<(), String>>| {
         if let Some(name) = current {
+            // The panic message and, for `assert_eq!`, its `left:`/`right:` lines.
             let reason = text
                 .lines()
                 .skip_while(|l| !l.contains("panicked at"))
-                .nth(1)
+                .skip(1)
+                .take_while(|l| !l.starts_with("note:") && !l.starts_with("stack backtrace"))
                 .map(str::trim)
-                .unwrap_or("failed")
-                .to_string();
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let reason = if reason.is_empty() { "failed".to_string() } else { reason };
             let reason: String = if reason.chars().count() > 400 { reason.chars().take(400).collect::<String>() + "..." } else { reason };
             results.insert(name.clone(), Err(reason));
         }
@@ -600,6 +604,18 @@ impl TestWriter<'_> {
                     "    let err = match result {{ ::std::result::Result::Ok(o) => panic!(\"expected an error, got {{:?}}\", o), ::std::result::Result::Err(e) => e }};\n    let description = format!(\"{{:?}}\", err);\n    let actual = match err.into_service_error() {{ {variant}(e) => e, other => panic!(\"expected {}, got {{:?}} from {{}}\", other, description) }};",
                     self.sym.type_name(e)
                 );
+                // `aws.protocoltests.config#ErrorCodeParams` vendor params name the error code
+                // (and fault type) the client must report (awsQueryCompatible services).
+                if case.get("vendorParamsShape").and_then(Value::as_str) == Some("aws.protocoltests.config#ErrorCodeParams") {
+                    if let Some(code) = case.get("vendorParams").and_then(|v| v.get("code")).and_then(Value::as_str) {
+                        let _ = writeln!(
+                            s,
+                            "    assert_eq!({}::error::ProvideErrorMetadata::code(&actual), ::std::option::Option::Some({}), \"error code (vendorParams)\");",
+                            self.krate,
+                            lit(code)
+                        );
+                    }
+                }
                 (e.to_string(), self.type_path(e))
             }
         };
