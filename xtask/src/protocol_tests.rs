@@ -194,7 +194,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         skipped += t.skipped.len();
     }
     for (p, n) in &unsupported {
-        if protocol_wanted(p) && only_protocol.is_none() {
+        if protocol_wanted(p) {
             println!("{}: not supported yet ({n} client cases not run)", short_protocol(p));
         }
     }
@@ -769,3 +769,24 @@ fn assert_json_body(actual: &[u8], expected: &str) {
     assert!(json_eq(&got, &want), "body: got {got}, expected {want}");
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_parts_are_exact() {
+        assert_eq!(epoch_parts("946845296.123"), Some((946845296, 123_000_000)));
+        assert_eq!(epoch_parts("1576540098"), Some((1576540098, 0)));
+        assert_eq!(epoch_parts("-1.5"), Some((-2, 500_000_000)));
+        assert_eq!(epoch_parts("1e3"), Some((1000, 0)));
+    }
+
+    #[test]
+    fn libtest_outcomes_and_reasons() {
+        let out = "running 2 tests\ntest a__x ... ok\ntest a__y ... FAILED\n\nfailures:\n\n---- a__y stdout ----\n\nthread 'a__y' panicked at tests/protocol_tests.rs:9:5:\nassertion `left == right` failed: method\n  left: \"GET\"\n right: \"POST\"\nnote: run with `RUST_BACKTRACE=1`\n\nfailures:\n    a__y\n\ntest result: FAILED. 1 passed; 1 failed\n";
+        let r = parse_libtest(out);
+        assert_eq!(r["a__x"], Ok(()));
+        assert_eq!(r["a__y"], Err("assertion `left == right` failed: method left: \"GET\" right: \"POST\"".to_string()));
+    }
+}
