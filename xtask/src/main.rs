@@ -9,6 +9,7 @@ mod bench_codegen;
 mod codegen_cmd;
 mod corpus;
 mod endpoints;
+mod protocol_tests;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +35,13 @@ commands:
       Evaluate every smithy.rules#endpointTests case of every model in DIR
       (default ../shared/models/aws) and print the mean resolve time over the
       cases of FILE (default DIR/cognito-identity-provider.json), each
-      resolved N times (default 2000).";
+      resolved N times (default 2000).
+  protocol-tests [--tests DIR] [--protocol NAME] [--filter SUBSTR] [--keep]
+      Run the Smithy AWS protocol compliance tests in DIR (default ../shared/protocol-tests)
+      against generated awsJson1_0/awsJson1_1 crates in target/protocol-tests/; prints
+      `N passed, M failed, K skipped` per protocol, each skip and failure, and a total.
+      --protocol (e.g. awsJson1_0) and --filter (case id substring) narrow the run;
+      --keep keeps the generated crates and their tests.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +51,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::cmd(&args[1..]),
         Some("bench") => bench::cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
+        Some("protocol-tests") => protocol_tests::cmd(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

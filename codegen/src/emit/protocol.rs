@@ -204,18 +204,26 @@ pub fn serializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: pro
                             }
                         }
                     ));
+                } else if optional && fills_default(ctx, id, m) {
+                    // A member whose `@default` has no Rust literal (a non-empty blob, a
+                    // document) is an `Option`; unset, it is sent with its default, as a
+                    // non-optional member would be.
+                    let parsed = parsed_default(ctx, m, &format!("{}.{key}", crate::model::shape_name(id)));
+                    body.push(quote!(
+                        match &input.#field {
+                            ::std::option::Option::Some(value) => { #write }
+                            ::std::option::Option::None => {
+                                let parsed = (|| -> ::std::result::Result<_, #rt::DeserializeError> { ::std::result::Result::Ok(#parsed) })();
+                                if let ::std::result::Result::Ok(value) = &parsed { #write }
+                            }
+                        }
+                    ));
                 } else if optional {
                     body.push(quote!(if let ::std::option::Option::Some(value) = &input.#field { #write }));
                 } else {
-                    let target = &ctx.model.shapes[&m.target];
-                    let default = m.traits.default_value().and_then(|v| default_literal(ctx.model, target, v));
-                    match default {
-                        // A member equal to its default is not sent, as the SDKs do.
-                        Some(d) if !m.traits.required() && is_copy_kind(target) => {
-                            body.push(quote!({ let value = &input.#field; if *value != #d { #write } }));
-                        }
-                        _ => body.push(quote!({ let value = &input.#field; #write })),
-                    }
+                    // Non-optional members are always sent, also when equal to their default
+                    // (the protocol tests' "client populates default values in input").
+                    body.push(quote!({ let value = &input.#field; #write }));
                 }
             }
             let uses = if members.is_empty() { quote!(let _ = (object, input);) } else { quote!() };
@@ -254,8 +262,28 @@ pub fn serializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: pro
     }
 }
 
-fn is_copy_kind(target: &Shape) -> bool {
-    matches!(target.kind, Kind::Boolean | Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::Float | Kind::Double)
+/// Whether an optional member of a (non-input) structure takes its `@default` when unset: it has
+/// a non-null default and is neither `@clientOptional` nor `@addedDefault` (top-level input
+/// members are never filled).
+fn fills_default(ctx: &Ctx, container: &str, m: &Member) -> bool {
+    m.traits.default_value().is_some()
+        && !ctx.sym.is_input(container)
+        && !m.traits.client_optional()
+        && !m.traits.added_default()
+        && !ctx.sym.is_boxed(container, &m.name)
+}
+
+/// The member's `@default`, read from its JSON form (the wire form: blobs are base64,
+/// timestamps epoch seconds, documents JSON) with the member's own reader. For defaults that
+/// [`default_literal`] cannot express. Evaluates to the value or returns a `DeserializeError`.
+fn parsed_default(ctx: &Ctx, m: &Member, path: &str) -> TokenStream {
+    let rt = quote!(crate::runtime::json);
+    let text = m.traits.default_value().map(|v| v.to_string()).unwrap_or_else(|| "null".into());
+    let read = de_value(ctx, Some(m), &m.target, quote!(&default), path, 0);
+    quote!({
+        let default: ::serde_json::Value = ::serde_json::from_str(#text).map_err(|e| #rt::DeserializeError::custom(e.to_string()))?;
+        #read
+    })
 }
 
 /// Deserialiser of a structure or union from a JSON value (`de_<type>`). `extra` initialises
@@ -275,15 +303,24 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
                 let read = de_value(ctx, Some(m), &m.target, quote!(value), &path, 0);
                 let read = if ctx.sym.is_boxed(id, &m.name) { quote!(::std::boxed::Box::new(#read)) } else { read };
                 if ctx.sym.is_optional(ctx.model, id, m) {
-                    inits.push(quote!(#field: ::std::option::Option::None,));
+                    if fills_default(ctx, id, m) {
+                        // Missing in the response: the member takes its default.
+                        let parsed = parsed_default(ctx, m, &path);
+                        inits.push(quote!(#field: ::std::option::Option::Some(#parsed),));
+                    } else {
+                        inits.push(quote!(#field: ::std::option::Option::None,));
+                    }
                     arms.push(quote!(#key => out.#field = ::std::option::Option::Some(#read),));
                 } else {
                     let target = &ctx.model.shapes[&m.target];
-                    let init = m
-                        .traits
-                        .default_value()
-                        .and_then(|v| default_literal(ctx.model, target, v))
-                        .unwrap_or_else(|| zero_literal(target));
+                    // Missing in the response ("error correction"): the default, else the zero value.
+                    let init = match m.traits.default_value() {
+                        Some(v) => match default_literal(ctx.model, target, v) {
+                            Some(literal) => literal,
+                            None => parsed_default(ctx, m, &path),
+                        },
+                        None => zero_literal(target),
+                    };
                     inits.push(quote!(#field: #init,));
                     arms.push(quote!(#key => out.#field = #read,));
                 }
