@@ -85,7 +85,7 @@ impl Protocol for AwsJson {
     fn error_code(&self, ctx: &Ctx) -> TokenStream {
         if service_info(ctx).query_compatible {
             // The metadata carries the awsQuery code; modelled errors are matched by type.
-            quote!(crate::runtime::aws_json::type_code(response))
+            quote!(crate::runtime::aws_json::type_code(response).as_deref())
         } else {
             quote!(meta.code())
         }
