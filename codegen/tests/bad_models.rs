@@ -12,6 +12,7 @@ fn spec(operations: Option<&[&str]>) -> CrateSpec {
         version: "0.1.0".into(),
         service: SERVICE.into(),
         operations: operations.map(|o| o.iter().map(|s| s.to_string()).collect()),
+        runtime: Default::default(),
     }
 }
 

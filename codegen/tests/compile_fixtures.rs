@@ -118,3 +118,72 @@ fn fixture_doc_tests_pass() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `RuntimeMode::Shared`: two service crates and a program using both build against one
+/// generated runtime crate, which is compiled once; both clients take the same `Config`.
+#[test]
+fn shared_runtime_two_crates_compile_the_runtime_once() {
+    let root = workspace_root().join("target/shared-runtime-example");
+    let runtime = codegen::generate_runtime("smithy-lite-runtime", "0.1.0");
+    write_crate(&root.join("runtime"), &runtime);
+    let mut names = Vec::new();
+    for name in ["errors", "unions"] {
+        let f = FIXTURES.iter().find(|f| f.name == name).expect("fixture exists");
+        let mut spec = fixture_spec(f);
+        spec.runtime = codegen::RuntimeMode::Shared { crate_name: "smithy-lite-runtime".into(), path: "../runtime".into() };
+        let generated = codegen::generate(&fixture_files(f), &spec).unwrap_or_else(|e| panic!("{e}"));
+        let files = codegen::format_files(generated).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!files.keys().any(|p| is_copied_runtime(p)), "a shared-runtime crate carries no runtime copy");
+        write_crate(&root.join(name), &files);
+        names.push(spec.crate_name);
+    }
+    let app = std::collections::BTreeMap::from([
+        (
+            "Cargo.toml".to_string(),
+            format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{}\nsmithy-lite-runtime = {{ path = \"../runtime\", default-features = false }}\n",
+                names.iter().map(|n| format!("{n} = {{ path = \"../{}\", default-features = false }}", n.trim_start_matches("fixture-"))).collect::<Vec<_>>().join("\n")
+            ),
+        ),
+        (
+            "src/main.rs".to_string(),
+            "fn main() {\n    // One configuration, built once, taken by both clients.\n    let config = smithy_lite_runtime::config::Config::builder().region(\"us-east-1\").build();\n    let errors = fixture_errors::Client::new(&config);\n    let unions = fixture_unions::Client::new(&config);\n    let _: &smithy_lite_runtime::config::Config = errors.config();\n    let _: &fixture_errors::Config = unions.config();\n}\n".to_string(),
+        ),
+    ]);
+    write_crate(&root.join("app"), &app);
+    // The members' own `[workspace]` tables are replaced by one workspace around them.
+    for member in ["runtime", "errors", "unions", "app"] {
+        let path = root.join(member).join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).unwrap().replace("\n[workspace]\n", "\n");
+        std::fs::write(&path, text).unwrap();
+        let _ = std::fs::remove_file(root.join(member).join("Cargo.lock"));
+    }
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"runtime\", \"errors\", \"unions\", \"app\"]\n").unwrap();
+    std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |offline: bool| {
+        let mut cmd = Command::new(&cargo);
+        cmd.args(["check", "-p", "app", "--message-format=json"]).current_dir(&root);
+        if offline {
+            cmd.arg("--offline");
+        }
+        cmd.env("CARGO_TARGET_DIR", workspace_root().join("target/fixture-check"))
+            .env("RUSTFLAGS", "-Dwarnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_PKG_NAME")
+            .output()
+            .expect("cargo runs")
+    };
+    let mut out = run(true);
+    if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("offline") {
+        out = run(false);
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "shared-runtime example does not compile:\n{}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    let runtime_units = stdout
+        .lines()
+        .filter(|l| l.contains("\"reason\":\"compiler-artifact\"") && l.contains("\"name\":\"smithy_lite_runtime\"") && l.contains("\"lib\""))
+        .count();
+    assert_eq!(runtime_units, 1, "the runtime crate is one compilation unit shared by both clients");
+}

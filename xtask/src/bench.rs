@@ -691,6 +691,7 @@ fn measure_codegen(
                 version: "0.1.0".into(),
                 service: SERVICE.into(),
                 operations: None,
+                runtime: Default::default(),
             };
             let files = vec![(corpus_path.display().to_string(), text)];
             let (model, sel) = codegen::load(&files, &spec).map_err(|e| e.to_string())?;

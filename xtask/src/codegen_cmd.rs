@@ -12,6 +12,18 @@ pub struct Job {
     pub spec: codegen::CrateSpec,
     pub models: Vec<PathBuf>,
     pub out: PathBuf,
+    /// The shared runtime crate to generate instead of a service crate: `(name, version)`.
+    pub runtime_crate: Option<(String, String)>,
+}
+
+/// `to` relative to `from` (both directories under one base), with `/` separators.
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = std::iter::repeat("..".to_string()).take(from.len() - common).collect();
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().to_string()));
+    if parts.is_empty() { ".".into() } else { parts.join("/") }
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -29,6 +41,25 @@ pub fn read_config(path: &Path) -> Result<Vec<Job>, String> {
         .and_then(Value::as_array)
         .ok_or_else(|| format!("{}: expected a `crates` array", path.display()))?;
     let mut jobs = Vec::new();
+    // `"runtime": {"name": .., "out": ..}`: the shared runtime crate, for crates with
+    // `"runtime": "shared"`.
+    let shared = match value.get("runtime") {
+        None => None,
+        Some(r) => {
+            let get = |k: &str| {
+                r.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("{}: runtime.{k} must be a string", path.display()))
+            };
+            let (name, out) = (get("name")?, base.join(get("out")?));
+            let version = r.get("version").and_then(Value::as_str).unwrap_or("0.1.0").to_string();
+            jobs.push(Job {
+                spec: codegen::CrateSpec { crate_name: name.clone(), version: version.clone(), service: String::new(), operations: None, runtime: Default::default() },
+                models: Vec::new(),
+                out: out.clone(),
+                runtime_crate: Some((name.clone(), version)),
+            });
+            Some((name, out))
+        }
+    };
     for (i, c) in crates.iter().enumerate() {
         let field = |name: &str| -> Result<String, String> {
             c.get(name)
@@ -53,15 +84,28 @@ pub fn read_config(path: &Path) -> Result<Vec<Job>, String> {
             ),
             Some(_) => return Err(format!("{}: crates[{i}].operations must be a list of names or \"*\"", path.display())),
         };
+        let out = base.join(field("out")?);
+        let runtime = match c.get("runtime").and_then(Value::as_str) {
+            None | Some("embedded") => codegen::RuntimeMode::Embedded,
+            Some("shared") => {
+                let (name, dir) = shared
+                    .as_ref()
+                    .ok_or_else(|| format!("{}: crates[{i}].runtime is \"shared\" but there is no top-level `runtime` {{\"name\", \"out\"}}", path.display()))?;
+                codegen::RuntimeMode::Shared { crate_name: name.clone(), path: relative(&out, dir) }
+            }
+            Some(other) => return Err(format!("{}: crates[{i}].runtime must be \"embedded\" or \"shared\", not {other:?}", path.display())),
+        };
         jobs.push(Job {
             spec: codegen::CrateSpec {
                 crate_name: field("name")?,
                 version: c.get("version").and_then(Value::as_str).unwrap_or("0.1.0").to_string(),
                 service: field("service")?,
                 operations,
+                runtime,
             },
             models,
-            out: base.join(field("out")?),
+            out,
+            runtime_crate: None,
         });
     }
     Ok(jobs)
@@ -69,6 +113,9 @@ pub fn read_config(path: &Path) -> Result<Vec<Job>, String> {
 
 /// Generates the files of one job (no writing).
 pub fn render(job: &Job) -> Result<BTreeMap<String, String>, String> {
+    if let Some((name, version)) = &job.runtime_crate {
+        return Ok(codegen::generate_runtime(name, version));
+    }
     let mut files = Vec::new();
     for m in &job.models {
         let text = std::fs::read_to_string(m).map_err(|e| format!("{}: {e}", m.display()))?;
@@ -254,9 +301,11 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
                 version: "0.1.0".into(),
                 service,
                 operations: if operations.is_empty() { None } else { Some(operations) },
+                runtime: Default::default(),
             },
             models,
             out,
+            runtime_crate: None,
         }]
     };
     run_jobs(&jobs, check, false)

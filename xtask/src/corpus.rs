@@ -50,6 +50,7 @@ pub fn generate(found: &Found, crate_name: &str) -> Result<(BTreeMap<String, Str
         version: "0.1.0".into(),
         service: found.service.clone(),
         operations: None,
+        runtime: Default::default(),
     };
     let start = Instant::now();
     let generated = codegen::generate(&[(found.file.display().to_string(), found.text.clone())], &spec).map_err(|e| e.to_string())?;

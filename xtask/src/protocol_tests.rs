@@ -92,7 +92,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     for (service, protocol) in &services {
         let crate_dir = format!("pt-{}", codegen::sanitize::snake(shape_name(service)).replace('_', "-"));
         let crate_name = crate_dir.clone();
-        let spec = codegen::CrateSpec { crate_name: crate_name.clone(), version: "0.1.0".into(), service: service.clone(), operations: None };
+        let spec = codegen::CrateSpec { crate_name: crate_name.clone(), version: "0.1.0".into(), service: service.clone(), operations: None, runtime: Default::default() };
         let (model, sel) = codegen::load(&files, &spec).map_err(|e| format!("loading {service}: {e}"))?;
         let sym = Symbols::build(&model, &sel).map_err(|e| format!("naming {service}: {e}"))?;
         let generated = codegen::generate(&files, &spec).map_err(|e| format!("generating {service}: {e}"))?;

@@ -360,8 +360,9 @@ big_number!(BigDecimal, "bigDecimal");
 pub struct UnknownVariantValue(pub(crate) String);
 
 impl UnknownVariantValue {
-    #[allow(dead_code)] // used by generated enums, not by the runtime itself
-    pub(crate) fn new(value: &str) -> Self {
+    /// Used by generated enums (public so a shared runtime crate can serve them).
+    #[doc(hidden)]
+    pub fn new(value: &str) -> Self {
         UnknownVariantValue(value.to_string())
     }
     /// The value as the service sent it.

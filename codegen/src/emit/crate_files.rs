@@ -123,14 +123,21 @@ pub fn primitives_rs() -> TokenStream {
     )
 }
 
-/// `src/runtime/mod.rs`: the runtime modules copied into the crate.
+/// `src/runtime/mod.rs`: the runtime modules copied into the crate or, with a shared
+/// runtime, the same module names re-exported from the runtime crate.
 pub fn runtime_mod_rs(ctx: &Ctx) -> TokenStream {
-    let mods = crate::runtime_modules(ctx.protocol).map(|(name, _)| {
-        let name = crate::symbols::ident(name);
-        quote!(pub mod #name;)
-    });
-    quote!(
-        #![allow(dead_code, unused_imports)]
-        #(#mods)*
-    )
+    let names = crate::runtime_modules(ctx.protocol).map(|(name, _)| crate::symbols::ident(name));
+    match &ctx.spec.runtime {
+        crate::RuntimeMode::Embedded => quote!(
+            #![allow(dead_code, unused_imports)]
+            #(pub mod #names;)*
+        ),
+        crate::RuntimeMode::Shared { crate_name, .. } => {
+            let krate = crate::symbols::ident(&crate_name.replace('-', "_"));
+            quote!(
+                #![allow(dead_code, unused_imports)]
+                pub use ::#krate::{#(#names),*};
+            )
+        }
+    }
 }

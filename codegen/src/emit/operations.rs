@@ -470,6 +470,12 @@ pub fn client(ctx: &Ctx) -> TokenStream {
             handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
         }
         impl Client {
+            #[doc = "Creates a client from a configuration shared with other clients (aws-sdk-rust's"]
+            #[doc = "`Client::new(&SdkConfig)`): with a shared runtime crate every generated client takes the"]
+            #[doc = "same `Config`."]
+            pub fn new(sdk_config: &crate::Config) -> Self {
+                Self::from_conf(sdk_config.clone())
+            }
             #[doc = "Creates a client from a service configuration."]
             pub fn from_conf(conf: crate::Config) -> Self {
                 Self { handle: ::std::sync::Arc::new(crate::runtime::orchestrator::Handle::new(conf, &crate::meta::SERVICE)) }

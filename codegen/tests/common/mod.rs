@@ -88,6 +88,7 @@ pub fn fixture_spec(f: &Fixture) -> codegen::CrateSpec {
         version: "0.1.0".into(),
         service: f.service.into(),
         operations: None,
+        runtime: Default::default(),
     }
 }
 
