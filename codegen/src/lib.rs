@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod bindings;
+pub mod customizations;
 pub mod docs;
 pub mod emit;
 pub mod model;
@@ -71,6 +72,7 @@ pub struct CrateSpec {
 
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
     ("customize", include_str!("../runtime/src/customize.rs")),
@@ -138,7 +140,12 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
         skipped,
     };
     let mut text = format_jobs_parallel(&ctx)?;
-    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title));
+    let compression = sel.operations.iter().any(|op| match &model.shapes[op].kind {
+        model::Kind::Operation(o) => !o.info.request_compression.is_empty(),
+        _ => false,
+    });
+    let extra_features: &[&str] = if compression { &["request-compression"] } else { &[] };
+    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, extra_features));
     for (name, source) in runtime_modules(protocol) {
         text.insert(format!("src/runtime/{name}.rs"), format!("// {HEADER}\n// Copied from codegen/runtime/src/{name}.rs.\n\n{}", strip_tests(source)));
     }
@@ -214,12 +221,30 @@ fn manifest_section(name: &str) -> String {
     out
 }
 
-fn cargo_toml(spec: &CrateSpec, title: &str) -> String {
+/// The runtime's `[features]` with `extra` added to the default features (e.g.
+/// `request-compression` when a selected operation has `@requestCompression`).
+fn features_section(extra: &[&str]) -> String {
+    let mut out = String::new();
+    for line in manifest_section("features").lines() {
+        match line.strip_prefix("default = [").and_then(|l| l.strip_suffix(']')) {
+            Some(list) if !extra.is_empty() => {
+                let mut items: Vec<String> = list.split(',').map(str::trim).filter(|i| !i.is_empty()).map(str::to_string).collect();
+                items.extend(extra.iter().map(|e| format!("\"{e}\"")));
+                out.push_str(&format!("default = [{}]", items.join(", ")));
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str]) -> String {
     format!(
         "# {HEADER}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.80\"\nlicense = \"Apache-2.0\"\ndescription = \"A small client for {title}, generated from its Smithy model.\"\npublish = false\n\n[features]\n{features}\n[dependencies]\n{deps}",
         name = spec.crate_name,
         version = spec.version,
-        features = manifest_section("features"),
+        features = features_section(extra_features),
         deps = manifest_section("dependencies"),
     )
 }
@@ -270,4 +295,20 @@ pub fn format_files(generated: Generated) -> Result<BTreeMap<String, String>, Er
         out.insert(path, text);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_compression_feature_is_default_only_when_needed() {
+        let plain = features_section(&[]);
+        assert_eq!(plain, manifest_section("features"));
+        assert!(!plain.lines().any(|l| l.starts_with("default") && l.contains("request-compression")));
+        let with = features_section(&["request-compression"]);
+        let default = with.lines().find(|l| l.starts_with("default = [")).unwrap();
+        assert!(default.ends_with(", \"request-compression\"]"), "{default}");
+        assert!(with.lines().any(|l| l.starts_with("request-compression = [\"dep:flate2\"]")));
+    }
 }

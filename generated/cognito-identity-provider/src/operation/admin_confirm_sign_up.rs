@@ -31,6 +31,7 @@ impl AdminConfirmSignUp {
             name: "AdminConfirmSignUp",
             signed: true,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

@@ -29,6 +29,7 @@ impl AdminGetUser {
             name: "AdminGetUser",
             signed: true,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

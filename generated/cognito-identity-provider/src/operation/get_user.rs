@@ -21,6 +21,7 @@ impl GetUser {
             name: "GetUser",
             signed: false,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

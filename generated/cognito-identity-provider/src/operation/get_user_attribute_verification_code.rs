@@ -26,6 +26,7 @@ impl GetUserAttributeVerificationCode {
             name: "GetUserAttributeVerificationCode",
             signed: false,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

@@ -24,6 +24,7 @@ impl InitiateAuth {
             name: "InitiateAuth",
             signed: false,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

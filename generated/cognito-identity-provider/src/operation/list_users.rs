@@ -24,6 +24,7 @@ impl ListUsers {
             name: "ListUsers",
             signed: true,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

@@ -23,6 +23,7 @@ impl SignUp {
             name: "SignUp",
             signed: false,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;

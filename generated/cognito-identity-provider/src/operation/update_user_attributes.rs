@@ -28,6 +28,7 @@ impl UpdateUserAttributes {
             name: "UpdateUserAttributes",
             signed: false,
             idempotent: false,
+            request_compression: &[],
         };
         let request = ser_request(&input)
             .map_err(crate::error::SdkError::construction_failure)?;
