@@ -595,6 +595,63 @@ mod tests {
         assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "machinelearning"), (Some("us-east-1".into()), "machinelearning".into()));
     }
 
+    static TEST_SERVICE: ServiceSpec = ServiceSpec {
+        name: "Test",
+        error_metadata: super::super::aws_json::error_metadata,
+        endpoint_prefix: "test",
+        env_name: "TEST",
+        signing_name: "test",
+        user_agent: "test/0.1.0",
+        endpoint_rules: "",
+        retryable_errors: &[],
+    };
+    static COMPRESSED_OP: OperationSpec = OperationSpec { name: "Put", signed: true, idempotent: false, request_compression: &["gzip"] };
+
+    fn read_error(_: &HttpResponse, _: ErrorMetadata) -> MessageError {
+        MessageError("error".into())
+    }
+
+    /// Sends `body` through `invoke` with the mock transport; returns what went on the wire.
+    fn send(config: impl FnOnce(super::super::config::Builder) -> super::super::config::Builder, body: &[u8], endpoint_url: Option<&str>) -> super::super::mock::RecordedRequest {
+        let mock = super::super::mock::MockHttpClient::new();
+        let handle = Handle::new(config(mock.config_builder()).build(), &TEST_SERVICE);
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.body = body.to_vec();
+        parts.endpoint_url = endpoint_url.map(str::to_string);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let result = runtime.block_on(invoke(&handle, &COMPRESSED_OP, parts, read_error));
+        assert!(result.is_ok(), "{:?}", result.err());
+        mock.requests().pop().expect("a request was sent")
+    }
+
+    #[test]
+    fn invoke_sends_to_the_endpoint_url_from_the_input_and_signs_for_the_region() {
+        let req = send(|b| b, b"{}", Some("https://custom.example.com/"));
+        assert_eq!(req.uri, "https://custom.example.com/");
+        assert!(req.header("authorization").unwrap().contains("/us-east-1/test/aws4_request"));
+        let req = send(|b| b, b"{}", None);
+        assert_eq!(req.uri, "http://mock.invalid/");
+    }
+
+    #[test]
+    fn invoke_compresses_only_above_the_threshold_and_when_enabled() {
+        let big = vec![b'a'; 10_240];
+        let req = send(|b| b, &big[..10_239], None);
+        assert_eq!((req.header("content-encoding"), req.body.len()), (None, 10_239), "below the default minimum");
+        let req = send(|b| b.disable_request_compression(true), &big, None);
+        assert_eq!((req.header("content-encoding"), req.body.len()), (None, 10_240), "disabled");
+        let req = send(|b| b.request_min_compression_size_bytes(0), b"{}", None);
+        if cfg!(feature = "request-compression") {
+            assert_eq!(req.header("content-encoding"), Some("gzip"));
+            assert_eq!(req.header("content-length"), Some(req.body.len().to_string().as_str()));
+            let req = send(|b| b, &big, None);
+            assert_eq!(req.header("content-encoding"), Some("gzip"), "at the default minimum");
+            assert!(req.body.len() < 10_240);
+        } else {
+            assert_eq!((req.header("content-encoding"), req.body.as_slice()), (None, &b"{}"[..]), "no encoder in this build");
+        }
+    }
+
     #[test]
     fn signing_scope_prefers_auth_schemes() {
         let mut endpoint = Endpoint { url: "https://x".into(), headers: Default::default(), properties: Default::default() };
