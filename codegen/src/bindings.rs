@@ -193,6 +193,13 @@ pub struct OperationInfo {
     pub idempotent: bool,
     /// `@paginated` as written on the operation.
     pub paginated: Option<Paginated>,
+    /// `@requestCompression`: the encodings the service accepts, in the model's order of
+    /// preference (empty when the operation has no such trait).
+    pub request_compression: Vec<String>,
+    /// The input member whose value is the URL the request goes to, replacing the resolved
+    /// endpoint (a per-service customisation, see [`crate::customizations`]); set by
+    /// normalisation for operations bound to a customised service.
+    pub endpoint_url_member: Option<String>,
 }
 
 /// Facts about a service.
@@ -281,7 +288,25 @@ pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error>
     let token = matches!(&input.kind, Kind::Structure(ms) if ms.iter().any(|m: &Member| m.traits.idempotency_token()));
     let idempotent = t.has("smithy.api#idempotent") || t.has("smithy.api#readonly") || token;
     let paginated = t.get("smithy.api#paginated").map(Paginated::from_trait);
-    Ok(OperationInfo { http, host_prefix, signed, idempotent, paginated })
+    let request_compression = match t.get("smithy.api#requestCompression") {
+        None => Vec::new(),
+        Some(v) => {
+            let encodings = v
+                .get("encodings")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad(op, "`@requestCompression` needs an `encodings` list"))?;
+            let mut out = Vec::new();
+            for e in encodings {
+                let e = e.as_str().ok_or_else(|| bad(op, "`@requestCompression` encodings must be strings"))?;
+                out.push(e.to_ascii_lowercase());
+            }
+            if out.is_empty() {
+                return Err(bad(op, "`@requestCompression` encodings must not be empty"));
+            }
+            out
+        }
+    };
+    Ok(OperationInfo { http, host_prefix, signed, idempotent, paginated, request_compression, endpoint_url_member: None })
 }
 
 fn parse_host_prefix(prefix: &str) -> Result<Vec<HostPart>, String> {

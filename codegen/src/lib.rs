@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod bindings;
+pub mod customizations;
 pub mod docs;
 pub mod emit;
 pub mod model;
@@ -112,6 +113,7 @@ pub enum RuntimeMode {
 
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
     ("customize", include_str!("../runtime/src/customize.rs")),
@@ -179,7 +181,12 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
         skipped,
     };
     let mut text = format_jobs_parallel(&ctx)?;
-    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title));
+    let compression = sel.operations.iter().any(|op| match &model.shapes[op].kind {
+        model::Kind::Operation(o) => !o.info.request_compression.is_empty(),
+        _ => false,
+    });
+    let extra_features: &[&str] = if compression { &["request-compression"] } else { &[] };
+    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, extra_features));
     if spec.runtime == RuntimeMode::Embedded {
         for (name, source) in runtime_modules(protocol) {
             text.insert(format!("src/runtime/{name}.rs"), runtime_file(name, source));
@@ -288,14 +295,33 @@ fn manifest_section(name: &str) -> String {
     out
 }
 
-fn cargo_toml(spec: &CrateSpec, title: &str) -> String {
+/// The runtime's `[features]` with `extra` added to the default features (e.g.
+/// `request-compression` when a selected operation has `@requestCompression`).
+fn features_section(extra: &[&str]) -> String {
+    let mut out = String::new();
+    for line in manifest_section("features").lines() {
+        match line.strip_prefix("default = [").and_then(|l| l.strip_suffix(']')) {
+            Some(list) if !extra.is_empty() => {
+                let mut items: Vec<String> = list.split(',').map(str::trim).filter(|i| !i.is_empty()).map(str::to_string).collect();
+                items.extend(extra.iter().map(|e| format!("\"{e}\"")));
+                out.push_str(&format!("default = [{}]", items.join(", ")));
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str]) -> String {
     let (features, deps) = match &spec.runtime {
-        RuntimeMode::Embedded => (manifest_section("features"), manifest_section("dependencies")),
+        RuntimeMode::Embedded => (features_section(extra_features), manifest_section("dependencies")),
         RuntimeMode::Shared { crate_name, path } => {
             // The service crate's features switch the runtime crate's; it keeps only the
             // dependencies its own generated code names.
+            let extra: String = extra_features.iter().map(|f| format!(", \"{f}\"")).collect();
             let features = format!(
-                "default = [\"default-https-client\", \"tracing\"]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\n"
+                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\n"
             );
             let own: String = manifest_section("dependencies")
                 .lines()
@@ -359,4 +385,20 @@ pub fn format_files(generated: Generated) -> Result<BTreeMap<String, String>, Er
         out.insert(path, text);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_compression_feature_is_default_only_when_needed() {
+        let plain = features_section(&[]);
+        assert_eq!(plain, manifest_section("features"));
+        assert!(!plain.lines().any(|l| l.starts_with("default") && l.contains("request-compression")));
+        let with = features_section(&["request-compression"]);
+        let default = with.lines().find(|l| l.starts_with("default = [")).unwrap();
+        assert!(default.ends_with(", \"request-compression\"]"), "{default}");
+        assert!(with.lines().any(|l| l.starts_with("request-compression = [\"dep:flate2\"]")));
+    }
 }

@@ -292,6 +292,37 @@ fn annotate(model: &mut Model) -> Result<(), Error> {
             _ => {}
         }
     }
+    apply_customizations(model)
+}
+
+/// Records the per-service customisations of [`crate::customizations`] on the operations of
+/// each service they name.
+fn apply_customizations(model: &mut Model) -> Result<(), Error> {
+    let services: Vec<ShapeId> =
+        model.shapes.values().filter(|s| matches!(s.kind, Kind::Service(_))).map(|s| s.id.clone()).collect();
+    let mut found = Vec::new();
+    for service in &services {
+        for op in crate::select::service_operations(model, service)? {
+            let Some(member) = crate::customizations::endpoint_url_member(service, shape_name(&op)) else { continue };
+            let shape = &model.shapes[&op];
+            let Kind::Operation(o) = &shape.kind else { continue };
+            let has_member = matches!(&model.shapes[&o.input].kind, Kind::Structure(ms) if ms.iter().any(|m| m.name == member
+                && matches!(model.get(&m.target).map(|t| &t.kind), Some(Kind::String))));
+            if !has_member {
+                return Err(Error::model(
+                    &shape.file,
+                    Some(&op),
+                    format!("customisation: the endpoint URL should come from input member `{member}`, which is not a string member of `{}`", o.input),
+                ));
+            }
+            found.push((op, member));
+        }
+    }
+    for (op, member) in found {
+        if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
+            o.info.endpoint_url_member = Some(member.to_string());
+        }
+    }
     Ok(())
 }
 

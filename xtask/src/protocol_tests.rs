@@ -143,10 +143,8 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         out.insert("tests/protocol_tests.rs".into(), format!("{HELPERS}{eq_impls}{body}"));
         let manifest = out.get_mut("Cargo.toml").ok_or("no Cargo.toml generated")?;
         // The default HTTPS client is not needed: the tests use the mock transport.
-        *manifest = manifest.replace(
-            "default = [\"default-https-client\", \"tracing\"]",
-            "default = [\"rt-tokio\"]",
-        );
+        // (Other default features, such as `request-compression`, stay.)
+        *manifest = manifest.replace("default = [\"default-https-client\", \"tracing\"", "default = [\"rt-tokio\"");
         manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }\nserde_json = \"1\"\nhttp = \"1\"\n");
         codegen_cmd::sync(&scratch.join(&crate_dir), &out, false)?;
         members.push(crate_dir);

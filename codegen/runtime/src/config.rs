@@ -184,6 +184,8 @@ pub struct Config {
     pub(crate) config_error: Option<String>,
     pub(crate) shared_config: Option<Arc<SharedConfig>>,
     pub(crate) behavior_version: Option<BehaviorVersion>,
+    pub(crate) disable_request_compression: Option<bool>,
+    pub(crate) request_min_compression_size_bytes: Option<u32>,
 }
 
 impl fmt::Debug for Config {
@@ -198,6 +200,8 @@ impl fmt::Debug for Config {
             .field("operation_timeout", &self.operation_timeout)
             .field("credentials", &self.credentials)
             .field("retry_config", &self.retry_config)
+            .field("disable_request_compression", &self.disable_request_compression)
+            .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .finish()
     }
 }
@@ -239,6 +243,16 @@ impl Config {
     pub fn behavior_version(&self) -> Option<BehaviorVersion> {
         self.behavior_version
     }
+    /// Whether request compression is turned off (set in code or from
+    /// `AWS_DISABLE_REQUEST_COMPRESSION`; unset means enabled).
+    pub fn disable_request_compression(&self) -> Option<bool> {
+        self.disable_request_compression
+    }
+    /// The smallest request body, in bytes, that is compressed (set in code or from
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`; unset means 10240).
+    pub fn request_min_compression_size_bytes(&self) -> Option<u32> {
+        self.request_min_compression_size_bytes
+    }
     /// A builder holding this configuration, to change a few settings.
     pub fn to_builder(&self) -> Builder {
         Builder { inner: self.clone(), from_env: self.from_env }
@@ -270,6 +284,8 @@ impl Default for Builder {
                 config_error: None,
                 shared_config: None,
                 behavior_version: None,
+                disable_request_compression: None,
+                request_min_compression_size_bytes: None,
             },
             from_env: true,
         }
@@ -374,6 +390,29 @@ impl Builder {
         self.inner.behavior_version = behavior_version;
         self
     }
+    /// Turns request compression off (or back on) for operations that support it (otherwise
+    /// `AWS_DISABLE_REQUEST_COMPRESSION`; default: enabled).
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.set_disable_request_compression(Some(disable));
+        self
+    }
+    /// Sets or clears [`disable_request_compression`](Self::disable_request_compression).
+    pub fn set_disable_request_compression(&mut self, disable: Option<bool>) -> &mut Self {
+        self.inner.disable_request_compression = disable;
+        self
+    }
+    /// The smallest request body, in bytes, that is compressed, 0 to 10485760 (otherwise
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`; default 10240). A larger value is reported
+    /// as a configuration error when an operation is called.
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.set_request_min_compression_size_bytes(Some(bytes));
+        self
+    }
+    /// Sets or clears [`request_min_compression_size_bytes`](Self::request_min_compression_size_bytes).
+    pub fn set_request_min_compression_size_bytes(&mut self, bytes: Option<u32>) -> &mut Self {
+        self.inner.request_min_compression_size_bytes = bytes;
+        self
+    }
     /// An application name added to the user agent.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
         self.inner.app_name = Some(name.into());
@@ -392,7 +431,7 @@ impl Builder {
         macro_rules! take {
             ($($field:ident),*) => { $( if o.$field.is_some() { c.$field = o.$field; } )* };
         }
-        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials, retry_config);
+        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials, retry_config, disable_request_compression, request_min_compression_size_bytes);
         c
     }
 
@@ -434,6 +473,25 @@ impl Builder {
             if config.use_dual_stack.is_none() {
                 config.use_dual_stack = env_bool("AWS_USE_DUALSTACK_ENDPOINT");
             }
+            if config.disable_request_compression.is_none() {
+                config.disable_request_compression = env_bool("AWS_DISABLE_REQUEST_COMPRESSION");
+            }
+            if config.request_min_compression_size_bytes.is_none() {
+                if let Some(v) = env_var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES") {
+                    match super::compression::parse_min_size(&v, "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES") {
+                        Ok(n) => config.request_min_compression_size_bytes = Some(n),
+                        Err(e) => config.config_error = Some(e),
+                    }
+                }
+            }
+        }
+        if let Some(n) = config.request_min_compression_size_bytes {
+            if n > super::compression::MAX_MIN_COMPRESSION_SIZE_BYTES {
+                config.config_error = Some(format!(
+                    "request_min_compression_size_bytes: {n} is larger than {}",
+                    super::compression::MAX_MIN_COMPRESSION_SIZE_BYTES
+                ));
+            }
         }
         config
     }
@@ -454,6 +512,22 @@ mod tests {
         assert_eq!(builder.build().behavior_version(), None);
         assert!(BehaviorVersion::latest().is_at_least(BehaviorVersion::v2024_03_28()));
         assert!(!BehaviorVersion::v2023_11_09().is_at_least(BehaviorVersion::v2025_01_17()));
+    }
+
+    #[test]
+    fn request_compression_settings() {
+        let config = Config::builder().ignore_environment().build();
+        assert_eq!((config.disable_request_compression(), config.request_min_compression_size_bytes()), (None, None));
+        let config = Config::builder().ignore_environment().disable_request_compression(true).request_min_compression_size_bytes(0).build();
+        assert_eq!((config.disable_request_compression(), config.request_min_compression_size_bytes()), (Some(true), Some(0)));
+        assert!(config.config_error.is_none());
+        let mut builder = config.to_builder();
+        builder.set_disable_request_compression(None);
+        assert_eq!(builder.build().disable_request_compression(), None);
+        let overridden = Config::builder().request_min_compression_size_bytes(5).override_config(&config);
+        assert_eq!((overridden.disable_request_compression(), overridden.request_min_compression_size_bytes()), (Some(true), Some(5)));
+        let bad = Config::builder().ignore_environment().request_min_compression_size_bytes(10_485_761).build();
+        assert!(bad.config_error.as_deref().unwrap_or("").contains("10485760"));
     }
 
     #[test]

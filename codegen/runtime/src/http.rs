@@ -15,8 +15,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type HttpRequest = http::Request<Vec<u8>>;
 
 /// A serialised operation request before an endpoint is chosen: what a protocol codec
-/// produces from an input. The orchestrator joins `uri` to the endpoint, prepends
-/// `host_prefix` to its host, and adds the headers every request carries.
+/// produces from an input. The orchestrator joins `uri` to the endpoint (or to `endpoint_url`
+/// when the operation sets one), prepends `host_prefix` to its host, and adds the headers every
+/// request carries.
 #[derive(Clone, Debug)]
 pub struct RequestParts {
     /// The HTTP method.
@@ -29,12 +30,16 @@ pub struct RequestParts {
     pub body: Vec<u8>,
     /// An `@endpoint` host prefix such as `data.` or `foo.bar.`.
     pub host_prefix: Option<String>,
+    /// A URL (scheme, host, optional base path) the request goes to instead of the resolved
+    /// endpoint's URL, for operations whose input names their endpoint (Machine Learning's
+    /// `Predict`). Endpoint headers and the signing scope still come from the resolved endpoint.
+    pub endpoint_url: Option<String>,
 }
 
 impl RequestParts {
     /// A request with no headers and no body.
     pub fn new(method: http::Method, uri: impl Into<String>) -> Self {
-        RequestParts { method, uri: uri.into(), headers: http::HeaderMap::new(), body: Vec::new(), host_prefix: None }
+        RequestParts { method, uri: uri.into(), headers: http::HeaderMap::new(), body: Vec::new(), host_prefix: None, endpoint_url: None }
     }
     /// Adds a header; a value that is not a valid header value is an error naming the header.
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), String> {

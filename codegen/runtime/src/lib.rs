@@ -7,7 +7,8 @@
 //!
 //! Dependencies allowed here are exactly the generated crate's: `http`, `serde_json`,
 //! `base64`, and behind the `default-https-client` feature `hyper`, `hyper-util`,
-//! `hyper-rustls`, `http-body-util` and `tokio`.
+//! `hyper-rustls`, `http-body-util` and `tokio`, and behind `request-compression`
+//! `flate2`.
 #![forbid(unsafe_code)]
 pub mod config;
 pub mod error;
@@ -23,3 +24,4 @@ pub mod retry;
 pub mod mock;
 pub mod aws_json;
 pub mod customize;
+pub mod compression;

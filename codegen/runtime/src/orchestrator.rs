@@ -54,6 +54,9 @@ pub struct OperationSpec {
     pub signed: bool,
     /// Whether repeating the operation is harmless (`@idempotent`, `@readonly`, idempotency token).
     pub idempotent: bool,
+    /// `@requestCompression` encodings the service accepts, in order of preference (empty:
+    /// never compress).
+    pub request_compression: &'static [&'static str],
 }
 
 /// Status, request id and attempt count of a response: kept on every output and error.
@@ -229,7 +232,7 @@ impl Handle {
         invocation_id: &str,
         attempt: u32,
     ) -> Result<HttpRequest, String> {
-        let uri = request_uri(&endpoint.url, parts.host_prefix.as_deref(), &parts.uri)?;
+        let uri = request_url(endpoint, parts)?;
         let mut builder = http::Request::builder().method(parts.method.clone()).uri(uri.as_str());
         if let Some(headers) = builder.headers_mut() {
             headers.extend(parts.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -259,6 +262,13 @@ impl Handle {
         }
         Ok(request)
     }
+}
+
+/// The URL of a request: its parts joined to the resolved endpoint's URL, or to the URL the
+/// operation's input gave (`parts.endpoint_url`), which replaces it.
+pub fn request_url(endpoint: &Endpoint, parts: &RequestParts) -> Result<String, String> {
+    let base = parts.endpoint_url.as_deref().unwrap_or(&endpoint.url);
+    request_uri(base, parts.host_prefix.as_deref(), &parts.uri)
 }
 
 /// Joins an endpoint URL, an optional host prefix and a request's path and query:
@@ -361,6 +371,7 @@ pub async fn invoke<E>(
     request: RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<Success, SdkError<E>> {
+    let request = compress(handle, op, request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
     #[cfg(feature = "rt-tokio")]
     {
         if let Some(limit) = handle.config.operation_timeout {
@@ -374,6 +385,22 @@ pub async fn invoke<E>(
         }
     }
     attempts(handle, op, &request, read_error).await
+}
+
+/// Compresses the request body once, before the first attempt, when the operation accepts a
+/// compressed body and the configuration allows it.
+fn compress(handle: &Handle, op: &OperationSpec, mut request: RequestParts) -> Result<RequestParts, String> {
+    if op.request_compression.is_empty() {
+        return Ok(request);
+    }
+    let disabled = handle.config.disable_request_compression.unwrap_or(false);
+    let min_size = handle
+        .config
+        .request_min_compression_size_bytes
+        .unwrap_or(super::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES);
+    let _encoding = super::compression::compress_request(&mut request, op.request_compression, disabled, min_size)?;
+    trace_event!(debug, operation = op.name, encoding = ?_encoding, "request compression");
+    Ok(request)
 }
 
 enum Attempt {
@@ -550,6 +577,79 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(a.as_bytes()[14], b'4');
         assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+    }
+
+    #[test]
+    fn endpoint_url_from_the_input_replaces_the_resolved_one() {
+        let endpoint = Endpoint { url: "https://example.com/base".into(), headers: Default::default(), properties: Default::default() };
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        assert_eq!(request_url(&endpoint, &parts).unwrap(), "https://example.com/base/");
+        parts.endpoint_url = Some("https://custom.example.com/".into());
+        assert_eq!(request_url(&endpoint, &parts).unwrap(), "https://custom.example.com/");
+        parts.endpoint_url = Some("http://127.0.0.1:8080/ml/".into());
+        parts.uri = "/?a=b".into();
+        assert_eq!(request_url(&endpoint, &parts).unwrap(), "http://127.0.0.1:8080/ml/?a=b");
+        parts.endpoint_url = Some("custom.example.com".into());
+        assert!(request_url(&endpoint, &parts).is_err(), "a URL without a scheme is refused");
+        // The signing scope still comes from the resolved endpoint and the configured region.
+        assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "machinelearning"), (Some("us-east-1".into()), "machinelearning".into()));
+    }
+
+    static TEST_SERVICE: ServiceSpec = ServiceSpec {
+        name: "Test",
+        error_metadata: super::super::aws_json::error_metadata,
+        endpoint_prefix: "test",
+        env_name: "TEST",
+        signing_name: "test",
+        user_agent: "test/0.1.0",
+        endpoint_rules: "",
+        retryable_errors: &[],
+    };
+    static COMPRESSED_OP: OperationSpec = OperationSpec { name: "Put", signed: true, idempotent: false, request_compression: &["gzip"] };
+
+    fn read_error(_: &HttpResponse, _: ErrorMetadata) -> MessageError {
+        MessageError("error".into())
+    }
+
+    /// Sends `body` through `invoke` with the mock transport; returns what went on the wire.
+    fn send(config: impl FnOnce(super::super::config::Builder) -> super::super::config::Builder, body: &[u8], endpoint_url: Option<&str>) -> super::super::mock::RecordedRequest {
+        let mock = super::super::mock::MockHttpClient::new();
+        let handle = Handle::new(config(mock.config_builder()).build(), &TEST_SERVICE);
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.body = body.to_vec();
+        parts.endpoint_url = endpoint_url.map(str::to_string);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let result = runtime.block_on(invoke(&handle, &COMPRESSED_OP, parts, read_error));
+        assert!(result.is_ok(), "{:?}", result.err());
+        mock.requests().pop().expect("a request was sent")
+    }
+
+    #[test]
+    fn invoke_sends_to_the_endpoint_url_from_the_input_and_signs_for_the_region() {
+        let req = send(|b| b, b"{}", Some("https://custom.example.com/"));
+        assert_eq!(req.uri, "https://custom.example.com/");
+        assert!(req.header("authorization").unwrap().contains("/us-east-1/test/aws4_request"));
+        let req = send(|b| b, b"{}", None);
+        assert_eq!(req.uri, "http://mock.invalid/");
+    }
+
+    #[test]
+    fn invoke_compresses_only_above_the_threshold_and_when_enabled() {
+        let big = vec![b'a'; 10_240];
+        let req = send(|b| b, &big[..10_239], None);
+        assert_eq!((req.header("content-encoding"), req.body.len()), (None, 10_239), "below the default minimum");
+        let req = send(|b| b.disable_request_compression(true), &big, None);
+        assert_eq!((req.header("content-encoding"), req.body.len()), (None, 10_240), "disabled");
+        let req = send(|b| b.request_min_compression_size_bytes(0), b"{}", None);
+        if cfg!(feature = "request-compression") {
+            assert_eq!(req.header("content-encoding"), Some("gzip"));
+            assert_eq!(req.header("content-length"), Some(req.body.len().to_string().as_str()));
+            let req = send(|b| b, &big, None);
+            assert_eq!(req.header("content-encoding"), Some("gzip"), "at the default minimum");
+            assert!(req.body.len() < 10_240);
+        } else {
+            assert_eq!((req.header("content-encoding"), req.body.as_slice()), (None, &b"{}"[..]), "no encoder in this build");
+        }
     }
 
     #[test]

@@ -248,6 +248,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let protocol = ctx.protocol;
     let request = protocol.request(ctx, op_id);
     let host_prefix = host_prefix(ctx, op_id);
+    let endpoint_url = endpoint_url(ctx, op_id);
     let response = protocol.response(ctx, op_id);
     let protocol_items = protocol.operation_items(ctx, op_id);
     let error_code = protocol.error_code(ctx);
@@ -269,6 +270,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let op_name = shape_name(op_id);
     let signed = op.info.signed;
     let idempotent = op.info.idempotent;
+    let compression = &op.info.request_compression;
 
     // The fluent builder mirrors every input setter.
     let fluent_setters: Vec<TokenStream> = super::shapes::members_of(input_shape)
@@ -298,6 +300,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                     name: #op_name,
                     signed: #signed,
                     idempotent: #idempotent,
+                    request_compression: &[#(#compression),*],
                 };
                 let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
                 #[cfg(feature = "tracing")]
@@ -325,6 +328,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             #[allow(unused_mut)]
             let mut parts = { #request };
             #host_prefix
+            #endpoint_url
             ::std::result::Result::Ok(parts)
         }
 
@@ -403,6 +407,21 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
     )
+}
+
+/// A statement that sets `parts.endpoint_url` from the input member that names the operation's
+/// endpoint, for operations customised that way (nothing otherwise).
+fn endpoint_url(ctx: &Ctx, op_id: &str) -> TokenStream {
+    let Kind::Operation(op) = &ctx.model.shapes[op_id].kind else { return quote!() };
+    let Some(member) = &op.info.endpoint_url_member else { return quote!() };
+    let input = &op.input;
+    let Some(m) = super::shapes::members_of(&ctx.model.shapes[input]).iter().find(|m| &m.name == member) else { return quote!() };
+    let field = ctx.sym.member_ident(input, &m.name);
+    if ctx.sym.is_optional(ctx.model, input, m) {
+        quote!(parts.endpoint_url = input.#field.clone();)
+    } else {
+        quote!(parts.endpoint_url = ::std::option::Option::Some(input.#field.clone());)
+    }
 }
 
 /// Statements that set `parts.host_prefix` from the operation's `@endpoint` host prefix, with
