@@ -200,6 +200,12 @@ pub struct OperationInfo {
     /// endpoint (a per-service customisation, see [`crate::customizations`]); set by
     /// normalisation for operations bound to a customised service.
     pub endpoint_url_member: Option<String>,
+    /// `@httpChecksumRequired`: the request carries a `Content-MD5` of its body.
+    pub checksum_required: bool,
+    /// URI label members that take a value when unset or empty (a service customisation).
+    pub label_defaults: Vec<(String, String)>,
+    /// Whether the request carries Glacier's SHA-256 tree-hash headers (a customisation).
+    pub tree_hash_checksums: bool,
 }
 
 /// Facts about a service.
@@ -224,6 +230,8 @@ pub struct ServiceInfo {
     pub endpoint_tests: Option<Value>,
     /// Service-wide `@paginated` defaults.
     pub paginated: Option<Paginated>,
+    /// Headers every request carries (a service customisation).
+    pub default_headers: Vec<(String, String)>,
 }
 
 impl Traits {
@@ -306,7 +314,7 @@ pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error>
             out
         }
     };
-    Ok(OperationInfo { http, host_prefix, signed, idempotent, paginated, request_compression, endpoint_url_member: None })
+    Ok(OperationInfo { http, host_prefix, signed, idempotent, paginated, request_compression, endpoint_url_member: None, checksum_required: t.has("smithy.api#httpChecksumRequired"), label_defaults: Vec::new(), tree_hash_checksums: false })
 }
 
 fn parse_host_prefix(prefix: &str) -> Result<Vec<HostPart>, String> {
@@ -364,6 +372,10 @@ pub fn service_info(model: &Model, svc: &Shape) -> ServiceInfo {
         endpoint_rules: t.get("smithy.rules#endpointRuleSet").cloned(),
         endpoint_tests: t.get("smithy.rules#endpointTests").cloned(),
         paginated: t.get("smithy.api#paginated").map(Paginated::from_trait),
+        default_headers: match &svc.kind {
+            Kind::Service(s) => crate::customizations::service_headers(&svc.id, s.version.as_deref()),
+            _ => Vec::new(),
+        },
     }
 }
 

@@ -17,6 +17,41 @@ pub fn endpoint_url_member(service: &str, operation: &str) -> Option<&'static st
     ENDPOINT_URL_FROM_INPUT.iter().find(|(s, o, _)| *s == service && *o == operation).map(|(_, _, m)| *m)
 }
 
+/// Headers every request of a service carries: `(service, header, value)`; `{version}` is the
+/// service's version. API Gateway answers in JSON only when asked; Glacier wants its API version.
+static SERVICE_HEADERS: &[(&str, &str, &str)] = &[
+    ("com.amazonaws.apigateway#BackplaneControlService", "accept", "application/json"),
+    ("com.amazonaws.glacier#Glacier", "x-amz-glacier-version", "{version}"),
+];
+
+/// URI label members that take a value when the caller leaves them unset or empty:
+/// `(service, member, value)`. Glacier's `accountId` is `-`, "the account of the credentials".
+static LABEL_DEFAULTS: &[(&str, &str, &str)] = &[("com.amazonaws.glacier#Glacier", "accountId", "-")];
+
+/// Operations whose requests carry Glacier's `x-amz-content-sha256` and
+/// `x-amz-sha256-tree-hash` headers, computed from the body: `(service, operation)`.
+static TREE_HASH_CHECKSUMS: &[(&str, &str)] =
+    &[("com.amazonaws.glacier#Glacier", "UploadArchive"), ("com.amazonaws.glacier#Glacier", "UploadMultipartPart")];
+
+/// The headers every request of `service` carries, with `{version}` replaced.
+pub fn service_headers(service: &str, version: Option<&str>) -> Vec<(String, String)> {
+    SERVICE_HEADERS
+        .iter()
+        .filter(|(s, _, _)| *s == service)
+        .map(|(_, h, v)| (h.to_string(), v.replace("{version}", version.unwrap_or_default())))
+        .collect()
+}
+
+/// `(member, value)` for the URI label members of `service` that have a value when unset.
+pub fn label_defaults(service: &str) -> Vec<(String, String)> {
+    LABEL_DEFAULTS.iter().filter(|(s, _, _)| *s == service).map(|(_, m, v)| (m.to_string(), v.to_string())).collect()
+}
+
+/// Whether `operation` of `service` sends Glacier's tree-hash checksum headers.
+pub fn tree_hash_checksums(service: &str, operation: &str) -> bool {
+    TREE_HASH_CHECKSUMS.iter().any(|(s, o)| *s == service && *o == operation)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -26,5 +61,18 @@ mod tests {
         assert_eq!(endpoint_url_member("com.amazonaws.machinelearning#AmazonML_20141212", "Predict"), Some("PredictEndpoint"));
         assert_eq!(endpoint_url_member("com.amazonaws.machinelearning#AmazonML_20141212", "GetMLModel"), None);
         assert_eq!(endpoint_url_member("example#Other", "Predict"), None);
+    }
+
+    #[test]
+    fn glacier_and_api_gateway() {
+        assert_eq!(
+            service_headers("com.amazonaws.glacier#Glacier", Some("2012-06-01")),
+            vec![("x-amz-glacier-version".to_string(), "2012-06-01".to_string())]
+        );
+        assert_eq!(service_headers("com.amazonaws.apigateway#BackplaneControlService", None)[0].1, "application/json");
+        assert!(service_headers("example#Other", None).is_empty());
+        assert_eq!(label_defaults("com.amazonaws.glacier#Glacier"), vec![("accountId".to_string(), "-".to_string())]);
+        assert!(tree_hash_checksums("com.amazonaws.glacier#Glacier", "UploadArchive"));
+        assert!(!tree_hash_checksums("com.amazonaws.glacier#Glacier", "ListVaults"));
     }
 }

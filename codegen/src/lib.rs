@@ -121,6 +121,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("error", include_str!("../runtime/src/error.rs")),
     ("http", include_str!("../runtime/src/http.rs")),
     ("aws_json", include_str!("../runtime/src/aws_json.rs")),
+    ("rest", include_str!("../runtime/src/rest.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
@@ -145,13 +146,14 @@ pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Mode
         parsed.push((name.clone(), ast::parse(name, text)?));
     }
     let model = model::normalize(&parsed)?;
+    let streams = payload_streams(&model, &spec.service);
     let wanted = match &spec.operations {
         Some(names) => Some(names.clone()),
         // "All operations" means all that this generator supports; the rest are listed in the docs.
         None => Some(
             select::service_operations(&model, &spec.service)?
                 .into_iter()
-                .filter(|op| streaming_member(&model, op).is_none())
+                .filter(|op| streaming_member(&model, op, streams).is_none())
                 .collect(),
         ),
     };
@@ -181,12 +183,18 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
         skipped,
     };
     let mut text = format_jobs_parallel(&ctx)?;
-    let compression = sel.operations.iter().any(|op| match &model.shapes[op].kind {
-        model::Kind::Operation(o) => !o.info.request_compression.is_empty(),
-        _ => false,
-    });
-    let extra_features: &[&str] = if compression { &["request-compression"] } else { &[] };
-    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, extra_features));
+    // Optional runtime features the selected operations need (and only they pay for).
+    let needs = |f: fn(&bindings::OperationInfo) -> bool| {
+        sel.operations.iter().any(|op| matches!(&model.shapes[op].kind, model::Kind::Operation(o) if f(&o.info)))
+    };
+    let mut extra_features: Vec<&str> = Vec::new();
+    if needs(|i| !i.request_compression.is_empty()) {
+        extra_features.push("request-compression");
+    }
+    if needs(|i| i.checksum_required) {
+        extra_features.push("content-md5");
+    }
+    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, &extra_features));
     if spec.runtime == RuntimeMode::Embedded {
         for (name, source) in runtime_modules(protocol) {
             text.insert(format!("src/runtime/{name}.rs"), runtime_file(name, source));
@@ -244,13 +252,20 @@ fn strip_tests(source: &str) -> &str {
     }
 }
 
-/// The first `@streaming` member of an operation's input or output, as `(structure, member)`.
-pub fn streaming_member(model: &model::Model, op: &str) -> Option<(String, String)> {
+/// The first `@streaming` member of an operation's input or output that this generator cannot
+/// serve, as `(structure, member)`: event streams always; streaming blobs unless the protocol
+/// binds them as the HTTP payload (`payload_streams`).
+pub fn streaming_member(model: &model::Model, op: &str, payload_streams: bool) -> Option<(String, String)> {
     let model::Kind::Operation(o) = &model.get(op)?.kind else { return None };
     for io in [&o.input, &o.output] {
         if let Some(model::Kind::Structure(ms)) = model.get(io).map(|s| &s.kind) {
             for m in ms {
-                if model.get(&m.target).map(|t| t.traits.streaming()).unwrap_or(false) {
+                let Some(target) = model.get(&m.target) else { continue };
+                if !target.traits.streaming() {
+                    continue;
+                }
+                let blob_payload = matches!(target.kind, model::Kind::Blob) && m.location == model::Location::Payload;
+                if !(blob_payload && payload_streams) {
                     return Some((io.clone(), m.name.clone()));
                 }
             }
@@ -259,20 +274,27 @@ pub fn streaming_member(model: &model::Model, op: &str) -> Option<(String, Strin
     None
 }
 
-/// The service operations left out of an "all operations" crate because they stream.
-pub fn unsupported_operations(model: &model::Model, service: &str) -> Result<Vec<String>, Error> {
-    Ok(select::service_operations(model, service)?.into_iter().filter(|op| streaming_member(model, op).is_some()).collect())
+/// Whether the service's protocol can send and receive streaming blob payloads.
+fn payload_streams(model: &model::Model, service: &str) -> bool {
+    protocols::for_service(model, service).map(|p| p.http_bindings()).unwrap_or(false)
 }
 
-/// Rejects streaming members (event streams and streaming blobs), which the awsJson runtime
-/// does not support yet, naming the operation.
+/// The service operations left out of an "all operations" crate because they stream.
+pub fn unsupported_operations(model: &model::Model, service: &str) -> Result<Vec<String>, Error> {
+    let streams = payload_streams(model, service);
+    Ok(select::service_operations(model, service)?.into_iter().filter(|op| streaming_member(model, op, streams).is_some()).collect())
+}
+
+/// Rejects streaming members this generator cannot serve (event streams; streaming blobs
+/// outside an HTTP payload), naming the operation.
 fn check_streaming(model: &model::Model, sel: &select::Selection) -> Result<(), Error> {
+    let streams = payload_streams(model, &sel.service);
     for op in &sel.operations {
-        if let Some((io, member)) = streaming_member(model, op) {
+        if let Some((io, member)) = streaming_member(model, op, streams) {
             return Err(Error::model(
                 &model.shapes[op].file,
                 Some(op),
-                format!("member `{member}` of `{io}` is @streaming, which is not supported yet; leave this operation out"),
+                format!("member `{member}` of `{io}` is @streaming, which is not supported yet (event streams, or a streaming blob this protocol cannot bind as the payload); leave this operation out"),
             ));
         }
     }
@@ -321,7 +343,7 @@ fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str]) -> String 
             // dependencies its own generated code names.
             let extra: String = extra_features.iter().map(|f| format!(", \"{f}\"")).collect();
             let features = format!(
-                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\n"
+                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\n"
             );
             let own: String = manifest_section("dependencies")
                 .lines()

@@ -301,8 +301,14 @@ fn apply_customizations(model: &mut Model) -> Result<(), Error> {
     let services: Vec<ShapeId> =
         model.shapes.values().filter(|s| matches!(s.kind, Kind::Service(_))).map(|s| s.id.clone()).collect();
     let mut found = Vec::new();
+    let mut per_op = Vec::new();
     for service in &services {
+        let defaults = crate::customizations::label_defaults(service);
         for op in crate::select::service_operations(model, service)? {
+            let tree_hash = crate::customizations::tree_hash_checksums(service, shape_name(&op));
+            if tree_hash || !defaults.is_empty() {
+                per_op.push((op.clone(), defaults.clone(), tree_hash));
+            }
             let Some(member) = crate::customizations::endpoint_url_member(service, shape_name(&op)) else { continue };
             let shape = &model.shapes[&op];
             let Kind::Operation(o) = &shape.kind else { continue };
@@ -321,6 +327,12 @@ fn apply_customizations(model: &mut Model) -> Result<(), Error> {
     for (op, member) in found {
         if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
             o.info.endpoint_url_member = Some(member.to_string());
+        }
+    }
+    for (op, defaults, tree_hash) in per_op {
+        if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
+            o.info.label_defaults = defaults;
+            o.info.tree_hash_checksums = tree_hash;
         }
     }
     Ok(())

@@ -294,6 +294,7 @@ impl Symbols {
     pub fn value_type(&self, model: &Model, target: &str) -> TokenStream {
         let Some(shape) = model.get(target) else { return quote!(()) };
         match &shape.kind {
+            Kind::Blob if shape.traits.streaming() => quote!(crate::primitives::ByteStream),
             Kind::Blob => quote!(crate::primitives::Blob),
             Kind::Boolean => quote!(bool),
             Kind::String => quote!(::std::string::String),
@@ -443,6 +444,7 @@ pub fn default_literal(model: &Model, target: &Shape, value: &serde_json::Value)
         }
         (Kind::List(_), V::Array(a)) if a.is_empty() => quote!(::std::vec::Vec::new()),
         (Kind::Map(..), V::Object(o)) if o.is_empty() => quote!(::std::collections::HashMap::new()),
+        (Kind::Blob, V::String(s)) if s.is_empty() && target.traits.streaming() => quote!(crate::primitives::ByteStream::default()),
         (Kind::Blob, V::String(s)) if s.is_empty() => quote!(crate::primitives::Blob::default()),
         (Kind::Timestamp, V::Number(n)) => {
             let n = n.as_i64()?;
@@ -463,6 +465,7 @@ pub fn zero_literal(target: &Shape) -> TokenStream {
         Kind::Float | Kind::Double => quote!(0.0),
         Kind::List(_) => quote!(::std::vec::Vec::new()),
         Kind::Map(..) => quote!(::std::collections::HashMap::new()),
+        Kind::Blob if target.traits.streaming() => quote!(crate::primitives::ByteStream::default()),
         Kind::Blob => quote!(crate::primitives::Blob::default()),
         Kind::Timestamp => quote!(crate::primitives::DateTime::from_secs(0)),
         Kind::BigInteger => quote!(crate::primitives::BigInteger::zero()),

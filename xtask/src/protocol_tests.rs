@@ -17,7 +17,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
-const SUPPORTED: &[&str] = &["aws.protocols#awsJson1_0", "aws.protocols#awsJson1_1"];
+/// The protocols the generator implements (the codegen library decides).
+fn supported() -> Vec<&'static str> {
+    codegen::protocols::supported()
+}
 const MODEL_FILES: &[&str] = &["smithy-aws-protocol-tests.json", "shared-types.json", "smithy-validation-model.json"];
 
 /// One test case and where its outcome goes.
@@ -61,7 +64,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
             continue;
         }
         let traits = s.get("traits").and_then(Value::as_object);
-        if let Some(p) = SUPPORTED.iter().find(|p| traits.is_some_and(|t| t.contains_key(**p))) {
+        if let Some(p) = supported().iter().find(|p| traits.is_some_and(|t| t.contains_key(**p))) {
             if protocol_wanted(p) {
                 services.push((id.clone(), p.to_string()));
             }
@@ -73,7 +76,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         for key in ["smithy.test#httpRequestTests", "smithy.test#httpResponseTests"] {
             for c in s.get("traits").and_then(|t| t.get(key)).and_then(Value::as_array).into_iter().flatten() {
                 let p = c.get("protocol").and_then(Value::as_str).unwrap_or("");
-                if c.get("appliesTo").and_then(Value::as_str) == Some("server") || SUPPORTED.contains(&p) {
+                if c.get("appliesTo").and_then(Value::as_str) == Some("server") || supported().contains(&p) {
                     continue;
                 }
                 *unsupported.entry(p.to_string()).or_default() += 1;
@@ -84,7 +87,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
     let scratch = codegen_cmd::root().join("target/protocol-tests");
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    for p in SUPPORTED.iter().filter(|p| protocol_wanted(p)) {
+    for p in supported().iter().filter(|p| protocol_wanted(p)) {
         tallies.insert(p.to_string(), Tally::default());
     }
     let mut tests: BTreeMap<String, CaseRef> = BTreeMap::new();
@@ -132,7 +135,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
                 Err(reason) => tally.failed.push((id, format!("test not generated: {reason}"))),
             }
         }
-        let mut eq_types = vec![format!("{0}::primitives::Blob, {0}::primitives::DateTime, {0}::primitives::Document, {0}::primitives::BigInteger, {0}::primitives::BigDecimal", writer.krate)];
+        let mut eq_types = vec![format!("{0}::primitives::Blob, {0}::primitives::ByteStream, {0}::primitives::DateTime, {0}::primitives::Document, {0}::primitives::BigInteger, {0}::primitives::BigDecimal", writer.krate)];
         for id in &sel.shapes {
             let shape = &model.shapes[id];
             if matches!(shape.kind, Kind::Structure(_) | Kind::Union(_) | Kind::Enum(_) | Kind::IntEnum(_)) && shape.traits.error().is_none() {
@@ -431,6 +434,9 @@ impl TestWriter<'_> {
                 let ty = if matches!(shape.kind, Kind::BigInteger) { "BigInteger" } else { "BigDecimal" };
                 format!("{k}::primitives::{ty}::new({}).expect(\"valid number\")", lit(&text))
             }
+            Kind::Blob if shape.traits.streaming() => {
+                format!("{k}::primitives::ByteStream::new({}.as_bytes().to_vec())", lit(v.as_str().ok_or_else(|| bad("a string"))?))
+            }
             Kind::Blob => format!("{k}::primitives::Blob::new({}.as_bytes().to_vec())", lit(v.as_str().ok_or_else(|| bad("a string"))?)),
             Kind::Timestamp => {
                 let n = match v {
@@ -501,7 +507,7 @@ impl TestWriter<'_> {
     fn client(&self, case: &Value) -> String {
         let host = case.get("host").and_then(Value::as_str).unwrap_or("example.com");
         format!(
-            "    let mock = {k}::config::mock::MockHttpClient::new(){responses};\n    let config = mock.config_builder().endpoint_url({url}).build();\n    let client = {k}::Client::from_conf(config);\n",
+            "    let mock = {k}::config::mock::MockHttpClient::new(){responses};\n    let config = mock.config_builder().endpoint_url({url}).idempotency_token_provider({k}::config::IdempotencyTokenProvider::fixed(\"00000000-0000-4000-8000-000000000000\")).build();\n    let client = {k}::Client::from_conf(config);\n",
             k = self.krate,
             url = lit(&format!("https://{host}")),
             responses = "{responses}"

@@ -1,10 +1,9 @@
 //! The awsJson 1.0 and 1.1 protocols: `POST /` with `X-Amz-Target` and a JSON document body;
 //! errors identified by `X-Amzn-Errortype`, then the body's `code` or `__type`.
 
-use super::error::{ErrorMetadata, HttpResponse, RequestId};
+use super::error::{ErrorMetadata, HttpResponse};
 use super::http::RequestParts;
-use super::json::{self, DeserializeError};
-use super::orchestrator::ModeledError;
+use super::json;
 
 /// The request of an awsJson operation: `target` is `Service.Operation`, `content_type`
 /// `application/x-amz-json-1.0` or `-1.1`, `body` the serialised input document.
@@ -24,12 +23,7 @@ pub fn query_compatible_request(target: &'static str, content_type: &'static str
     parts
 }
 
-/// Code, message, status and request id of an error response.
-pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
-    let body = json::parse_body(response.body()).ok();
-    let parts = json::error_parts(response.header("x-amzn-errortype"), body.as_ref());
-    build_metadata(response, parts.code, parts.message)
-}
+pub use super::json::{error_metadata, read_modeled, read_output};
 
 /// As [`error_metadata`], for services with `@awsQueryCompatible`: the code of the
 /// `x-amzn-query-error` header (`Code;Fault`) wins, so codes match the service's awsQuery past.
@@ -42,7 +36,7 @@ pub fn error_metadata_query_compatible(response: &HttpResponse) -> ErrorMetadata
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(str::to_string);
-    build_metadata(response, query_code.or(parts.code), parts.message)
+    json::build_metadata(response, query_code.or(parts.code), parts.message)
 }
 
 /// The modelled error code of a response read with [`error_metadata_query_compatible`] may
@@ -51,38 +45,6 @@ pub fn error_metadata_query_compatible(response: &HttpResponse) -> ErrorMetadata
 pub fn type_code(response: &HttpResponse) -> Option<String> {
     let body = json::parse_body(response.body()).ok();
     json::error_parts(response.header("x-amzn-errortype"), body.as_ref()).code
-}
-
-fn build_metadata(response: &HttpResponse, code: Option<String>, message: Option<String>) -> ErrorMetadata {
-    let mut meta = ErrorMetadata::builder().status(response.status().as_u16());
-    if let Some(code) = code {
-        meta = meta.code(code);
-    }
-    if let Some(message) = message {
-        meta = meta.message(message);
-    }
-    if let Some(id) = response.request_id() {
-        meta = meta.request_id(id);
-    }
-    meta.build()
-}
-
-/// Reads a modelled error structure from an error response's JSON body and attaches `meta`;
-/// on failure returns the reason and `meta` for the unhandled variant.
-pub fn read_modeled<T: ModeledError>(
-    response: &HttpResponse,
-    meta: ErrorMetadata,
-    read: fn(&serde_json::Value) -> Result<T, DeserializeError>,
-) -> Result<T, (DeserializeError, ErrorMetadata)> {
-    super::orchestrator::read_modeled(response, meta, |r| read(&json::parse_body(r.body())?))
-}
-
-/// Reads an output structure from a successful response's JSON body.
-pub fn read_output<T>(
-    response: &HttpResponse,
-    read: fn(&serde_json::Value) -> Result<T, DeserializeError>,
-) -> Result<T, DeserializeError> {
-    read(&json::parse_body(response.body())?)
 }
 
 #[cfg(test)]

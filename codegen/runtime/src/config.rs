@@ -54,6 +54,37 @@ impl From<String> for Region {
     }
 }
 
+/// Makes the tokens of `@idempotencyToken` members the caller left unset: random UUIDs by
+/// default, or a fixed token (for tests), as aws-sdk-rust's `IdempotencyTokenProvider`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IdempotencyTokenProvider {
+    fixed: Option<String>,
+}
+
+impl IdempotencyTokenProvider {
+    /// Random version 4 UUIDs (the default).
+    pub fn random() -> Self {
+        IdempotencyTokenProvider { fixed: None }
+    }
+    /// Always the same token.
+    pub fn fixed(token: impl Into<String>) -> Self {
+        IdempotencyTokenProvider { fixed: Some(token.into()) }
+    }
+    /// A token.
+    pub fn make_idempotency_token(&self) -> String {
+        match &self.fixed {
+            Some(t) => t.clone(),
+            None => super::orchestrator::new_uuid(),
+        }
+    }
+}
+
+impl From<&'static str> for IdempotencyTokenProvider {
+    fn from(token: &'static str) -> Self {
+        IdempotencyTokenProvider::fixed(token)
+    }
+}
+
 /// The connect timeout when none is set, as in the AWS SDKs.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
@@ -180,6 +211,7 @@ pub struct Config {
     pub(crate) from_env: bool,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) retry_config: Option<RetryConfig>,
+    pub(crate) idempotency_token_provider: Option<IdempotencyTokenProvider>,
     /// A problem found while reading the environment or shared config, reported at call time.
     pub(crate) config_error: Option<String>,
     pub(crate) shared_config: Option<Arc<SharedConfig>>,
@@ -281,6 +313,7 @@ impl Default for Builder {
                 from_env: true,
                 credentials: None,
                 retry_config: None,
+                idempotency_token_provider: None,
                 config_error: None,
                 shared_config: None,
                 behavior_version: None,
@@ -423,6 +456,12 @@ impl Builder {
         self.from_env = false;
         self
     }
+    /// Sets how unset `@idempotencyToken` members are filled (random UUIDs by default).
+    pub fn idempotency_token_provider(mut self, provider: impl Into<IdempotencyTokenProvider>) -> Self {
+        self.inner.idempotency_token_provider = Some(provider.into());
+        self
+    }
+
     /// `base` with every value set on this builder in its place, for a per-call override
     /// (`customize().config_override(..)`); no environment lookups.
     pub(crate) fn override_config(self, base: &Config) -> Config {
@@ -431,7 +470,7 @@ impl Builder {
         macro_rules! take {
             ($($field:ident),*) => { $( if o.$field.is_some() { c.$field = o.$field; } )* };
         }
-        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials, retry_config, disable_request_compression, request_min_compression_size_bytes);
+        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials, retry_config, idempotency_token_provider, disable_request_compression, request_min_compression_size_bytes);
         c
     }
 

@@ -1,6 +1,9 @@
-//! JSON for the awsJson protocols: a small allocation-lean writer for request bodies, typed
-//! readers over parsed `serde_json::Value`s for responses, and error-type identification.
+//! JSON for the JSON protocols (awsJson, restJson1): a small allocation-lean writer for request
+//! bodies, typed readers over parsed `serde_json::Value`s for responses, and error-type
+//! identification.
 
+use super::error::{ErrorMetadata, HttpResponse, RequestId};
+use super::orchestrator::ModeledError;
 use super::primitives::{BigDecimal, BigInteger, Blob, DateTime, DateTimeFormat, Document};
 use base64::Engine as _;
 use serde_json::Value;
@@ -325,6 +328,44 @@ pub fn sanitize_error_code(raw: &str) -> String {
         None => before_colon,
     };
     after_hash.trim().to_string()
+}
+
+/// Code, message, status and request id of a JSON protocol's error response: the code from
+/// `X-Amzn-Errortype`, then the body's `code` or `__type` (namespace and `:` suffix removed).
+pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
+    let body = parse_body(response.body()).ok();
+    let parts = error_parts(response.header("x-amzn-errortype"), body.as_ref());
+    build_metadata(response, parts.code, parts.message)
+}
+
+/// Error metadata from a code and message found in a response.
+pub fn build_metadata(response: &HttpResponse, code: Option<String>, message: Option<String>) -> ErrorMetadata {
+    let mut meta = ErrorMetadata::builder().status(response.status().as_u16());
+    if let Some(code) = code {
+        meta = meta.code(code);
+    }
+    if let Some(message) = message {
+        meta = meta.message(message);
+    }
+    if let Some(id) = response.request_id() {
+        meta = meta.request_id(id);
+    }
+    meta.build()
+}
+
+/// Reads a modelled error structure from an error response's JSON body and attaches `meta`;
+/// on failure returns the reason and `meta` for the unhandled variant.
+pub fn read_modeled<T: ModeledError>(
+    response: &HttpResponse,
+    meta: ErrorMetadata,
+    read: fn(&Value) -> Result<T, DeserializeError>,
+) -> Result<T, (DeserializeError, ErrorMetadata)> {
+    super::orchestrator::read_modeled(response, meta, |r| read(&parse_body(r.body())?))
+}
+
+/// Reads an output structure from a successful response's JSON body.
+pub fn read_output<T>(response: &HttpResponse, read: fn(&Value) -> Result<T, DeserializeError>) -> Result<T, DeserializeError> {
+    read(&parse_body(response.body())?)
 }
 
 #[cfg(test)]

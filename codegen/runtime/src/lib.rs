@@ -24,4 +24,5 @@ pub mod retry;
 pub mod mock;
 pub mod aws_json;
 pub mod customize;
+pub mod rest;
 pub mod compression;

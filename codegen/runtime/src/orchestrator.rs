@@ -41,6 +41,8 @@ pub struct ServiceSpec {
     pub user_agent: &'static str,
     /// The model's `smithy.rules#endpointRuleSet` as JSON text (empty if it has none).
     pub endpoint_rules: &'static str,
+    /// Headers every request carries (service customisations such as API Gateway's `Accept`).
+    pub default_headers: &'static [(&'static str, &'static str)],
     /// Error codes modelled `@retryable`, with whether each is throttling.
     pub retryable_errors: &'static [(&'static str, bool)],
 }
@@ -57,6 +59,8 @@ pub struct OperationSpec {
     /// `@requestCompression` encodings the service accepts, in order of preference (empty:
     /// never compress).
     pub request_compression: &'static [&'static str],
+    /// `@httpChecksumRequired`: send a `Content-MD5` of the (final) body.
+    pub content_md5: bool,
 }
 
 /// Status, request id and attempt count of a response: kept on every output and error.
@@ -169,6 +173,14 @@ impl Handle {
         &self.config
     }
 
+    /// A token for an `@idempotencyToken` member the caller left unset.
+    pub fn idempotency_token(&self) -> String {
+        match &self.config.idempotency_token_provider {
+            Some(p) => p.make_idempotency_token(),
+            None => new_uuid(),
+        }
+    }
+
     /// The resolved endpoint (rules are evaluated once per client: their parameters are fixed).
     /// An error is the rule set's own message.
     pub fn endpoint(&self) -> Result<&Endpoint, String> {
@@ -239,6 +251,11 @@ impl Handle {
         }
         if !parts.body.is_empty() || parts.method == http::Method::POST || parts.method == http::Method::PUT {
             builder = builder.header(http::header::CONTENT_LENGTH, parts.body.len());
+        }
+        for (name, value) in self.service.default_headers {
+            if !parts.headers.contains_key(*name) {
+                builder = builder.header(*name, *value);
+            }
         }
         builder = builder
             .header(http::header::USER_AGENT, self.user_agent.as_str())
@@ -371,7 +388,10 @@ pub async fn invoke<E>(
     request: RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<Success, SdkError<E>> {
-    let request = compress(handle, op, request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+    let mut request = compress(handle, op, request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+    if op.content_md5 && !request.headers.contains_key("content-md5") {
+        add_content_md5(&mut request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+    }
     #[cfg(feature = "rt-tokio")]
     {
         if let Some(limit) = handle.config.operation_timeout {
@@ -385,6 +405,22 @@ pub async fn invoke<E>(
         }
     }
     attempts(handle, op, &request, read_error).await
+}
+
+/// Sets `Content-MD5` (base64 of the body's MD5) for `@httpChecksumRequired` operations.
+#[cfg(feature = "content-md5")]
+fn add_content_md5(request: &mut RequestParts) -> Result<(), String> {
+    use base64::Engine;
+    use md5::Digest;
+    let digest = md5::Md5::digest(&request.body);
+    let value = base64::engine::general_purpose::STANDARD.encode(digest);
+    request.headers.insert("content-md5", http::HeaderValue::from_str(&value).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+#[cfg(not(feature = "content-md5"))]
+fn add_content_md5(_request: &mut RequestParts) -> Result<(), String> {
+    Err("this operation needs a Content-MD5 header: build the crate with the `content-md5` feature".into())
 }
 
 /// Compresses the request body once, before the first attempt, when the operation accepts a
@@ -603,9 +639,11 @@ mod tests {
         signing_name: "test",
         user_agent: "test/0.1.0",
         endpoint_rules: "",
+        default_headers: &[("accept", "application/json")],
         retryable_errors: &[],
     };
-    static COMPRESSED_OP: OperationSpec = OperationSpec { name: "Put", signed: true, idempotent: false, request_compression: &["gzip"] };
+    static COMPRESSED_OP: OperationSpec =
+        OperationSpec { name: "Put", signed: true, idempotent: false, request_compression: &["gzip"], content_md5: false };
 
     fn read_error(_: &HttpResponse, _: ErrorMetadata) -> MessageError {
         MessageError("error".into())
@@ -631,6 +669,46 @@ mod tests {
         assert!(req.header("authorization").unwrap().contains("/us-east-1/test/aws4_request"));
         let req = send(|b| b, b"{}", None);
         assert_eq!(req.uri, "http://mock.invalid/");
+    }
+
+    #[test]
+    fn invoke_adds_the_service_default_headers() {
+        let req = send(|b| b, b"{}", None);
+        assert_eq!(req.header("accept"), Some("application/json"));
+    }
+
+    #[cfg(feature = "content-md5")]
+    #[test]
+    fn content_md5_is_base64_of_the_body_md5() {
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.body = br#"{"foo":"base64 encoded md5 checksum"}"#.to_vec();
+        add_content_md5(&mut parts).unwrap();
+        assert_eq!(parts.headers["content-md5"], "iB0/3YSo7maijL0IGOgA9g==");
+    }
+
+    #[test]
+    fn glacier_tree_hash_of_small_and_multi_chunk_bodies() {
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.body = b"hello world".to_vec();
+        super::super::sigv4::add_tree_hash_headers(&mut parts);
+        let h = "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9";
+        assert_eq!((parts.headers["x-amz-content-sha256"].to_str().unwrap(), parts.headers["x-amz-sha256-tree-hash"].to_str().unwrap()), (h, h));
+        // Three 1 MiB chunks: hash(hash(h0 + h1) + h2).
+        use sha2::{Digest, Sha256};
+        let body: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+        let c: Vec<[u8; 32]> = body.chunks(1024 * 1024).map(|c| Sha256::digest(c).into()).collect();
+        let mut h01 = Sha256::new();
+        h01.update(c[0]);
+        h01.update(c[1]);
+        let h01: [u8; 32] = h01.finalize().into();
+        let mut root = Sha256::new();
+        root.update(h01);
+        root.update(c[2]);
+        let want: String = root.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.body = body;
+        super::super::sigv4::add_tree_hash_headers(&mut parts);
+        assert_eq!(parts.headers["x-amz-sha256-tree-hash"].to_str().unwrap(), want);
     }
 
     #[test]

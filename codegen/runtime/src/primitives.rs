@@ -35,6 +35,94 @@ impl From<&[u8]> for Blob {
     }
 }
 
+/// The body of a `@streaming` blob member (aws-sdk-rust's `ByteStream`): a request body built
+/// from bytes or a file, or a response body to `collect()`.
+///
+/// This version holds the body in memory: `from_path` reads the file when the stream is built
+/// and response bodies arrive whole from the transport.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ByteStream(Vec<u8>);
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ByteStream({} bytes)", self.0.len())
+    }
+}
+
+impl ByteStream {
+    /// A stream of these bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        ByteStream(bytes.into())
+    }
+    /// A stream of static bytes.
+    pub fn from_static(bytes: &'static [u8]) -> Self {
+        ByteStream(bytes.to_vec())
+    }
+    /// A stream of the file's contents.
+    pub async fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, std::io::Error> {
+        std::fs::read(path).map(ByteStream)
+    }
+    /// All the bytes of the stream.
+    pub async fn collect(self) -> Result<AggregatedBytes, std::io::Error> {
+        Ok(AggregatedBytes(self.0))
+    }
+    /// The bytes, without awaiting (they are in memory).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for ByteStream {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(v: Vec<u8>) -> Self {
+        ByteStream(v)
+    }
+}
+
+impl From<&'static [u8]> for ByteStream {
+    fn from(v: &'static [u8]) -> Self {
+        ByteStream(v.to_vec())
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(v: &'static str) -> Self {
+        ByteStream(v.as_bytes().to_vec())
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(v: String) -> Self {
+        ByteStream(v.into_bytes())
+    }
+}
+
+impl From<Blob> for ByteStream {
+    fn from(v: Blob) -> Self {
+        ByteStream(v.into_inner())
+    }
+}
+
+/// The whole body of a [`ByteStream`], from `collect()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AggregatedBytes(Vec<u8>);
+
+impl AggregatedBytes {
+    /// The bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+    /// The bytes, borrowed.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// How a timestamp is written on the wire (`@timestampFormat`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateTimeFormat {

@@ -532,6 +532,45 @@ pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
 }
 
 /// Lowercase hex SHA-256.
+/// Glacier's checksum headers for a request body: `x-amz-content-sha256` (the SHA-256 of the
+/// body) and `x-amz-sha256-tree-hash` (SHA-256 of each 1 MiB chunk, combined pairwise up to one
+/// root), unless the caller set them.
+pub fn add_tree_hash_headers(parts: &mut super::http::RequestParts) {
+    use sha2::{Digest, Sha256};
+    const MIB: usize = 1024 * 1024;
+    let body = &parts.body;
+    let mut level: Vec<[u8; 32]> = if body.is_empty() {
+        vec![Sha256::digest(b"").into()]
+    } else {
+        body.chunks(MIB).map(|c| Sha256::digest(c).into()).collect()
+    };
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => {
+                    let mut h = Sha256::new();
+                    h.update(a);
+                    h.update(b);
+                    h.finalize().into()
+                }
+                [a] => *a,
+                _ => unreachable!("chunks(2) yields one or two"),
+            })
+            .collect();
+    }
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let tree = hex(&level[0]);
+    let linear = sha256_hex(body);
+    for (name, value) in [("x-amz-content-sha256", linear), ("x-amz-sha256-tree-hash", tree)] {
+        if !parts.headers.contains_key(name) {
+            if let Ok(v) = http::HeaderValue::from_str(&value) {
+                parts.headers.insert(name, v);
+            }
+        }
+    }
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }

@@ -64,6 +64,10 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
     let user_agent = format!("{}/{}", ctx.spec.crate_name, ctx.spec.version);
     let endpoint_rules = info.endpoint_rules.as_ref().map(|v| v.to_string()).unwrap_or_default();
     let error_metadata = ctx.protocol.error_metadata_fn(ctx);
+    let default_headers = info.default_headers.iter().map(|(h, v)| {
+        let h = h.to_ascii_lowercase();
+        quote!((#h, #v))
+    });
     let errors: BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
     let retryable = errors.into_iter().filter_map(|e| {
         let r = ctx.model.shapes[e].traits.retryable()?;
@@ -82,6 +86,7 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
             signing_name: #signing_name,
             user_agent: #user_agent,
             endpoint_rules: #endpoint_rules,
+            default_headers: &[#(#default_headers),*],
             retryable_errors: &[#(#retryable),*],
         };
     )
@@ -90,7 +95,7 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
 /// `src/config.rs`: configuration types, the transport seam and the mock transport.
 pub fn config_rs() -> TokenStream {
     quote!(
-        pub use crate::runtime::config::{BehaviorVersion, Builder, Config, Region};
+        pub use crate::runtime::config::{BehaviorVersion, Builder, Config, IdempotencyTokenProvider, Region};
         pub use crate::runtime::credentials::Credentials;
         pub use crate::runtime::retry::{RetryConfig, RetryMode};
         #[doc = "Retry configuration, where aws-sdk-rust has it (`config::retry::RetryConfig`)."]
@@ -115,7 +120,11 @@ pub fn config_rs() -> TokenStream {
 /// `src/primitives.rs`: blobs, timestamps, documents and big numbers.
 pub fn primitives_rs() -> TokenStream {
     quote!(
-        pub use crate::runtime::primitives::{BigDecimal, BigInteger, Blob, DateTime, DateTimeFormat, DateTimeParseError, Document, Number};
+        pub use crate::runtime::primitives::{BigDecimal, BigInteger, Blob, ByteStream, DateTime, DateTimeFormat, DateTimeParseError, Document, Number};
+        #[doc = "The collected body of a `ByteStream`."]
+        pub mod byte_stream {
+            pub use crate::runtime::primitives::AggregatedBytes;
+        }
         #[doc = "Holds the raw value of an enum variant this client does not know."]
         pub mod sealed_enum_unknown {
             pub use crate::runtime::primitives::UnknownVariantValue;

@@ -5,7 +5,6 @@ pub mod crate_files;
 pub mod endpoint_tests;
 pub mod operations;
 pub mod paginators;
-pub mod protocol;
 pub mod shapes;
 
 use crate::model::{Kind, Model, ShapeId};

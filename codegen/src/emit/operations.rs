@@ -267,7 +267,19 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         })
         .collect();
 
+    // Unset idempotency tokens are filled from the client's token provider before serialising.
+    let fill: Vec<TokenStream> = super::shapes::members_of(input_shape)
+        .iter()
+        .filter(|m| m.traits.idempotency_token() && ctx.sym.is_optional(ctx.model, &input_shape.id, m))
+        .map(|m| {
+            let field = ctx.sym.member_ident(&input_shape.id, &m.name);
+            quote!(if input.#field.is_none() { input.#field = ::std::option::Option::Some(handle.idempotency_token()); })
+        })
+        .collect();
+    let fill_tokens = if fill.is_empty() { quote!() } else { quote!(let mut input = input; #(#fill)*) };
     let op_name = shape_name(op_id);
+    let content_md5 = op.info.checksum_required;
+    let tree_hash = if op.info.tree_hash_checksums { quote!(crate::runtime::sigv4::add_tree_hash_headers(&mut parts);) } else { quote!() };
     let signed = op.info.signed;
     let idempotent = op.info.idempotent;
     let compression = &op.info.request_compression;
@@ -301,7 +313,9 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                     signed: #signed,
                     idempotent: #idempotent,
                     request_compression: &[#(#compression),*],
+                    content_md5: #content_md5,
                 };
+                #fill_tokens
                 let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
                 #[cfg(feature = "tracing")]
                 tracing::debug!(operation = #op_name, input = ?input, "calling");
@@ -329,6 +343,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             let mut parts = { #request };
             #host_prefix
             #endpoint_url
+            #tree_hash
             ::std::result::Result::Ok(parts)
         }
 

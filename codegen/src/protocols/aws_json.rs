@@ -3,7 +3,7 @@
 //! traits are ignored, as the protocol specifies.
 
 use super::Protocol;
-use crate::emit::protocol as json;
+use super::json;
 use crate::emit::Ctx;
 use crate::model::{shape_name, Kind};
 use proc_macro2::TokenStream;
@@ -71,13 +71,14 @@ impl Protocol for AwsJson {
         let Kind::Operation(o) = &ctx.model.shapes[op].kind else { return quote!() };
         let input_ident = format_ident!("{}", names.input);
         let output_ident = format_ident!("{}", names.output);
-        let ser = json::serializer(ctx, &ctx.model.shapes[&o.input], quote!(#input_ident), format_ident!("ser_input"));
+        let ser = json::serializer(ctx, &ctx.model.shapes[&o.input], quote!(#input_ident), format_ident!("ser_input"), false);
         let de = json::deserializer(
             ctx,
             &ctx.model.shapes[&o.output],
             quote!(#output_ident),
             format_ident!("de_output"),
             quote!(_response_metadata: ::std::default::Default::default(),),
+            false,
         );
         quote!(#ser #de)
     }

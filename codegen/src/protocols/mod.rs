@@ -7,6 +7,8 @@
 //! `codegen/runtime/src/` listed by [`Protocol::runtime_modules`], and protocol-test fixtures.
 
 mod aws_json;
+pub mod json;
+mod rest_json;
 
 use crate::emit::Ctx;
 use crate::model::{Kind, Model};
@@ -47,13 +49,28 @@ pub trait Protocol: Sync {
     fn shape_codecs(&self, ctx: &Ctx) -> TokenStream;
     /// Runtime modules (in `codegen/runtime/src/`) this protocol's generated code uses.
     fn runtime_modules(&self) -> &'static [&'static str];
+    /// Whether JSON documents use `@jsonName` keys.
+    fn json_name(&self) -> bool {
+        false
+    }
+    /// Whether HTTP binding traits place members outside the document (REST protocols).
+    fn http_bindings(&self) -> bool {
+        false
+    }
 }
 
 /// Every protocol this generator implements, in order of preference when a service has
 /// several.
-static PROTOCOLS: &[&dyn Protocol] = &[&aws_json::AwsJson { version: aws_json::Version::V1_1 }, &aws_json::AwsJson {
-    version: aws_json::Version::V1_0,
-}];
+static PROTOCOLS: &[&dyn Protocol] = &[
+    &rest_json::RestJson,
+    &aws_json::AwsJson { version: aws_json::Version::V1_1 },
+    &aws_json::AwsJson { version: aws_json::Version::V1_0 },
+];
+
+/// The protocol trait IDs this generator implements.
+pub fn supported() -> Vec<&'static str> {
+    PROTOCOLS.iter().map(|p| p.trait_id()).collect()
+}
 
 /// Every runtime codec module any protocol uses.
 pub fn all_runtime_modules() -> impl Iterator<Item = &'static str> {

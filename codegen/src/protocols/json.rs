@@ -1,11 +1,19 @@
-//! Emits the awsJson serialisers and deserialisers: one function per structure and union, with
+//! Emits the JSON document codecs (awsJson and restJson1 bodies): one function per structure and union, with
 //! lists, maps and simple values written inline.
 
 use super::Ctx;
-use crate::model::{Kind, Member, Shape};
+use crate::model::{Kind, Location, Member, Shape};
 use crate::symbols::{default_literal, zero_literal};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+
+/// The member's key in a JSON document: its `@jsonName` where the protocol honours it.
+fn wire_name<'m>(ctx: &Ctx, m: &'m Member) -> &'m str {
+    match m.traits.json_name() {
+        Some(n) if ctx.protocol.json_name() => n,
+        _ => &m.name,
+    }
+}
 
 fn ser_fn(ctx: &Ctx, id: &str) -> proc_macro2::Ident {
     ctx.sym.ser_fn(id)
@@ -183,15 +191,19 @@ fn de_value(ctx: &Ctx, member: Option<&Member>, target: &str, v: TokenStream, pa
 }
 
 /// Serialiser of a structure's members into an open object (`ser_<type>`), or of a union.
-pub fn serializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: proc_macro2::Ident) -> TokenStream {
+///
+/// With `body_only`, members bound elsewhere by HTTP binding traits (labels, query, headers,
+/// payload, status) are left out: they are not part of the document.
+pub fn serializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: proc_macro2::Ident, body_only: bool) -> TokenStream {
     let id = &shape.id;
     let rt = quote!(crate::runtime::json);
     match &shape.kind {
-        Kind::Structure(members) => {
+        Kind::Structure(all) => {
+            let members: Vec<&Member> = all.iter().filter(|m| !body_only || m.location == Location::Body).collect();
             let mut body = Vec::new();
-            for m in members {
+            for m in members.iter().copied() {
                 let field = ctx.sym.member_ident(id, &m.name);
-                let key = &m.name;
+                let key = wire_name(ctx, m);
                 let optional = ctx.sym.is_optional(ctx.model, id, m);
                 let write = ser_value(ctx, Some(m), &m.target, quote!(value), quote!(object.key(#key)), 0);
                 if m.traits.idempotency_token() && optional {
@@ -239,7 +251,7 @@ pub fn serializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: pro
             let mut arms = Vec::new();
             for m in members {
                 let variant = ctx.sym.member_ident(id, &m.name);
-                let key = &m.name;
+                let key = wire_name(ctx, m);
                 if m.target == "smithy.api#Unit" {
                     arms.push(quote!(#type_path::#variant => { object.key(#key).object().finish(); }));
                 } else {
@@ -288,7 +300,9 @@ fn parsed_default(ctx: &Ctx, m: &Member, path: &str) -> TokenStream {
 
 /// Deserialiser of a structure or union from a JSON value (`de_<type>`). `extra` initialises
 /// fields the generator adds (request id, error metadata).
-pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: proc_macro2::Ident, extra: TokenStream) -> TokenStream {
+/// With `body_only`, members bound elsewhere are initialised but not read from the document
+/// (the protocol reads them from headers, the status or the payload).
+pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: proc_macro2::Ident, extra: TokenStream, body_only: bool) -> TokenStream {
     let id = &shape.id;
     let rt = quote!(crate::runtime::json);
     let name = crate::model::shape_name(id);
@@ -298,7 +312,8 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
             let mut arms = Vec::new();
             for m in members {
                 let field = ctx.sym.member_ident(id, &m.name);
-                let key = &m.name;
+                let key = wire_name(ctx, m);
+                let in_body = !body_only || m.location == Location::Body;
                 let path = format!("{name}.{key}");
                 let read = de_value(ctx, Some(m), &m.target, quote!(value), &path, 0);
                 let read = if ctx.sym.is_boxed(id, &m.name) { quote!(::std::boxed::Box::new(#read)) } else { read };
@@ -310,7 +325,9 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
                     } else {
                         inits.push(quote!(#field: ::std::option::Option::None,));
                     }
-                    arms.push(quote!(#key => out.#field = ::std::option::Option::Some(#read),));
+                    if in_body {
+                        arms.push(quote!(#key => out.#field = ::std::option::Option::Some(#read),));
+                    }
                 } else {
                     let target = &ctx.model.shapes[&m.target];
                     // Missing in the response ("error correction"): the default, else the zero value.
@@ -322,10 +339,12 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
                         None => zero_literal(target),
                     };
                     inits.push(quote!(#field: #init,));
-                    arms.push(quote!(#key => out.#field = #read,));
+                    if in_body {
+                        arms.push(quote!(#key => out.#field = #read,));
+                    }
                 }
             }
-            let loop_ = if members.is_empty() {
+            let loop_ = if arms.is_empty() {
                 quote!(let _ = #rt::object(v, #name)?;)
             } else {
                 quote!(
@@ -338,7 +357,7 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
                     }
                 )
             };
-            let mutability = if members.is_empty() { quote!() } else { quote!(mut) };
+            let mutability = if arms.is_empty() { quote!() } else { quote!(mut) };
             quote!(
                 pub(crate) fn #fn_name(v: &::serde_json::Value) -> ::std::result::Result<#type_path, #rt::DeserializeError> {
                     #[allow(clippy::needless_update)]
@@ -352,7 +371,7 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
             let mut arms = Vec::new();
             for m in members {
                 let variant = ctx.sym.member_ident(id, &m.name);
-                let key = &m.name;
+                let key = wire_name(ctx, m);
                 let path = format!("{name}.{key}");
                 if m.target == "smithy.api#Unit" {
                     arms.push(quote!(#key => return ::std::result::Result::Ok(#type_path::#variant),));
@@ -390,11 +409,13 @@ pub fn shape_codecs(ctx: &Ctx) -> TokenStream {
         }
         let path = ctx.sym.type_path(id);
         if ctx.needs_ser.contains(id) {
-            out.push(serializer(ctx, shape, path.clone(), ser_fn(ctx, id)));
+            out.push(serializer(ctx, shape, path.clone(), ser_fn(ctx, id), false));
         }
         if ctx.needs_de.contains(id) {
-            let extra = if shape.traits.error().is_some() { quote!(meta: ::std::default::Default::default(),) } else { quote!() };
-            out.push(deserializer(ctx, shape, path, de_fn(ctx, id), extra));
+            let error = shape.traits.error().is_some();
+            let extra = if error { quote!(meta: ::std::default::Default::default(),) } else { quote!() };
+            // An error structure is a top-level response: its bound members are not in the body.
+            out.push(deserializer(ctx, shape, path, de_fn(ctx, id), extra, error && ctx.protocol.http_bindings()));
         }
     }
     quote!(#(#out)*)
