@@ -1,5 +1,6 @@
-//! `cargo xtask corpus --models DIR`: generates every awsJson service in DIR with all operations
-//! into one scratch workspace and type-checks them all with warnings denied.
+//! `cargo xtask corpus --models DIR`: generates every service in DIR whose protocol the generator
+//! supports, with all operations, into one scratch workspace and type-checks them all with
+//! warnings denied. Prints one line per protocol and a total.
 
 use crate::codegen_cmd;
 use serde_json::Value;
@@ -8,15 +9,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// An awsJson service found in a model file.
+/// A service with a supported protocol, found in a model file.
 pub struct Found {
     pub file: PathBuf,
     pub text: String,
     pub service: String,
     pub stem: String,
+    /// Its protocol (short name, e.g. `restJson1`).
+    pub protocol: String,
 }
 
-/// Finds the awsJson1_0/awsJson1_1 services of every `*.json` model in `dir`.
+/// Finds the services of every `*.json` model in `dir` whose protocol the generator supports.
 pub fn find_services(dir: &Path) -> Result<Vec<Found>, String> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -33,10 +36,11 @@ pub fn find_services(dir: &Path) -> Result<Vec<Found>, String> {
         for (id, shape) in shapes {
             let is_service = shape.get("type").and_then(Value::as_str) == Some("service");
             let traits = shape.get("traits").and_then(Value::as_object);
-            let aws_json = traits.is_some_and(|t| t.contains_key("aws.protocols#awsJson1_0") || t.contains_key("aws.protocols#awsJson1_1"));
-            if is_service && aws_json {
+            let protocol = codegen::protocols::supported().into_iter().find(|p| traits.is_some_and(|t| t.contains_key(*p)));
+            if let (true, Some(protocol)) = (is_service, protocol) {
                 let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-                out.push(Found { file: path.clone(), text: text.clone(), service: id.clone(), stem });
+                let protocol = protocol.rsplit_once('#').map(|(_, n)| n).unwrap_or(protocol).to_string();
+                out.push(Found { file: path.clone(), text: text.clone(), service: id.clone(), stem, protocol });
             }
         }
     }
@@ -61,10 +65,16 @@ pub fn generate(found: &Found, crate_name: &str) -> Result<(BTreeMap<String, Str
 pub fn cmd(args: &[String]) -> Result<(), String> {
     let models = crate::flag(args, "--models")?.map(PathBuf::from).unwrap_or_else(|| codegen_cmd::root().join("../shared/models/aws"));
     let only = crate::flag(args, "--only")?;
+    let only_protocol = crate::flag(args, "--protocol")?;
     let scratch = codegen_cmd::root().join("target/corpus");
     let services = find_services(&models)?;
-    let services: Vec<Found> = services.into_iter().filter(|f| only.as_deref().is_none_or(|o| f.stem == o)).collect();
-    println!("{} awsJson services in {}", services.len(), models.display());
+    let services: Vec<Found> = services
+        .into_iter()
+        .filter(|f| only.as_deref().is_none_or(|o| f.stem == o))
+        .filter(|f| only_protocol.as_deref().is_none_or(|p| f.protocol == p))
+        .collect();
+    println!("{} services with supported protocols in {}", services.len(), models.display());
+    let protocol_of: BTreeMap<String, String> = services.iter().map(|f| (format!("corpus-{}", f.stem), f.protocol.clone())).collect();
     let mut results: BTreeMap<String, Result<(), String>> = BTreeMap::new();
     let mut members = Vec::new();
     let mut gen_total = 0.0;
@@ -122,19 +132,27 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         }
     }
     let (mut passed, mut failed) = (0, 0);
+    let mut per_protocol: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (name, result) in &results {
+        let protocol = protocol_of.get(name).map(String::as_str).unwrap_or("?");
+        let counts = per_protocol.entry(protocol).or_default();
         match result {
             Ok(()) => {
                 passed += 1;
+                counts.0 += 1;
                 println!("ok   {name}");
             }
             Err(e) => {
                 failed += 1;
+                counts.1 += 1;
                 println!("FAIL {name}\n    {e}");
             }
         }
     }
     println!("corpus wall time {:.0} s", wall.elapsed().as_secs_f64());
+    for (protocol, (p, f)) in &per_protocol {
+        println!("{protocol}: {p} passed, {f} failed");
+    }
     println!("{passed} passed, {failed} failed");
     if failed > 0 {
         return Err(format!("{failed} services failed"));

@@ -28,9 +28,10 @@ commands:
   bench-codegen [--models DIR] [--runs N]
       Time code generation (emit + format, no writing) for codegen.json's crates, the
       whole Cognito model and every awsJson service; use a release build.
-  corpus [--models DIR] [--only NAME]
-      Generate every awsJson service in DIR (default ../shared/models/aws) with all
-      operations and cargo-check them with warnings denied; prints `N passed, M failed`.
+  corpus [--models DIR] [--only NAME] [--protocol NAME]
+      Generate every service of a supported protocol in DIR (default ../shared/models/aws)
+      with all operations and cargo-check them with warnings denied; prints one line per
+      protocol and `N passed, M failed`.
   endpoints [--models DIR] [--bench-model FILE] [--bench-rounds N]
       Evaluate every smithy.rules#endpointTests case of every model in DIR
       (default ../shared/models/aws) and print the mean resolve time over the

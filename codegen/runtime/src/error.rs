@@ -637,6 +637,31 @@ impl<E: StdError> fmt::Debug for DisplayErrorContext<E> {
     }
 }
 
+/// A response body that does not match the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeserializeError {
+    message: String,
+}
+
+impl DeserializeError {
+    /// A mismatch at `path`.
+    pub fn new(path: &str, expected: &str) -> Self {
+        DeserializeError { message: format!("{path}: expected {expected}") }
+    }
+    /// Any other problem.
+    pub fn custom(message: impl Into<String>) -> Self {
+        DeserializeError { message: message.into() }
+    }
+}
+
+impl std::fmt::Display for DeserializeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "failed to read response body: {}", self.message)
+    }
+}
+
+impl std::error::Error for DeserializeError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,30 +166,7 @@ pub fn write_string(out: &mut String, value: &str) {
     out.push('"');
 }
 
-/// A response body that does not match the model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeserializeError {
-    message: String,
-}
-
-impl DeserializeError {
-    /// A mismatch at `path`.
-    pub fn new(path: &str, expected: &str) -> Self {
-        DeserializeError { message: format!("{path}: expected {expected}") }
-    }
-    /// Any other problem.
-    pub fn custom(message: impl Into<String>) -> Self {
-        DeserializeError { message: message.into() }
-    }
-}
-
-impl std::fmt::Display for DeserializeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "failed to read response body: {}", self.message)
-    }
-}
-
-impl std::error::Error for DeserializeError {}
+pub use super::error::DeserializeError;
 
 /// Parses a response body; an empty body counts as `{}`.
 pub fn parse_body(body: &[u8]) -> Result<Value, DeserializeError> {

@@ -9,7 +9,7 @@ use super::config::{env_var, Config};
 use super::credentials::{self, Credentials};
 use super::endpoint::{Endpoint, Params, RuleSet, Value as ParamValue};
 use super::error::{ConnectorError, ErrorMetadata, HttpResponse, MessageError, RequestId, SdkError};
-use super::json::DeserializeError;
+use super::error::DeserializeError;
 use super::http::{HttpClient, HttpRequest, RequestParts};
 use super::retry::{AttemptOutcome, RetryStrategy, RetryVerdict, TransportErrorKind};
 use std::fmt;

@@ -6,7 +6,7 @@
 
 use super::error::{BuildError, HttpResponse};
 use super::http::RequestParts;
-use super::json::DeserializeError;
+use super::error::DeserializeError;
 use super::primitives::{DateTime, DateTimeFormat};
 use std::collections::HashMap;
 use std::fmt::Write;

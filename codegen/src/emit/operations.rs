@@ -347,7 +347,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             ::std::result::Result::Ok(parts)
         }
 
-        fn de_response(response: &crate::error::HttpResponse) -> ::std::result::Result<#output_ident, crate::runtime::json::DeserializeError> {
+        fn de_response(response: &crate::error::HttpResponse) -> ::std::result::Result<#output_ident, crate::runtime::error::DeserializeError> {
             #response
         }
 

@@ -65,7 +65,7 @@ fn parse(ctx: &Ctx, m: &Member, target: &str, t: TokenStream, name: &str) -> Tok
     match &shape.kind {
         Kind::String if m.traits.media_type().is_some() || shape.traits.media_type().is_some() => quote!(
             ::std::string::String::from_utf8(#rt::decode_base64(#t, #name)?)
-                .map_err(|_| crate::runtime::json::DeserializeError::new(#name, "base64 of UTF-8 text"))?
+                .map_err(|_| crate::runtime::error::DeserializeError::new(#name, "base64 of UTF-8 text"))?
         ),
         Kind::String => quote!(::std::string::ToString::to_string(#t)),
         Kind::Enum(_) => {
@@ -88,8 +88,8 @@ fn parse(ctx: &Ctx, m: &Member, target: &str, t: TokenStream, name: &str) -> Tok
             quote!(#rt::parse_timestamp(#t, #f, #name)?)
         }
         Kind::Blob => quote!(crate::primitives::Blob::new(#rt::decode_base64(#t, #name)?)),
-        Kind::BigInteger => quote!(crate::primitives::BigInteger::new(#t.trim()).ok_or_else(|| crate::runtime::json::DeserializeError::new(#name, "a number"))?),
-        Kind::BigDecimal => quote!(crate::primitives::BigDecimal::new(#t.trim()).ok_or_else(|| crate::runtime::json::DeserializeError::new(#name, "a number"))?),
+        Kind::BigInteger => quote!(crate::primitives::BigInteger::new(#t.trim()).ok_or_else(|| crate::runtime::error::DeserializeError::new(#name, "a number"))?),
+        Kind::BigDecimal => quote!(crate::primitives::BigDecimal::new(#t.trim()).ok_or_else(|| crate::runtime::error::DeserializeError::new(#name, "a number"))?),
         _ => quote!(::std::default::Default::default()),
     }
 }
@@ -288,10 +288,10 @@ pub fn read_bound_members(ctx: &Ctx, shape: &Shape) -> TokenStream {
                     Kind::Blob if target.traits.streaming() => quote!(crate::primitives::ByteStream::new(response.body().to_vec())),
                     Kind::Blob => quote!(crate::primitives::Blob::new(response.body().to_vec())),
                     Kind::String => quote!(::std::string::String::from_utf8(response.body().to_vec())
-                        .map_err(|_| crate::runtime::json::DeserializeError::new(#path, "UTF-8 text"))?),
+                        .map_err(|_| crate::runtime::error::DeserializeError::new(#path, "UTF-8 text"))?),
                     Kind::Enum(_) => {
                         let ty = ctx.sym.type_path(&m.target);
-                        quote!(<#ty>::from(::std::str::from_utf8(response.body()).map_err(|_| crate::runtime::json::DeserializeError::new(#path, "UTF-8 text"))?))
+                        quote!(<#ty>::from(::std::str::from_utf8(response.body()).map_err(|_| crate::runtime::error::DeserializeError::new(#path, "UTF-8 text"))?))
                     }
                     Kind::Document => quote!(crate::runtime::json::document(&crate::runtime::json::parse_body(response.body())?)),
                     Kind::Structure(_) | Kind::Union(_) => {
@@ -463,7 +463,7 @@ impl Protocol for RestJson {
             let ty = ctx.sym.type_path(e);
             let bound = read_bound_members(ctx, shape);
             items.push(quote!(
-                pub(crate) fn #reader(response: &crate::error::HttpResponse) -> ::std::result::Result<#ty, crate::runtime::json::DeserializeError> {
+                pub(crate) fn #reader(response: &crate::error::HttpResponse) -> ::std::result::Result<#ty, crate::runtime::error::DeserializeError> {
                     #[allow(unused_mut)]
                     let mut out = #de(&crate::runtime::json::parse_body(response.body())?)?;
                     #bound
