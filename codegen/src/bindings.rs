@@ -526,6 +526,9 @@ pub fn parse_context_path(model: &Model, input: &Shape, text: &str) -> Result<Co
         leaf_of(model, &current).ok_or_else(|| format!("path `{text}` ends at `{current}`, not a string, enum, boolean or list of strings"))?
     };
     let path = ContextPath { text: text.to_string(), steps, leaf };
+    if path.steps.iter().any(|s| !matches!(s, PathStep::Field { .. })) && leaf == ParamLeaf::StringList {
+        return Err(format!("path `{text}` projects lists of strings; the result would be a list of lists"));
+    }
     if path.is_list() && leaf == ParamLeaf::Bool {
         return Err(format!("path `{text}` projects booleans; only strings can form a list"));
     }
