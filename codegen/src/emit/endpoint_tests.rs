@@ -102,7 +102,11 @@ pub fn endpoint_tests(ctx: &Ctx) -> Option<TokenStream> {
         } else {
             continue;
         };
-        let runs = resolutions.iter().map(|r| quote!({ #r #check }));
+        let runs: Vec<TokenStream> = if resolutions.len() == 1 {
+            resolutions.iter().map(|r| quote!(#r #check)).collect()
+        } else {
+            resolutions.iter().map(|r| quote!({ #r #check })).collect()
+        };
         tests.push(quote!(
             #[doc = #doc]
             #[test]
