@@ -775,6 +775,20 @@ mod tests {
     }
 
     #[test]
+    fn invoke_resolves_the_endpoint_with_the_operation_and_input_params() {
+        let mock = super::super::mock::MockHttpClient::new();
+        // The rule set has no `SDK::Endpoint` parameter: the mock's endpoint URL is not used.
+        let handle = Handle::new(mock.config_builder().client_context_param("ForcePathStyle", true).build(), &RULES_SERVICE);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.endpoint_params = bucket("b1");
+        runtime.block_on(invoke(&handle, &BUCKET_OP, parts, read_error)).expect("sent");
+        runtime.block_on(invoke(&handle, &CONTROL_OP, RequestParts::new(http::Method::POST, "/"), read_error)).expect("sent");
+        let uris: Vec<String> = mock.requests().into_iter().map(|r| r.uri).collect();
+        assert_eq!(uris, ["https://us-east-1.example.com/b1/", "https://control.us-east-1.example.com/"]);
+    }
+
+    #[test]
     fn endpoints_are_cached_per_operation_parameter_set_and_bounded() {
         let handle = rules_handle(|b| b);
         let cached = |h: &Handle| h.endpoint_cache.lock().unwrap().entries.len();
