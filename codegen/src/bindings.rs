@@ -206,6 +206,93 @@ pub struct OperationInfo {
     pub label_defaults: Vec<(String, String)>,
     /// Whether the request carries Glacier's SHA-256 tree-hash headers (a customisation).
     pub tree_hash_checksums: bool,
+    /// Endpoint rule-set parameters this operation binds (`@staticContextParams`,
+    /// `@contextParam` on its input members, `@operationContextParams`).
+    pub endpoint_params: EndpointParamBindings,
+}
+
+/// A value of `@staticContextParams`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticParamValue {
+    Bool(bool),
+    String(String),
+    StringList(Vec<String>),
+}
+
+/// One step of an `@operationContextParams` path, resolved against the input shapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// `.Member` of the structure `structure`.
+    Field { structure: String, member: String },
+    /// `[*]`: every element of the list (`sparse` lists hold optional elements).
+    Project { sparse: bool },
+    /// `keys(..)`: the keys of the map.
+    Keys,
+}
+
+/// What an `@operationContextParams` path or a `@contextParam` member yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLeaf {
+    /// A string or a string enum (`as_str()`).
+    String,
+    Bool,
+    /// A list of strings (or string enums), taken whole.
+    StringList,
+}
+
+/// An `@operationContextParams` path: the steps from the input structure, and the leaf type.
+/// A path with a projection or `keys(..)` yields a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextPath {
+    /// The path as written in the model.
+    pub text: String,
+    pub steps: Vec<PathStep>,
+    pub leaf: ParamLeaf,
+}
+
+impl ContextPath {
+    /// Whether the path yields a list of strings.
+    pub fn is_list(&self) -> bool {
+        self.leaf == ParamLeaf::StringList || self.steps.iter().any(|s| !matches!(s, PathStep::Field { .. }))
+    }
+}
+
+/// The endpoint parameters an operation binds, by rule-set parameter name (sorted by name).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointParamBindings {
+    /// `@staticContextParams`: constants.
+    pub static_params: Vec<(String, StaticParamValue)>,
+    /// `@contextParam`: parameter name -> (input member name, leaf type).
+    pub context_params: Vec<(String, String, ParamLeaf)>,
+    /// `@operationContextParams`: parameter name -> path into the input.
+    pub operation_context_params: Vec<(String, ContextPath)>,
+}
+
+impl EndpointParamBindings {
+    /// Whether any parameter is read from the input.
+    pub fn reads_input(&self) -> bool {
+        !self.context_params.is_empty() || !self.operation_context_params.is_empty()
+    }
+    /// Whether the operation binds no parameter at all.
+    pub fn is_empty(&self) -> bool {
+        self.static_params.is_empty() && !self.reads_input()
+    }
+}
+
+/// The declared type of a `@clientContextParams` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientParamType {
+    Bool,
+    String,
+}
+
+/// One `@clientContextParams` entry of a service: a configuration setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientContextParam {
+    /// The rule-set parameter name (`ForcePathStyle`).
+    pub name: String,
+    pub param_type: ClientParamType,
+    pub documentation: Option<String>,
 }
 
 /// Facts about a service.
@@ -232,6 +319,8 @@ pub struct ServiceInfo {
     pub paginated: Option<Paginated>,
     /// Headers every request carries (a service customisation).
     pub default_headers: Vec<(String, String)>,
+    /// `smithy.rules#clientContextParams`, sorted by name.
+    pub client_context_params: Vec<ClientContextParam>,
 }
 
 impl Traits {
@@ -314,7 +403,168 @@ pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error>
             out
         }
     };
-    Ok(OperationInfo { http, host_prefix, signed, idempotent, paginated, request_compression, endpoint_url_member: None, checksum_required: t.has("smithy.api#httpChecksumRequired"), label_defaults: Vec::new(), tree_hash_checksums: false })
+    Ok(OperationInfo {
+        http,
+        host_prefix,
+        signed,
+        idempotent,
+        paginated,
+        request_compression,
+        endpoint_url_member: None,
+        checksum_required: t.has("smithy.api#httpChecksumRequired"),
+        label_defaults: Vec::new(),
+        tree_hash_checksums: false,
+        endpoint_params: EndpointParamBindings::default(),
+    })
+}
+
+/// The endpoint parameters an operation binds: its `@staticContextParams`, the `@contextParam`
+/// members of its input and its `@operationContextParams` paths, checked against the shapes.
+pub fn endpoint_params(model: &Model, op: &Shape, input: &Shape) -> Result<EndpointParamBindings, Error> {
+    let mut out = EndpointParamBindings::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut claim = |name: &str, shape: &Shape| -> Result<(), Error> {
+        if name.is_empty() {
+            return Err(bad(shape, "an endpoint context parameter needs a non-empty name"));
+        }
+        if !seen.insert(name.to_string()) {
+            return Err(bad(shape, format!("endpoint parameter `{name}` is bound more than once by `{}`", op.id)));
+        }
+        Ok(())
+    };
+    if let Some(v) = op.traits.get("smithy.rules#staticContextParams") {
+        let obj = v.as_object().ok_or_else(|| bad(op, "`@staticContextParams` must be an object"))?;
+        for (name, p) in obj {
+            claim(name, op)?;
+            let value = match p.get("value") {
+                Some(Value::Bool(b)) => StaticParamValue::Bool(*b),
+                Some(Value::String(s)) => StaticParamValue::String(s.clone()),
+                Some(Value::Array(a)) => StaticParamValue::StringList(
+                    a.iter()
+                        .map(|x| x.as_str().map(str::to_string))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| bad(op, format!("`@staticContextParams` `{name}`: a list value must hold strings")))?,
+                ),
+                _ => return Err(bad(op, format!("`@staticContextParams` `{name}` needs a boolean, string or string-list `value`"))),
+            };
+            out.static_params.push((name.clone(), value));
+        }
+    }
+    if let Kind::Structure(members) = &input.kind {
+        for m in members {
+            let Some(v) = m.traits.get("smithy.rules#contextParam") else { continue };
+            let name = v.get("name").and_then(Value::as_str).ok_or_else(|| bad(input, format!("`@contextParam` on `{}` needs a string `name`", m.name)))?;
+            claim(name, input)?;
+            let leaf = leaf_of(model, &m.target)
+                .ok_or_else(|| bad(input, format!("`@contextParam` `{name}`: member `{}` must target a string, enum, boolean or list of strings", m.name)))?;
+            out.context_params.push((name.to_string(), m.name.clone(), leaf));
+        }
+    }
+    if let Some(v) = op.traits.get("smithy.rules#operationContextParams") {
+        let obj = v.as_object().ok_or_else(|| bad(op, "`@operationContextParams` must be an object"))?;
+        for (name, p) in obj {
+            claim(name, op)?;
+            let text = p.get("path").and_then(Value::as_str).ok_or_else(|| bad(op, format!("`@operationContextParams` `{name}` needs a string `path`")))?;
+            let path = parse_context_path(model, input, text).map_err(|e| bad(op, format!("`@operationContextParams` `{name}`: {e}")))?;
+            out.operation_context_params.push((name.clone(), path));
+        }
+    }
+    out.static_params.sort_by(|a, b| a.0.cmp(&b.0));
+    out.context_params.sort_by(|a, b| a.0.cmp(&b.0));
+    out.operation_context_params.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The parameter type a shape yields as a leaf: strings and string enums, booleans, or lists
+/// of those strings.
+fn leaf_of(model: &Model, target: &str) -> Option<ParamLeaf> {
+    match &model.get(target)?.kind {
+        Kind::String | Kind::Enum(_) => Some(ParamLeaf::String),
+        Kind::Boolean => Some(ParamLeaf::Bool),
+        Kind::List(m) if !model.get(target)?.traits.sparse() && leaf_of(model, &m.target) == Some(ParamLeaf::String) => {
+            Some(ParamLeaf::StringList)
+        }
+        _ => None,
+    }
+}
+
+/// Parses the path subset of `@operationContextParams` (field access, `[*]` projection over
+/// lists, `keys(..)` of a map, nested) and resolves it against the input structure.
+pub fn parse_context_path(model: &Model, input: &Shape, text: &str) -> Result<ContextPath, String> {
+    let t = text.trim();
+    let (inner, keys) = match t.strip_prefix("keys(") {
+        Some(rest) => (rest.strip_suffix(')').ok_or_else(|| format!("path `{text}`: unclosed `keys(`"))?.trim(), true),
+        None => (t, false),
+    };
+    if inner.is_empty() {
+        return Err(format!("path `{text}` is empty"));
+    }
+    let mut steps = Vec::new();
+    let mut current = input.id.clone();
+    for part in inner.split('.') {
+        let (field, projections) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if field.is_empty() || !field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("path `{text}`: `{part}` is not a member name (only field access, `[*]` and `keys(..)` are supported)"));
+        }
+        let shape = model.get(&current).ok_or_else(|| format!("path `{text}`: `{current}` does not exist"))?;
+        let Kind::Structure(members) = &shape.kind else {
+            return Err(format!("path `{text}`: `{field}` is read from `{current}`, which is not a structure"));
+        };
+        let m = members.iter().find(|m| m.name == field).ok_or_else(|| format!("path `{text}`: `{current}` has no member `{field}`"))?;
+        steps.push(PathStep::Field { structure: current.clone(), member: m.name.clone() });
+        current = m.target.clone();
+        let mut rest = projections;
+        while !rest.is_empty() {
+            rest = rest.strip_prefix("[*]").ok_or_else(|| format!("path `{text}`: unsupported `{rest}` (only `[*]` projections)"))?;
+            let shape = model.get(&current).ok_or_else(|| format!("path `{text}`: `{current}` does not exist"))?;
+            let Kind::List(elem) = &shape.kind else { return Err(format!("path `{text}`: `[*]` over `{current}`, which is not a list")) };
+            steps.push(PathStep::Project { sparse: shape.traits.sparse() });
+            current = elem.target.clone();
+        }
+    }
+    let leaf = if keys {
+        let shape = model.get(&current).ok_or_else(|| format!("path `{text}`: `{current}` does not exist"))?;
+        let Kind::Map(key, _) = &shape.kind else { return Err(format!("path `{text}`: `keys(..)` of `{current}`, which is not a map")) };
+        if leaf_of(model, &key.target) != Some(ParamLeaf::String) {
+            return Err(format!("path `{text}`: the keys of `{current}` are not strings"));
+        }
+        steps.push(PathStep::Keys);
+        ParamLeaf::String
+    } else {
+        leaf_of(model, &current).ok_or_else(|| format!("path `{text}` ends at `{current}`, not a string, enum, boolean or list of strings"))?
+    };
+    let path = ContextPath { text: text.to_string(), steps, leaf };
+    if path.steps.iter().any(|s| !matches!(s, PathStep::Field { .. })) && leaf == ParamLeaf::StringList {
+        return Err(format!("path `{text}` projects lists of strings; the result would be a list of lists"));
+    }
+    if path.is_list() && leaf == ParamLeaf::Bool {
+        return Err(format!("path `{text}` projects booleans; only strings can form a list"));
+    }
+    Ok(path)
+}
+
+/// `smithy.rules#clientContextParams` of a service.
+fn client_context_params(svc: &Shape) -> Result<Vec<ClientContextParam>, Error> {
+    let Some(v) = svc.traits.get("smithy.rules#clientContextParams") else { return Ok(Vec::new()) };
+    let obj = v.as_object().ok_or_else(|| bad(svc, "`@clientContextParams` must be an object"))?;
+    let mut out = Vec::new();
+    for (name, p) in obj {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(bad(svc, format!("`@clientContextParams`: `{name}` is not a valid parameter name")));
+        }
+        let param_type = match p.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+            Some("boolean") => ClientParamType::Bool,
+            Some("string") => ClientParamType::String,
+            other => return Err(bad(svc, format!("`@clientContextParams` `{name}`: type must be `boolean` or `string`, not {other:?}"))),
+        };
+        let documentation = p.get("documentation").and_then(Value::as_str).map(str::to_string);
+        out.push(ClientContextParam { name: name.clone(), param_type, documentation });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 fn parse_host_prefix(prefix: &str) -> Result<Vec<HostPart>, String> {
@@ -335,7 +585,7 @@ fn parse_host_prefix(prefix: &str) -> Result<Vec<HostPart>, String> {
 }
 
 /// Computes a service's typed facts.
-pub fn service_info(model: &Model, svc: &Shape) -> ServiceInfo {
+pub fn service_info(model: &Model, svc: &Shape) -> Result<ServiceInfo, Error> {
     let t = &svc.traits;
     let aws = t.get("aws.api#service");
     let sdk_id = aws
@@ -362,7 +612,7 @@ pub fn service_info(model: &Model, svc: &Shape) -> ServiceInfo {
         .filter(|k| *k != "aws.protocols#awsQueryCompatible")
         .cloned()
         .collect();
-    ServiceInfo {
+    Ok(ServiceInfo {
         sdk_id,
         endpoint_prefix,
         signing_name,
@@ -376,7 +626,8 @@ pub fn service_info(model: &Model, svc: &Shape) -> ServiceInfo {
             Kind::Service(s) => crate::customizations::service_headers(&svc.id, s.version.as_deref()),
             _ => Vec::new(),
         },
-    }
+        client_context_params: client_context_params(svc)?,
+    })
 }
 
 #[cfg(test)]
@@ -411,5 +662,94 @@ mod tests {
             vec![HostPart::Literal("foo.".into()), HostPart::Label("Bar".into()), HostPart::Literal("-x.".into())]
         );
         assert!(parse_host_prefix("{a").is_err());
+    }
+}
+
+#[cfg(test)]
+mod endpoint_param_tests {
+    use super::*;
+
+    fn model() -> Model {
+        let text = serde_json::json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {
+                    "smithy.rules#clientContextParams": {
+                        "ForcePathStyle": {"type": "boolean", "documentation": "Path style."},
+                        "Mode": {"type": "string"}
+                    }
+                }},
+                "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}, "traits": {
+                    "smithy.rules#staticContextParams": {"UseControl": {"value": true}, "Kind": {"value": "data"}, "Arns": {"value": ["a", "b"]}},
+                    "smithy.rules#operationContextParams": {
+                        "Tables": {"path": "keys(Items)"},
+                        "Names": {"path": "Transact[*].Get.Name"},
+                        "Nested": {"path": "Params.Name"}
+                    }
+                }},
+                "ex#OpInput": {"type": "structure", "members": {
+                    "Bucket": {"target": "smithy.api#String", "traits": {"smithy.rules#contextParam": {"name": "Bucket"}}},
+                    "Items": {"target": "ex#ItemMap"},
+                    "Transact": {"target": "ex#TransactList"},
+                    "Params": {"target": "ex#Get"}
+                }},
+                "ex#ItemMap": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "smithy.api#String"}},
+                "ex#TransactList": {"type": "list", "member": {"target": "ex#Transact"}},
+                "ex#Transact": {"type": "structure", "members": {"Get": {"target": "ex#Get"}}},
+                "ex#Get": {"type": "structure", "members": {"Name": {"target": "smithy.api#String"}, "Flag": {"target": "smithy.api#Boolean"}}}
+            }
+        });
+        let file = crate::ast::parse("ex.json", &text.to_string()).unwrap();
+        crate::model::normalize(&[("ex.json".to_string(), file)]).unwrap()
+    }
+
+    #[test]
+    fn typed_views_of_endpoint_context_params() {
+        let m = model();
+        let Kind::Operation(op) = &m.shapes["ex#Op"].kind else { panic!() };
+        let p = &op.info.endpoint_params;
+        assert_eq!(
+            p.static_params,
+            vec![
+                ("Arns".into(), StaticParamValue::StringList(vec!["a".into(), "b".into()])),
+                ("Kind".into(), StaticParamValue::String("data".into())),
+                ("UseControl".into(), StaticParamValue::Bool(true)),
+            ]
+        );
+        assert_eq!(p.context_params, vec![("Bucket".into(), "Bucket".into(), ParamLeaf::String)]);
+        let paths: Vec<(&str, bool, ParamLeaf, usize)> =
+            p.operation_context_params.iter().map(|(n, c)| (n.as_str(), c.is_list(), c.leaf, c.steps.len())).collect();
+        assert_eq!(paths, vec![("Names", true, ParamLeaf::String, 4), ("Nested", false, ParamLeaf::String, 2), ("Tables", true, ParamLeaf::String, 2)]);
+        assert_eq!(p.operation_context_params[0].1.steps[1], PathStep::Project { sparse: false });
+        assert_eq!(p.operation_context_params[2].1.steps[1], PathStep::Keys);
+        let Kind::Service(svc) = &m.shapes["ex#Svc"].kind else { panic!() };
+        assert_eq!(
+            svc.info.client_context_params,
+            vec![
+                ClientContextParam { name: "ForcePathStyle".into(), param_type: ClientParamType::Bool, documentation: Some("Path style.".into()) },
+                ClientContextParam { name: "Mode".into(), param_type: ClientParamType::String, documentation: None },
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_context_paths() {
+        let m = model();
+        let input = &m.shapes["ex#OpInput"];
+        for (path, needle) in [
+            ("Missing", "has no member `Missing`"),
+            ("Transact.Get", "not a structure"),
+            ("Items[*]", "not a list"),
+            ("keys(Transact)", "not a map"),
+            ("Params", "not a string"),
+            ("Transact[*].Get.Flag", "projects booleans"),
+            ("Transact[0]", "unsupported"),
+            ("[Bucket, Bucket]", "not a member name"),
+            ("keys(Items", "unclosed"),
+        ] {
+            let e = parse_context_path(&m, input, path).unwrap_err();
+            assert!(e.contains(needle), "{path}: {e}");
+        }
+        assert!(!parse_context_path(&m, input, "Params.Flag").unwrap().is_list());
     }
 }

@@ -279,9 +279,11 @@ fn annotate(model: &mut Model) -> Result<(), Error> {
         match &shape.kind {
             Kind::Operation(op) => {
                 let input = &model.shapes[&op.input];
-                infos.push((shape.id.clone(), Some(crate::bindings::operation_info(shape, input)?), None));
+                let mut info = crate::bindings::operation_info(shape, input)?;
+                info.endpoint_params = crate::bindings::endpoint_params(model, shape, input)?;
+                infos.push((shape.id.clone(), Some(info), None));
             }
-            Kind::Service(_) => infos.push((shape.id.clone(), None, Some(crate::bindings::service_info(model, shape)))),
+            Kind::Service(_) => infos.push((shape.id.clone(), None, Some(crate::bindings::service_info(model, shape)?))),
             _ => {}
         }
     }

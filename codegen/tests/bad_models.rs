@@ -376,3 +376,51 @@ fn map_key_that_is_not_a_string() {
         ],
     );
 }
+
+#[test]
+fn bad_endpoint_context_params() {
+    let cases: &[(&str, serde_json::Value, &[&str])] = &[
+        (
+            "example.bad#GetThing",
+            serde_json::json!({ "smithy.rules#staticContextParams": { "UseX": { "value": 3 } } }),
+            &["example.bad#GetThing", "`@staticContextParams` `UseX`"],
+        ),
+        (
+            "example.bad#GetThing",
+            serde_json::json!({ "smithy.rules#operationContextParams": { "Names": { "path": "thing.name" } } }),
+            &["example.bad#GetThing", "`@operationContextParams` `Names`", "has no member `thing`"],
+        ),
+        (
+            "example.bad#GetThing",
+            serde_json::json!({ "smithy.rules#operationContextParams": { "Names": { "path": "id[*]" } } }),
+            &["example.bad#GetThing", "not a list"],
+        ),
+        (
+            "example.bad#BadService",
+            serde_json::json!({ "smithy.rules#clientContextParams": { "Mode": { "type": "integer" } } }),
+            &["example.bad#BadService", "`@clientContextParams` `Mode`", "boolean` or `string"],
+        ),
+        (
+            "example.bad#GetThing",
+            serde_json::json!({
+                "smithy.rules#staticContextParams": { "Id": { "value": "x" } },
+                "smithy.rules#operationContextParams": { "Id": { "path": "id" } }
+            }),
+            &["example.bad#GetThing", "`Id` is bound more than once"],
+        ),
+    ];
+    for (shape, traits, needles) in cases {
+        let mut model = good_model();
+        let t = model["shapes"][shape].as_object_mut().unwrap().entry("traits").or_insert_with(|| serde_json::json!({}));
+        for (k, v) in traits.as_object().unwrap() {
+            t[k] = v.clone();
+        }
+        let text = expect_error(run(&model, &spec(None)), needles);
+        assert!(text.contains(FILE), "{text}");
+    }
+    // A @contextParam on a member that is not a string, boolean or list of strings.
+    let mut model = good_model();
+    model["shapes"]["example.bad#GetThingInput"]["members"]["other"] =
+        serde_json::json!({ "target": "example.bad#Thing", "traits": { "smithy.rules#contextParam": { "name": "Other" } } });
+    expect_error(run(&model, &spec(None)), &[FILE, "example.bad#GetThingInput", "`@contextParam` `Other`", "member `other`"]);
+}

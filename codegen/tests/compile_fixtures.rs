@@ -127,14 +127,14 @@ fn shared_runtime_two_crates_compile_the_runtime_once() {
     let runtime = codegen::generate_runtime("smithy-lite-runtime", "0.1.0");
     write_crate(&root.join("runtime"), &runtime);
     let mut names = Vec::new();
-    for name in ["errors", "unions"] {
+    for name in ["errors", "unions", "endpoint_params"] {
         let f = FIXTURES.iter().find(|f| f.name == name).expect("fixture exists");
         let mut spec = fixture_spec(f);
         spec.runtime = codegen::RuntimeMode::Shared { crate_name: "smithy-lite-runtime".into(), path: "../runtime".into() };
         let generated = codegen::generate(&fixture_files(f), &spec).unwrap_or_else(|e| panic!("{e}"));
         let files = codegen::format_files(generated).unwrap_or_else(|e| panic!("{e}"));
         assert!(!files.keys().any(|p| is_copied_runtime(p)), "a shared-runtime crate carries no runtime copy");
-        write_crate(&root.join(name), &files);
+        write_crate(&root.join(name.replace('_', "-")), &files);
         names.push(spec.crate_name);
     }
     let app = std::collections::BTreeMap::from([
@@ -147,18 +147,18 @@ fn shared_runtime_two_crates_compile_the_runtime_once() {
         ),
         (
             "src/main.rs".to_string(),
-            "fn main() {\n    // One configuration, built once, taken by both clients.\n    let config = smithy_lite_runtime::config::Config::builder().region(\"us-east-1\").build();\n    let errors = fixture_errors::Client::new(&config);\n    let unions = fixture_unions::Client::new(&config);\n    let _: &smithy_lite_runtime::config::Config = errors.config();\n    let _: &fixture_errors::Config = unions.config();\n}\n".to_string(),
+            "fn main() {\n    // One configuration, built once, taken by both clients.\n    let config = smithy_lite_runtime::config::Config::builder().region(\"us-east-1\").build();\n    let errors = fixture_errors::Client::new(&config);\n    let unions = fixture_unions::Client::new(&config);\n    let _: &smithy_lite_runtime::config::Config = errors.config();\n    let _: &fixture_errors::Config = unions.config();\n    // Client context parameters: typed setters from the service crate's extension trait.\n    use fixture_endpoint_params::config::ClientContextParams;\n    let config = config.to_builder().force_path_style(true).tier(\"gold\").build();\n    let _ = fixture_endpoint_params::Client::new(&config);\n}\n".to_string(),
         ),
     ]);
     write_crate(&root.join("app"), &app);
     // The members' own `[workspace]` tables are replaced by one workspace around them.
-    for member in ["runtime", "errors", "unions", "app"] {
+    for member in ["runtime", "errors", "unions", "endpoint-params", "app"] {
         let path = root.join(member).join("Cargo.toml");
         let text = std::fs::read_to_string(&path).unwrap().replace("\n[workspace]\n", "\n");
         std::fs::write(&path, text).unwrap();
         let _ = std::fs::remove_file(root.join(member).join("Cargo.lock"));
     }
-    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"runtime\", \"errors\", \"unions\", \"app\"]\n").unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"runtime\", \"errors\", \"unions\", \"endpoint-params\", \"app\"]\n").unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let run = |offline: bool| {

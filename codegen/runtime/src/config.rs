@@ -218,6 +218,9 @@ pub struct Config {
     pub(crate) behavior_version: Option<BehaviorVersion>,
     pub(crate) disable_request_compression: Option<bool>,
     pub(crate) request_min_compression_size_bytes: Option<u32>,
+    /// Values of the service's `@clientContextParams` (endpoint rule-set parameters set in
+    /// configuration, such as S3's `ForcePathStyle`), by parameter name.
+    pub(crate) client_context_params: std::collections::BTreeMap<String, super::endpoint::Value>,
 }
 
 impl fmt::Debug for Config {
@@ -234,6 +237,7 @@ impl fmt::Debug for Config {
             .field("retry_config", &self.retry_config)
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
+            .field("client_context_params", &self.client_context_params)
             .finish()
     }
 }
@@ -285,6 +289,12 @@ impl Config {
     pub fn request_min_compression_size_bytes(&self) -> Option<u32> {
         self.request_min_compression_size_bytes
     }
+    /// The value of a client context parameter (an endpoint rule-set parameter set in
+    /// configuration, such as S3's `ForcePathStyle`), if set. The generated crate has a typed
+    /// setter for each of its service's parameters (see its `config` module).
+    pub fn client_context_param(&self, name: &str) -> Option<&super::endpoint::Value> {
+        self.client_context_params.get(name)
+    }
     /// A builder holding this configuration, to change a few settings.
     pub fn to_builder(&self) -> Builder {
         Builder { inner: self.clone(), from_env: self.from_env }
@@ -319,6 +329,7 @@ impl Default for Builder {
                 behavior_version: None,
                 disable_request_compression: None,
                 request_min_compression_size_bytes: None,
+                client_context_params: Default::default(),
             },
             from_env: true,
         }
@@ -464,9 +475,27 @@ impl Builder {
 
     /// `base` with every value set on this builder in its place, for a per-call override
     /// (`customize().config_override(..)`); no environment lookups.
+    /// Sets or clears a client context parameter by its rule-set name (`ForcePathStyle`). The
+    /// generated crate's typed setters (`force_path_style(true)`) call this; the rules engine
+    /// ignores names its rule set does not declare.
+    pub fn set_client_context_param(&mut self, name: &str, value: Option<super::endpoint::Value>) -> &mut Self {
+        match value {
+            Some(v) => self.inner.client_context_params.insert(name.to_string(), v),
+            None => self.inner.client_context_params.remove(name),
+        };
+        self
+    }
+    /// Sets a client context parameter by its rule-set name (see
+    /// [`Builder::set_client_context_param`]).
+    pub fn client_context_param(mut self, name: &str, value: impl Into<super::endpoint::Value>) -> Self {
+        self.set_client_context_param(name, Some(value.into()));
+        self
+    }
+
     pub(crate) fn override_config(self, base: &Config) -> Config {
         let o = self.inner;
         let mut c = base.clone();
+        c.client_context_params.extend(o.client_context_params.clone());
         macro_rules! take {
             ($($field:ident),*) => { $( if o.$field.is_some() { c.$field = o.$field; } )* };
         }
@@ -567,6 +596,19 @@ mod tests {
         assert_eq!((overridden.disable_request_compression(), overridden.request_min_compression_size_bytes()), (Some(true), Some(5)));
         let bad = Config::builder().ignore_environment().request_min_compression_size_bytes(10_485_761).build();
         assert!(bad.config_error.as_deref().unwrap_or("").contains("10485760"));
+    }
+
+    #[test]
+    fn client_context_params_are_stored_by_name_and_overridden_one_by_one() {
+        use super::super::endpoint::Value;
+        let mut b = Config::builder().ignore_environment().client_context_param("ForcePathStyle", true).client_context_param("Mode", "x");
+        b.set_client_context_param("Mode", None);
+        let config = b.build();
+        assert_eq!(config.client_context_param("ForcePathStyle"), Some(&Value::Bool(true)));
+        assert_eq!(config.client_context_param("Mode"), None);
+        let o = Config::builder().client_context_param("Accelerate", true).override_config(&config);
+        assert_eq!(o.client_context_param("ForcePathStyle"), Some(&Value::Bool(true)), "kept from the client");
+        assert_eq!(o.client_context_param("Accelerate"), Some(&Value::Bool(true)), "added for the call");
     }
 
     #[test]

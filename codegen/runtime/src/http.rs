@@ -34,12 +34,15 @@ pub struct RequestParts {
     /// endpoint's URL, for operations whose input names their endpoint (Machine Learning's
     /// `Predict`). Endpoint headers and the signing scope still come from the resolved endpoint.
     pub endpoint_url: Option<String>,
+    /// Endpoint rule-set parameters read from the input (`@contextParam`,
+    /// `@operationContextParams`); the operation's static ones are in its `OperationSpec`.
+    pub endpoint_params: super::endpoint::Params,
 }
 
 impl RequestParts {
     /// A request with no headers and no body.
     pub fn new(method: http::Method, uri: impl Into<String>) -> Self {
-        RequestParts { method, uri: uri.into(), headers: http::HeaderMap::new(), body: Vec::new(), host_prefix: None, endpoint_url: None }
+        RequestParts { method, uri: uri.into(), headers: http::HeaderMap::new(), body: Vec::new(), host_prefix: None, endpoint_url: None, endpoint_params: Default::default() }
     }
     /// Adds a header; a value that is not a valid header value is an error naming the header.
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), String> {

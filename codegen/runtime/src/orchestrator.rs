@@ -13,7 +13,7 @@ use super::error::DeserializeError;
 use super::http::{HttpClient, HttpRequest, RequestParts};
 use super::retry::{AttemptOutcome, RetryStrategy, RetryVerdict, TransportErrorKind};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 /// Emits a `tracing` event when the `tracing` feature is on; compiles to nothing otherwise.
@@ -61,6 +61,50 @@ pub struct OperationSpec {
     pub request_compression: &'static [&'static str],
     /// `@httpChecksumRequired`: send a `Content-MD5` of the (final) body.
     pub content_md5: bool,
+    /// `@staticContextParams`: endpoint rule-set parameters with a fixed value for this
+    /// operation. Parameters read from the input travel in `RequestParts::endpoint_params`.
+    pub endpoint_params: &'static [(&'static str, StaticParam)],
+}
+
+/// The value of a `@staticContextParams` entry, as a constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaticParam {
+    Bool(bool),
+    String(&'static str),
+    StringList(&'static [&'static str]),
+}
+
+impl StaticParam {
+    /// The rules engine's value.
+    pub fn value(&self) -> ParamValue {
+        match *self {
+            StaticParam::Bool(b) => ParamValue::Bool(b),
+            StaticParam::String(s) => ParamValue::String(s.to_string()),
+            StaticParam::StringList(l) => ParamValue::StringArray(l.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+}
+
+/// How many endpoints a client keeps per distinct set of operation parameters.
+const ENDPOINT_CACHE_SIZE: usize = 64;
+
+/// Endpoints resolved for operation-specific parameters, keyed by the operation (which fixes
+/// its static parameters) and the parameters read from its input; oldest evicted first.
+#[derive(Default)]
+struct EndpointCache {
+    entries: std::collections::VecDeque<((&'static str, Params), Result<Arc<Endpoint>, String>)>,
+}
+
+impl EndpointCache {
+    fn get(&self, op: &str, params: &Params) -> Option<Result<Arc<Endpoint>, String>> {
+        self.entries.iter().find(|((o, p), _)| *o == op && p == params).map(|(_, r)| r.clone())
+    }
+    fn insert(&mut self, op: &'static str, params: Params, result: Result<Arc<Endpoint>, String>) {
+        if self.entries.len() >= ENDPOINT_CACHE_SIZE {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(((op, params), result));
+    }
 }
 
 /// Status, request id and attempt count of a response: kept on every output and error.
@@ -98,7 +142,9 @@ pub struct Handle {
     endpoint_override: Option<String>,
     http: Result<Arc<dyn HttpClient>, String>,
     user_agent: String,
-    endpoint: OnceLock<Result<Endpoint, String>>,
+    endpoint: OnceLock<Result<Arc<Endpoint>, String>>,
+    rules: OnceLock<Result<RuleSet, String>>,
+    endpoint_cache: Mutex<EndpointCache>,
     credentials: OnceLock<Result<Credentials, String>>,
     retry: RetryStrategy,
     mutators: Vec<super::customize::RequestMutator>,
@@ -150,6 +196,8 @@ impl Handle {
             http,
             user_agent,
             endpoint: OnceLock::new(),
+            rules: OnceLock::new(),
+            endpoint_cache: Mutex::new(EndpointCache::default()),
             credentials: OnceLock::new(),
             mutators: Vec::new(),
         }
@@ -181,22 +229,34 @@ impl Handle {
         }
     }
 
-    /// The resolved endpoint (rules are evaluated once per client: their parameters are fixed).
-    /// An error is the rule set's own message.
+    /// The endpoint resolved from the client's parameters alone (built-ins and client context
+    /// parameters: evaluated once per client). An error is the rule set's own message.
     pub fn endpoint(&self) -> Result<&Endpoint, String> {
-        self.endpoint.get_or_init(|| self.resolve_endpoint()).as_ref().map_err(Clone::clone)
+        self.endpoint.get_or_init(|| self.resolve_endpoint(&Params::new()).map(Arc::new)).as_deref().map_err(Clone::clone)
     }
 
-    fn resolve_endpoint(&self) -> Result<Endpoint, String> {
-        if self.service.endpoint_rules.is_empty() {
-            let url = match (&self.endpoint_override, &self.config.region) {
-                (Some(url), _) => url.clone(),
-                (None, Some(region)) => format!("https://{}.{}.amazonaws.com", self.service.endpoint_prefix, region),
-                (None, None) => return Err("no region is set: call Config::builder().region(..) or set AWS_REGION".into()),
-            };
-            return Ok(Endpoint { url, headers: Default::default(), properties: Default::default() });
+    /// The endpoint for one call of `op`: the client's parameters, then the operation's static
+    /// parameters, then those read from its input (`input_params`). Operations without any
+    /// share the client's endpoint; the others are cached per distinct parameter set.
+    pub fn endpoint_for(&self, op: &OperationSpec, input_params: &Params) -> Result<Arc<Endpoint>, String> {
+        if (op.endpoint_params.is_empty() && input_params.is_empty()) || self.service.endpoint_rules.is_empty() {
+            self.endpoint()?;
+            return self.endpoint.get().cloned().unwrap_or_else(|| Err("endpoint not resolved".into()));
         }
-        let rules = RuleSet::from_json(self.service.endpoint_rules).map_err(|e| format!("endpoint rules: {e}"))?;
+        if let Some(hit) = self.endpoint_cache.lock().ok().and_then(|c| c.get(op.name, input_params)) {
+            return hit;
+        }
+        let mut params: Params = op.endpoint_params.iter().map(|(name, v)| (name.to_string(), v.value())).collect();
+        params.extend(input_params.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let result = self.resolve_endpoint(&params).map(Arc::new);
+        if let Ok(mut cache) = self.endpoint_cache.lock() {
+            cache.insert(op.name, input_params.clone(), result.clone());
+        }
+        result
+    }
+
+    /// The parameters that come from the client: built-ins, then client context parameters.
+    fn client_params(&self, rules: &RuleSet) -> Params {
         let mut params = Params::new();
         for p in rules.parameters() {
             let value = match p.built_in.as_deref() {
@@ -206,10 +266,30 @@ impl Handle {
                 Some("SDK::Endpoint") => self.endpoint_override.clone().map(ParamValue::String),
                 _ => None,
             };
-            if let Some(v) = value {
+            if let Some(v) = value.or_else(|| self.config.client_context_params.get(&p.name).cloned()) {
                 params.insert(p.name.clone(), v);
             }
         }
+        params
+    }
+
+    /// Resolves the rules with the client's parameters overridden by `op_params`.
+    fn resolve_endpoint(&self, op_params: &Params) -> Result<Endpoint, String> {
+        if self.service.endpoint_rules.is_empty() {
+            let url = match (&self.endpoint_override, &self.config.region) {
+                (Some(url), _) => url.clone(),
+                (None, Some(region)) => format!("https://{}.{}.amazonaws.com", self.service.endpoint_prefix, region),
+                (None, None) => return Err("no region is set: call Config::builder().region(..) or set AWS_REGION".into()),
+            };
+            return Ok(Endpoint { url, headers: Default::default(), properties: Default::default() });
+        }
+        let rules = self
+            .rules
+            .get_or_init(|| RuleSet::from_json(self.service.endpoint_rules).map_err(|e| format!("endpoint rules: {e}")))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let mut params = self.client_params(rules);
+        params.extend(op_params.iter().map(|(k, v)| (k.clone(), v.clone())));
         rules.resolve(&params).map_err(|e| e.message)
     }
 
@@ -454,7 +534,7 @@ async fn attempts<E>(
         return Err(SdkError::construction_failure(MessageError(e.clone())));
     }
     let http = handle.http.as_ref().map_err(|e| SdkError::construction_failure(MessageError(e.clone())))?;
-    let endpoint = handle.endpoint().map_err(|e| {
+    let endpoint = handle.endpoint_for(op, &parts.endpoint_params).map_err(|e| {
         let hint = if handle.config.region.is_none() && handle.endpoint_override.is_none() {
             " (no region is set: call Config::builder().region(..) or set AWS_REGION)"
         } else {
@@ -468,7 +548,7 @@ async fn attempts<E>(
     loop {
         trace_event!(debug, operation = op.name, attempt, invocation_id = %invocation_id, "sending request");
         let request = handle
-            .build_request(op, endpoint, parts, &invocation_id, attempt)
+            .build_request(op, &endpoint, parts, &invocation_id, attempt)
             .map_err(|e| SdkError::construction_failure(MessageError(e)))?;
         let outcome = match http.call(request).await {
             Ok(response) => Attempt::Response(response),
@@ -642,8 +722,14 @@ mod tests {
         default_headers: &[("accept", "application/json")],
         retryable_errors: &[],
     };
-    static COMPRESSED_OP: OperationSpec =
-        OperationSpec { name: "Put", signed: true, idempotent: false, request_compression: &["gzip"], content_md5: false };
+    static COMPRESSED_OP: OperationSpec = OperationSpec {
+        name: "Put",
+        signed: true,
+        idempotent: false,
+        request_compression: &["gzip"],
+        content_md5: false,
+        endpoint_params: &[],
+    };
 
     fn read_error(_: &HttpResponse, _: ErrorMetadata) -> MessageError {
         MessageError("error".into())
@@ -728,6 +814,83 @@ mod tests {
         } else {
             assert_eq!((req.header("content-encoding"), req.body.as_slice()), (None, &b"{}"[..]), "no encoder in this build");
         }
+    }
+
+    const RULES: &str = r#"{"version":"1.0","parameters":{
+        "Region":{"type":"String","builtIn":"AWS::Region","required":false},
+        "ForcePathStyle":{"type":"Boolean","builtIn":"AWS::S3::ForcePathStyle","required":false},
+        "Bucket":{"type":"String","required":false},
+        "Control":{"type":"Boolean","required":false}},
+      "rules":[
+        {"type":"endpoint","conditions":[{"fn":"isSet","argv":[{"ref":"Control"}]},{"fn":"booleanEquals","argv":[{"ref":"Control"},true]}],
+         "endpoint":{"url":"https://control.{Region}.example.com"}},
+        {"type":"endpoint","conditions":[{"fn":"isSet","argv":[{"ref":"Bucket"}]},{"fn":"isSet","argv":[{"ref":"ForcePathStyle"}]},{"fn":"booleanEquals","argv":[{"ref":"ForcePathStyle"},true]}],
+         "endpoint":{"url":"https://{Region}.example.com/{Bucket}"}},
+        {"type":"endpoint","conditions":[{"fn":"isSet","argv":[{"ref":"Bucket"}]}],"endpoint":{"url":"https://{Bucket}.{Region}.example.com"}},
+        {"type":"endpoint","conditions":[],"endpoint":{"url":"https://{Region}.example.com"}}]}"#;
+    static RULES_SERVICE: ServiceSpec = ServiceSpec { endpoint_rules: RULES, ..TEST_SERVICE };
+    static PLAIN_OP: OperationSpec = OperationSpec { name: "Plain", signed: true, idempotent: false, request_compression: &[], content_md5: false, endpoint_params: &[] };
+    static CONTROL_OP: OperationSpec =
+        OperationSpec { name: "Control", signed: true, idempotent: false, request_compression: &[], content_md5: false, endpoint_params: &[("Control", StaticParam::Bool(true))] };
+    static BUCKET_OP: OperationSpec = OperationSpec { name: "Bucket", signed: true, idempotent: false, request_compression: &[], content_md5: false, endpoint_params: &[] };
+
+    fn rules_handle(f: impl FnOnce(super::super::config::Builder) -> super::super::config::Builder) -> Handle {
+        Handle::new(f(Config::builder().ignore_environment().region("us-west-2")).build(), &RULES_SERVICE)
+    }
+
+    fn bucket(name: &str) -> Params {
+        [("Bucket".to_string(), ParamValue::String(name.into()))].into_iter().collect()
+    }
+
+    #[test]
+    fn endpoint_params_merge_builtins_client_context_static_and_input() {
+        let handle = rules_handle(|b| b);
+        let url = |op: &OperationSpec, p: &Params| handle.endpoint_for(op, p).unwrap().url.clone();
+        assert_eq!(url(&PLAIN_OP, &Params::new()), "https://us-west-2.example.com");
+        assert_eq!(url(&CONTROL_OP, &Params::new()), "https://control.us-west-2.example.com", "static parameter");
+        assert_eq!(url(&BUCKET_OP, &bucket("b1")), "https://b1.us-west-2.example.com", "parameter from the input");
+        let path_style = rules_handle(|b| b.client_context_param("ForcePathStyle", true));
+        assert_eq!(path_style.endpoint_for(&BUCKET_OP, &bucket("b1")).unwrap().url, "https://us-west-2.example.com/b1", "client context parameter");
+        // The input wins over the client's values for the same name.
+        let region: Params = [("Region".to_string(), ParamValue::String("eu-west-1".into()))].into_iter().collect();
+        assert_eq!(url(&BUCKET_OP, &region), "https://eu-west-1.example.com");
+        // Unknown static types never reach the engine with the wrong shape.
+        assert_eq!(StaticParam::StringList(&["a"]).value(), ParamValue::StringArray(vec!["a".into()]));
+    }
+
+    #[test]
+    fn invoke_resolves_the_endpoint_with_the_operation_and_input_params() {
+        let mock = super::super::mock::MockHttpClient::new();
+        // The rule set has no `SDK::Endpoint` parameter: the mock's endpoint URL is not used.
+        let handle = Handle::new(mock.config_builder().client_context_param("ForcePathStyle", true).build(), &RULES_SERVICE);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let mut parts = RequestParts::new(http::Method::POST, "/");
+        parts.endpoint_params = bucket("b1");
+        runtime.block_on(invoke(&handle, &BUCKET_OP, parts, read_error)).expect("sent");
+        runtime.block_on(invoke(&handle, &CONTROL_OP, RequestParts::new(http::Method::POST, "/"), read_error)).expect("sent");
+        let uris: Vec<String> = mock.requests().into_iter().map(|r| r.uri).collect();
+        assert_eq!(uris, ["https://us-east-1.example.com/b1/", "https://control.us-east-1.example.com/"]);
+    }
+
+    #[test]
+    fn endpoints_are_cached_per_operation_parameter_set_and_bounded() {
+        let handle = rules_handle(|b| b);
+        let cached = |h: &Handle| h.endpoint_cache.lock().unwrap().entries.len();
+        handle.endpoint_for(&PLAIN_OP, &Params::new()).unwrap();
+        assert_eq!(cached(&handle), 0, "operations without parameters use the client's endpoint");
+        let a = handle.endpoint_for(&BUCKET_OP, &bucket("a")).unwrap();
+        let again = handle.endpoint_for(&BUCKET_OP, &bucket("a")).unwrap();
+        assert!(Arc::ptr_eq(&a, &again), "the second call is served from the cache");
+        handle.endpoint_for(&CONTROL_OP, &Params::new()).unwrap();
+        assert_eq!(cached(&handle), 2);
+        for i in 0..100 {
+            handle.endpoint_for(&BUCKET_OP, &bucket(&format!("b{i}"))).unwrap();
+        }
+        assert_eq!(cached(&handle), ENDPOINT_CACHE_SIZE);
+        assert_eq!(handle.endpoint_for(&BUCKET_OP, &bucket("b99")).unwrap().url, "https://b99.us-west-2.example.com");
+        // Errors are cached too, and reported as the rule set's message.
+        let no_region = Handle::new(Config::builder().ignore_environment().build(), &RULES_SERVICE);
+        assert!(no_region.endpoint_for(&BUCKET_OP, &bucket("a")).is_err());
     }
 
     #[test]

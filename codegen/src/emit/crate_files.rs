@@ -93,8 +93,10 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
 }
 
 /// `src/config.rs`: configuration types, the transport seam and the mock transport.
-pub fn config_rs() -> TokenStream {
+pub fn config_rs(ctx: &Ctx) -> TokenStream {
+    let client_params = client_context_setters(ctx);
     quote!(
+        #client_params
         pub use crate::runtime::config::{BehaviorVersion, Builder, Config, IdempotencyTokenProvider, Region};
         pub use crate::runtime::credentials::Credentials;
         pub use crate::runtime::retry::{RetryConfig, RetryMode};
@@ -115,6 +117,109 @@ pub fn config_rs() -> TokenStream {
         #[cfg(feature = "default-https-client")]
         pub use crate::runtime::http::DefaultHttpClient;
     )
+}
+
+/// The runtime's `config::Builder` methods, which a client context parameter setter must not
+/// shadow (`pub fn name(` in the runtime's `config.rs`).
+fn runtime_builder_has(method: &str) -> bool {
+    let source = crate::RUNTIME.iter().find(|(n, _)| *n == "config").map(|(_, s)| *s).unwrap_or("");
+    source.contains(&format!("pub fn {method}(")) || source.contains(&format!("pub(crate) fn {method}("))
+}
+
+/// Typed setters for the service's `@clientContextParams` under aws-sdk-rust's names
+/// (`force_path_style(bool)` / `set_force_path_style(Option<bool>)`), storing the value by
+/// parameter name in the runtime's `Builder`. With the runtime embedded the `Builder` is this
+/// crate's own type and they are inherent methods, so aws-sdk-rust code compiles unchanged;
+/// with a shared runtime crate it is a foreign type and they form the extension trait
+/// `config::ClientContextParams`, which callers import.
+fn client_context_setters(ctx: &Ctx) -> TokenStream {
+    use crate::bindings::ClientParamType;
+    let declared: BTreeSet<String> = ctx
+        .service
+        .endpoint_rules
+        .as_ref()
+        .and_then(|r| r.get("parameters"))
+        .and_then(serde_json::Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut sigs = Vec::new();
+    let mut bodies = Vec::new();
+    for p in ctx.service.client_context_params.iter().filter(|p| declared.contains(&p.name)) {
+        let snake = crate::sanitize::snake(&p.name);
+        let bare = crate::sanitize::bare(&snake).to_string();
+        if runtime_builder_has(&bare) || runtime_builder_has(&format!("set_{bare}")) {
+            continue; // would shadow a runtime setting; still settable by name
+        }
+        let setter = crate::symbols::ident(&snake);
+        let set = crate::symbols::ident(&format!("set_{bare}"));
+        let (ty, arg) = match p.param_type {
+            ClientParamType::Bool => (quote!(bool), quote!(value)),
+            ClientParamType::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(::std::convert::Into::<::std::string::String>::into(value))),
+        };
+        let opt_ty = match p.param_type {
+            ClientParamType::Bool => quote!(::std::option::Option<bool>),
+            ClientParamType::String => quote!(::std::option::Option<::std::string::String>),
+        };
+        let name = &p.name;
+        let doc = p.documentation.as_deref().map(crate::docs::to_markdown).unwrap_or_default();
+        let doc = format!("{doc}\n\nEndpoint rule-set parameter `{name}` (`@clientContextParams`).").trim_start().to_string();
+        sigs.push((doc.clone(), setter.clone(), set.clone(), ty.clone(), opt_ty.clone()));
+        bodies.push((doc, setter, set, ty, opt_ty, arg, name.clone()));
+    }
+    if bodies.is_empty() {
+        return quote!();
+    }
+    let methods = |public: bool| -> Vec<TokenStream> {
+        bodies
+            .iter()
+            .map(|(doc, setter, set, ty, opt_ty, arg, name)| {
+                let vis = if public { quote!(pub) } else { quote!() };
+                quote!(
+                    #[doc = #doc]
+                    #vis fn #setter(mut self, value: #ty) -> Self {
+                        self.set_client_context_param(#name, ::std::option::Option::Some(crate::runtime::endpoint::Value::from(#arg)));
+                        self
+                    }
+                    #[doc = #doc]
+                    #vis fn #set(&mut self, value: #opt_ty) -> &mut Self {
+                        self.set_client_context_param(#name, value.map(crate::runtime::endpoint::Value::from))
+                    }
+                )
+            })
+            .collect()
+    };
+    match &ctx.spec.runtime {
+        crate::RuntimeMode::Embedded => {
+            let methods = methods(true);
+            quote!(
+                #[doc = "Client context parameters of this service: endpoint settings under aws-sdk-rust's names."]
+                impl crate::runtime::config::Builder {
+                    #(#methods)*
+                }
+            )
+        }
+        crate::RuntimeMode::Shared { .. } => {
+            let decls = sigs.iter().map(|(doc, setter, set, ty, opt_ty)| {
+                quote!(
+                    #[doc = #doc]
+                    fn #setter(self, value: #ty) -> Self;
+                    #[doc = #doc]
+                    fn #set(&mut self, value: #opt_ty) -> &mut Self;
+                )
+            });
+            let methods = methods(false);
+            quote!(
+                #[doc = "Client context parameters of this service (endpoint settings under aws-sdk-rust's names) as"]
+                #[doc = "setters of the shared runtime's `Builder`: `use <crate>::config::ClientContextParams;`."]
+                pub trait ClientContextParams: ::std::marker::Sized {
+                    #(#decls)*
+                }
+                impl ClientContextParams for crate::runtime::config::Builder {
+                    #(#methods)*
+                }
+            )
+        }
+    }
 }
 
 /// `src/primitives.rs`: blobs, timestamps, documents and big numbers.

@@ -344,7 +344,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
     match job {
         FileJob::Lib => crate_files::lib_rs(ctx, &layout(ctx)),
         FileJob::Meta => crate_files::meta_rs(ctx),
-        FileJob::Config => crate_files::config_rs(),
+        FileJob::Config => crate_files::config_rs(ctx),
         FileJob::Primitives => crate_files::primitives_rs(),
         FileJob::RuntimeMod => crate_files::runtime_mod_rs(ctx),
         FileJob::Types => types_modules(ctx, false),

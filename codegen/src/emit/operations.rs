@@ -283,6 +283,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let signed = op.info.signed;
     let idempotent = op.info.idempotent;
     let compression = &op.info.request_compression;
+    let (static_params, set_endpoint_params, endpoint_params_fn) = endpoint_params(ctx, op_id);
 
     // The fluent builder mirrors every input setter.
     let fluent_setters: Vec<TokenStream> = super::shapes::members_of(input_shape)
@@ -308,13 +309,6 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 handle: &crate::runtime::orchestrator::Handle,
                 input: #input_ident,
             ) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
-                static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
-                    name: #op_name,
-                    signed: #signed,
-                    idempotent: #idempotent,
-                    request_compression: &[#(#compression),*],
-                    content_md5: #content_md5,
-                };
                 #fill_tokens
                 let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
                 #[cfg(feature = "tracing")]
@@ -338,14 +332,25 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
 
-        fn ser_request(input: &#input_ident) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
+        pub(crate) static SPEC: crate::runtime::orchestrator::OperationSpec = crate::runtime::orchestrator::OperationSpec {
+            name: #op_name,
+            signed: #signed,
+            idempotent: #idempotent,
+            request_compression: &[#(#compression),*],
+            content_md5: #content_md5,
+            endpoint_params: &[#(#static_params),*],
+        };
+
+        pub(crate) fn ser_request(input: &#input_ident) -> ::std::result::Result<crate::config::RequestParts, crate::error::BuildError> {
             #[allow(unused_mut)]
             let mut parts = { #request };
             #host_prefix
             #endpoint_url
             #tree_hash
+            #set_endpoint_params
             ::std::result::Result::Ok(parts)
         }
+        #endpoint_params_fn
 
         fn de_response(response: &crate::error::HttpResponse) -> ::std::result::Result<#output_ident, crate::runtime::error::DeserializeError> {
             #response
@@ -422,6 +427,142 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
     )
+}
+
+/// The rule-set parameter names of the service (empty without a rule set): bindings of other
+/// names would be ignored by the engine, so they are not emitted.
+fn rule_set_params(ctx: &Ctx) -> std::collections::BTreeSet<String> {
+    ctx.service
+        .endpoint_rules
+        .as_ref()
+        .and_then(|r| r.get("parameters"))
+        .and_then(serde_json::Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// An operation's endpoint parameters: the entries of its `OperationSpec` static table, the
+/// statement of `ser_request` that sets the parameters read from the input, and the function
+/// that reads them (only for operations with `@contextParam` or `@operationContextParams`).
+fn endpoint_params(ctx: &Ctx, op_id: &str) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+    use crate::bindings::StaticParamValue;
+    let Kind::Operation(op) = &ctx.model.shapes[op_id].kind else { return (Vec::new(), quote!(), quote!()) };
+    let declared = rule_set_params(ctx);
+    let b = &op.info.endpoint_params;
+    let rt = quote!(crate::runtime::orchestrator::StaticParam);
+    let statics = b
+        .static_params
+        .iter()
+        .filter(|(name, _)| declared.contains(name))
+        .map(|(name, v)| {
+            let v = match v {
+                StaticParamValue::Bool(x) => quote!(#rt::Bool(#x)),
+                StaticParamValue::String(x) => quote!(#rt::String(#x)),
+                StaticParamValue::StringList(x) => quote!(#rt::StringList(&[#(#x),*])),
+            };
+            quote!((#name, #v))
+        })
+        .collect();
+    let input = &op.input;
+    let value = quote!(crate::runtime::endpoint::Value);
+    let mut reads = Vec::new();
+    for (name, member, leaf) in b.context_params.iter().filter(|(n, ..)| declared.contains(n)) {
+        let Some(m) = super::shapes::members_of(&ctx.model.shapes[input]).iter().find(|m| &m.name == member) else { continue };
+        let field = ctx.sym.member_ident(input, &m.name);
+        let convert = leaf_value(*leaf, quote!(v));
+        reads.push(if ctx.sym.is_optional(ctx.model, input, m) {
+            quote!(if let ::std::option::Option::Some(v) = input.#field.as_ref() { params.insert(#name.into(), #convert); })
+        } else {
+            quote!({ let v = &input.#field; params.insert(#name.into(), #convert); })
+        });
+    }
+    for (name, path) in b.operation_context_params.iter().filter(|(n, _)| declared.contains(n)) {
+        let list = path.is_list();
+        let body = path_code(ctx, &path.steps, quote!(input), path.leaf, list, 0, false);
+        reads.push(if list {
+            quote!({
+                let mut out: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+                #body
+                if let ::std::option::Option::Some(list) = out { params.insert(#name.into(), #value::StringArray(list)); }
+            })
+        } else {
+            quote!({ let mut out: ::std::option::Option<#value> = ::std::option::Option::None; #body if let ::std::option::Option::Some(v) = out { params.insert(#name.into(), v); } })
+        });
+    }
+    if reads.is_empty() {
+        return (statics, quote!(), quote!());
+    }
+    let input_ident = format_ident!("{}", ctx.sym.op(op_id).input);
+    (
+        statics,
+        quote!(parts.endpoint_params = endpoint_params(input);),
+        quote!(
+            #[doc = "The endpoint rule-set parameters read from the input (`@contextParam`, `@operationContextParams`)."]
+            pub(crate) fn endpoint_params(input: &#input_ident) -> crate::runtime::endpoint::Params {
+                let mut params = crate::runtime::endpoint::Params::new();
+                #(#reads)*
+                params
+            }
+        ),
+    )
+}
+
+/// The rules engine's value of a leaf `v` (a reference).
+fn leaf_value(leaf: crate::bindings::ParamLeaf, v: TokenStream) -> TokenStream {
+    use crate::bindings::ParamLeaf;
+    let value = quote!(crate::runtime::endpoint::Value);
+    match leaf {
+        ParamLeaf::String => quote!(#value::String(#v.as_str().to_string())),
+        ParamLeaf::Bool => quote!(#value::Bool(*#v)),
+        ParamLeaf::StringList => quote!(#value::StringArray(#v.iter().map(|x| x.as_str().to_string()).collect())),
+    }
+}
+
+/// Statements walking an `@operationContextParams` path from `cur` (a reference): nested
+/// `if let`s for optional members, loops for `[*]` and `keys(..)`; the leaf is stored in `out`
+/// (`Option<Value>` for a scalar path, `Option<Vec<String>>` for a list, created at the first
+/// projection so that an absent collection leaves the parameter unset).
+fn path_code(
+    ctx: &Ctx,
+    steps: &[crate::bindings::PathStep],
+    cur: TokenStream,
+    leaf: crate::bindings::ParamLeaf,
+    list: bool,
+    depth: usize,
+    in_list: bool,
+) -> TokenStream {
+    use crate::bindings::PathStep;
+    let v = format_ident!("v{}", depth);
+    let Some((step, rest)) = steps.split_first() else {
+        return if in_list {
+            quote!(acc.push(#cur.as_str().to_string());)
+        } else if list {
+            let convert = quote!(#cur.iter().map(|x| x.as_str().to_string()).collect());
+            quote!(out = ::std::option::Option::Some(#convert);)
+        } else {
+            let convert = leaf_value(leaf, cur);
+            quote!(out = ::std::option::Option::Some(#convert);)
+        };
+    };
+    let acc = if in_list { quote!() } else { quote!(let acc = out.get_or_insert_with(::std::vec::Vec::new);) };
+    match step {
+        PathStep::Field { structure, member } => {
+            let Some(m) = super::shapes::members_of(&ctx.model.shapes[structure]).iter().find(|m| &m.name == member) else { return quote!() };
+            let field = ctx.sym.member_ident(structure, &m.name);
+            let inner = path_code(ctx, rest, quote!(#v), leaf, list, depth + 1, in_list);
+            if ctx.sym.is_optional(ctx.model, structure, m) {
+                quote!(if let ::std::option::Option::Some(#v) = #cur.#field.as_ref() { #inner })
+            } else {
+                quote!({ let #v = &#cur.#field; #inner })
+            }
+        }
+        PathStep::Project { sparse } => {
+            let inner = path_code(ctx, rest, quote!(#v), leaf, list, depth + 1, true);
+            let iter = if *sparse { quote!(#cur.iter().flatten()) } else { quote!(#cur.iter()) };
+            quote!(#acc for #v in #iter { #inner })
+        }
+        PathStep::Keys => quote!(#acc for #v in #cur.keys() { acc.push(#v.as_str().to_string()); }),
+    }
 }
 
 /// A statement that sets `parts.endpoint_url` from the input member that names the operation's

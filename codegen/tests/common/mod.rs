@@ -16,6 +16,11 @@ pub struct Fixture {
 
 pub const FIXTURES: &[Fixture] = &[
     Fixture {
+        name: "endpoint_params",
+        files: &["endpoint_params.json"],
+        service: "example.endpoints#EndpointService",
+    },
+    Fixture {
         name: "keywords",
         files: &["keywords.json"],
         service: "example.keywords#KeywordService",
