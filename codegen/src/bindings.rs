@@ -25,6 +25,9 @@ pub struct UriTemplate {
     pub trailing_slash: bool,
     /// Literal query parameters (`?a=b&c`): `(key, value)`.
     pub query: Vec<(String, Option<String>)>,
+    /// The path is empty rather than `/` (a template whose only label moved into the endpoint,
+    /// S3's `/{Bucket}`): the endpoint's own path is the request's path.
+    pub empty_path: bool,
 }
 
 impl UriTemplate {
@@ -68,7 +71,7 @@ impl UriTemplate {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(UriTemplate { segments, trailing_slash, query })
+        Ok(UriTemplate { segments, trailing_slash, query, empty_path: false })
     }
 
     /// The label names of the path.
@@ -206,6 +209,9 @@ pub struct OperationInfo {
     pub label_defaults: Vec<(String, String)>,
     /// Whether the request carries Glacier's SHA-256 tree-hash headers (a customisation).
     pub tree_hash_checksums: bool,
+    /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's root element is the
+    /// output's single member.
+    pub unwrapped_xml_output: bool,
     /// Endpoint rule-set parameters this operation binds (`@staticContextParams`,
     /// `@contextParam` on its input members, `@operationContextParams`).
     pub endpoint_params: EndpointParamBindings,
@@ -414,6 +420,7 @@ pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error>
         checksum_required: t.has("smithy.api#httpChecksumRequired"),
         label_defaults: Vec::new(),
         tree_hash_checksums: false,
+        unwrapped_xml_output: t.has("aws.customizations#s3UnwrappedXmlOutput"),
         endpoint_params: EndpointParamBindings::default(),
     })
 }

@@ -33,6 +33,15 @@ static LABEL_DEFAULTS: &[(&str, &str, &str)] = &[("com.amazonaws.glacier#Glacier
 static TREE_HASH_CHECKSUMS: &[(&str, &str)] =
     &[("com.amazonaws.glacier#Glacier", "UploadArchive"), ("com.amazonaws.glacier#Glacier", "UploadMultipartPart")];
 
+/// Services whose `{Bucket}` URI label is carried by the endpoint instead (virtual-hosted or
+/// path-style addressing decided by the endpoint rules), so it is removed from the path: S3.
+static BUCKET_IN_ENDPOINT: &[&str] = &["com.amazonaws.s3#AmazonS3"];
+
+/// Whether `service` moves its leading `{Bucket}` label into the endpoint.
+pub fn bucket_in_endpoint(service: &str) -> bool {
+    BUCKET_IN_ENDPOINT.contains(&service)
+}
+
 /// The headers every request of `service` carries, with `{version}` replaced.
 pub fn service_headers(service: &str, version: Option<&str>) -> Vec<(String, String)> {
     SERVICE_HEADERS

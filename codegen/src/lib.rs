@@ -122,6 +122,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("http", include_str!("../runtime/src/http.rs")),
     ("aws_json", include_str!("../runtime/src/aws_json.rs")),
     ("rest", include_str!("../runtime/src/rest.rs")),
+    ("xml", include_str!("../runtime/src/xml.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
@@ -194,7 +195,7 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
     if needs(|i| i.checksum_required) {
         extra_features.push("content-md5");
     }
-    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, &extra_features));
+    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, &extra_features, protocol.dependencies()));
     if spec.runtime == RuntimeMode::Embedded {
         for (name, source) in runtime_modules(protocol) {
             text.insert(format!("src/runtime/{name}.rs"), runtime_file(name, source));
@@ -227,8 +228,8 @@ pub fn generate_runtime(crate_name: &str, version: &str) -> BTreeMap<String, Str
         format!(
             "# {}\n[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.80\"\nlicense = \"Apache-2.0\"\ndescription = \"The runtime shared by smithy-lite generated clients.\"\npublish = false\n\n[features]\n{}\n[dependencies]\n{}",
             header(),
-            manifest_section("features"),
-            manifest_section("dependencies"),
+            features_section(&[]),
+            dependencies_section(&protocols::all_dependencies().collect::<Vec<_>>()),
         ),
     );
     text
@@ -320,8 +321,13 @@ fn manifest_section(name: &str) -> String {
 /// The runtime's `[features]` with `extra` added to the default features (e.g.
 /// `request-compression` when a selected operation has `@requestCompression`).
 fn features_section(extra: &[&str]) -> String {
+    let protocol_deps: Vec<String> = protocols::all_dependencies().map(|d| format!("\"dep:{d}\"")).collect();
     let mut out = String::new();
     for line in manifest_section("features").lines() {
+        // Protocol dependencies are plain dependencies of the crates that need them.
+        if line.trim_start().starts_with('#') || protocol_deps.iter().any(|d| line.contains(d.as_str())) {
+            continue;
+        }
         match line.strip_prefix("default = [").and_then(|l| l.strip_suffix(']')) {
             Some(list) if !extra.is_empty() => {
                 let mut items: Vec<String> = list.split(',').map(str::trim).filter(|i| !i.is_empty()).map(str::to_string).collect();
@@ -335,9 +341,29 @@ fn features_section(extra: &[&str]) -> String {
     out
 }
 
-fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str]) -> String {
+/// The runtime's `[dependencies]` for a crate whose protocol needs `needed`: optional protocol
+/// dependencies it needs become plain ones; those of other protocols are left out.
+fn dependencies_section(needed: &[&str]) -> String {
+    let protocol_deps: std::collections::BTreeSet<&str> = protocols::all_dependencies().collect();
+    let mut out = String::new();
+    for line in manifest_section("dependencies").lines() {
+        let name = line.split(['=', ' ']).next().unwrap_or("");
+        if protocol_deps.contains(name) {
+            if !needed.contains(&name) {
+                continue;
+            }
+            out.push_str(&line.replace(", optional = true", ""));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol_deps: &[&str]) -> String {
     let (features, deps) = match &spec.runtime {
-        RuntimeMode::Embedded => (features_section(extra_features), manifest_section("dependencies")),
+        RuntimeMode::Embedded => (features_section(extra_features), dependencies_section(protocol_deps)),
         RuntimeMode::Shared { crate_name, path } => {
             // The service crate's features switch the runtime crate's; it keeps only the
             // dependencies its own generated code names.
@@ -416,11 +442,20 @@ mod tests {
     #[test]
     fn request_compression_feature_is_default_only_when_needed() {
         let plain = features_section(&[]);
-        assert_eq!(plain, manifest_section("features"));
+        // The runtime's features, less the protocol dependencies' (those are plain dependencies).
+        assert!(plain.contains("request-compression = [\"dep:flate2\"]") && !plain.contains("dep:xmlparser"), "{plain}");
         assert!(!plain.lines().any(|l| l.starts_with("default") && l.contains("request-compression")));
         let with = features_section(&["request-compression"]);
         let default = with.lines().find(|l| l.starts_with("default = [")).unwrap();
         assert!(default.ends_with(", \"request-compression\"]"), "{default}");
         assert!(with.lines().any(|l| l.starts_with("request-compression = [\"dep:flate2\"]")));
+    }
+
+    #[test]
+    fn protocol_dependencies_are_plain_where_needed_and_absent_elsewhere() {
+        let xml = dependencies_section(&["xmlparser"]);
+        assert!(xml.lines().any(|l| l.starts_with("xmlparser") && !l.contains("optional")), "{xml}");
+        let json = dependencies_section(&[]);
+        assert!(!json.contains("xmlparser"), "{json}");
     }
 }

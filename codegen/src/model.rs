@@ -331,6 +331,22 @@ fn apply_customizations(model: &mut Model) -> Result<(), Error> {
             o.info.endpoint_url_member = Some(member.to_string());
         }
     }
+    for service in &services {
+        if !crate::customizations::bucket_in_endpoint(service) {
+            continue;
+        }
+        for op in crate::select::service_operations(model, service)? {
+            if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
+                let segments = &mut o.info.http.uri.segments;
+                if matches!(segments.first(), Some(crate::bindings::Segment::Label { name, greedy: false }) if name == "Bucket") {
+                    segments.remove(0);
+                    if segments.is_empty() && !o.info.http.uri.trailing_slash {
+                        o.info.http.uri.empty_path = true;
+                    }
+                }
+            }
+        }
+    }
     for (op, defaults, tree_hash) in per_op {
         if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
             o.info.label_defaults = defaults;

@@ -212,15 +212,15 @@ fn non_aws_json_protocol() {
     let mut m = good_model();
     let traits = m["shapes"][SERVICE]["traits"].as_object_mut().unwrap();
     traits.remove("aws.protocols#awsJson1_1");
-    traits.insert("aws.protocols#restXml".into(), serde_json::json!({}));
+    traits.insert("aws.protocols#ec2Query".into(), serde_json::json!({}));
     expect_error(
         run(&m, &spec(None)),
-        &[FILE, SERVICE, "unsupported protocol", "restXml", "awsJson1_0", "restJson1"],
+        &[FILE, SERVICE, "unsupported protocol", "ec2Query", "awsJson1_0", "restJson1", "restXml"],
     );
     m["shapes"][SERVICE]["traits"]
         .as_object_mut()
         .unwrap()
-        .remove("aws.protocols#restXml");
+        .remove("aws.protocols#ec2Query");
     expect_error(run(&m, &spec(None)), &[FILE, SERVICE, "no protocol trait", "awsJson1_1"]);
 }
 

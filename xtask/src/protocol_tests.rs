@@ -17,6 +17,42 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
+/// A JSON AST file of `apply` statements giving the test model's S3 shapes the endpoint traits
+/// (`smithy.rules#*`) their namesakes have in the real S3 model.
+fn s3_rules_overlay(test_model: &str, s3_model: &str) -> Result<String, String> {
+    let test: Value = serde_json::from_str(test_model).map_err(|e| e.to_string())?;
+    let real: Value = serde_json::from_str(s3_model).map_err(|e| format!("S3 model: {e}"))?;
+    let (Some(test), Some(real)) = (test.get("shapes").and_then(Value::as_object), real.get("shapes").and_then(Value::as_object)) else {
+        return Err("models without shapes".into());
+    };
+    let rules = |traits: Option<&Value>| -> serde_json::Map<String, Value> {
+        traits
+            .and_then(Value::as_object)
+            .map(|t| t.iter().filter(|(k, _)| k.starts_with("smithy.rules#")).map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    let mut applies = serde_json::Map::new();
+    for (id, shape) in test {
+        if !id.starts_with("com.amazonaws.s3#") {
+            continue;
+        }
+        let Some(original) = real.get(id) else { continue };
+        let traits = rules(original.get("traits"));
+        if !traits.is_empty() {
+            applies.insert(id.clone(), serde_json::json!({"type": "apply", "traits": traits}));
+        }
+        if let (Some(members), Some(real_members)) = (shape.get("members").and_then(Value::as_object), original.get("members").and_then(Value::as_object)) {
+            for name in members.keys() {
+                let traits = rules(real_members.get(name).and_then(|m| m.get("traits")));
+                if !traits.is_empty() {
+                    applies.insert(format!("{id}${name}"), serde_json::json!({"type": "apply", "traits": traits}));
+                }
+            }
+        }
+    }
+    Ok(serde_json::json!({"smithy": "2.0", "shapes": applies}).to_string())
+}
+
 /// The protocols the generator implements (the codegen library decides).
 fn supported() -> Vec<&'static str> {
     codegen::protocols::supported()
@@ -51,6 +87,14 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         files.push((path.display().to_string(), text));
+    }
+    // The test model's S3 service is a slice of S3 without its endpoint rules; its addressing
+    // cases (virtual-hosted, path-style, accelerate, dual-stack) are decided by those rules, so
+    // they are applied from the real S3 model beside the tests when it is there.
+    let s3_model = dir.join("../models/aws/s3.json");
+    if let Ok(text) = std::fs::read_to_string(&s3_model) {
+        let overlay = s3_rules_overlay(&files[0].1, &text)?;
+        files.push((format!("{} (S3 endpoint rules applied)", s3_model.display()), overlay));
     }
     let protocol_wanted = |p: &str| only_protocol.as_deref().is_none_or(|w| w == p || w == short_protocol(p));
     let case_wanted = |id: &str| filter.as_deref().is_none_or(|f| id.contains(f));
@@ -148,7 +192,7 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         // The default HTTPS client is not needed: the tests use the mock transport.
         // (Other default features, such as `request-compression`, stay.)
         *manifest = manifest.replace("default = [\"default-https-client\", \"tracing\"", "default = [\"rt-tokio\"");
-        manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }\nserde_json = \"1\"\nhttp = \"1\"\n");
+        manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }\nserde_json = \"1\"\nhttp = \"1\"\nxmlparser = \"0.13\"\n");
         codegen_cmd::sync(&scratch.join(&crate_dir), &out, false)?;
         members.push(crate_dir);
     }
@@ -506,10 +550,37 @@ impl TestWriter<'_> {
 
     fn client(&self, case: &Value) -> String {
         let host = case.get("host").and_then(Value::as_str).unwrap_or("example.com");
+        // `vendorParams` of the `AwsConfig` shape: region and S3 settings instead of a fixed
+        // endpoint, so the endpoint rules decide the host.
+        let client = case.get("vendorParams").and_then(|v| v.get("scopedConfig")).and_then(|v| v.get("client"));
+        let settings = match client {
+            Some(c) => {
+                let mut out = String::new();
+                if let Some(r) = c.get("region").and_then(Value::as_str) {
+                    let _ = write!(out, ".region({})", lit(r));
+                }
+                let s3 = c.get("s3");
+                let flag = |k: &str| s3.and_then(|s| s.get(k)).and_then(Value::as_bool);
+                if s3.and_then(|s| s.get("addressing_style")).and_then(Value::as_str) == Some("path") {
+                    out.push_str(".force_path_style(true)");
+                }
+                if flag("use_accelerate_endpoint") == Some(true) {
+                    out.push_str(".accelerate(true)");
+                }
+                if flag("use_dualstack_endpoint") == Some(true) {
+                    out.push_str(".use_dual_stack(true)");
+                }
+                if out.contains(".region(") {
+                    out
+                } else {
+                    format!(".endpoint_url({}){out}", lit(&format!("https://{host}")))
+                }
+            }
+            None => format!(".endpoint_url({})", lit(&format!("https://{host}"))),
+        };
         format!(
-            "    let mock = {k}::config::mock::MockHttpClient::new(){responses};\n    let config = mock.config_builder().endpoint_url({url}).idempotency_token_provider({k}::config::IdempotencyTokenProvider::fixed(\"00000000-0000-4000-8000-000000000000\")).build();\n    let client = {k}::Client::from_conf(config);\n",
+            "    let mock = {k}::config::mock::MockHttpClient::new(){responses};\n    let config = {{ let mut b = mock.config_builder(); b.set_endpoint_url(None); b }}{settings}.idempotency_token_provider({k}::config::IdempotencyTokenProvider::fixed(\"00000000-0000-4000-8000-000000000000\")).build();\n    let client = {k}::Client::from_conf(config);\n",
             k = self.krate,
-            url = lit(&format!("https://{host}")),
             responses = "{responses}"
         )
     }
@@ -528,7 +599,17 @@ impl TestWriter<'_> {
         let mut s = String::new();
         let _ = writeln!(s, "\n#[tokio::test]\nasync fn {name}() {{");
         s.push_str(&self.client(case).replace("{responses}", ""));
-        let _ = writeln!(s, "    let _result = client.{}(){setters}\n        .send()\n        .await;", names.method);
+        // Operation-scoped settings of `vendorParams` become a per-call configuration override.
+        let op_scope = case.get("vendorParams").and_then(|v| v.get("scopedConfig")).and_then(|v| v.get("operation")).and_then(|v| v.get("s3"));
+        let customize = match op_scope.and_then(|s| s.get("addressing_style")).and_then(Value::as_str) {
+            Some(style) => format!(
+                "\n        .customize().config_override({}::config::Config::builder().force_path_style({}))",
+                self.krate,
+                style == "path"
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(s, "    let _result = client.{}(){setters}{customize}\n        .send()\n        .await;", names.method);
         s.push_str("    let requests = mock.requests();\n    let req = requests.first().unwrap_or_else(|| panic!(\"no request was sent: {:?}\", _result));\n");
         if let Some(m) = case.get("method").and_then(Value::as_str) {
             let _ = writeln!(s, "    assert_eq!(req.method, {}, \"method\");", lit(m));
@@ -567,6 +648,10 @@ impl TestWriter<'_> {
             let media = case.get("bodyMediaType").and_then(Value::as_str).unwrap_or("");
             if media == "application/json" || media.ends_with("+json") {
                 let _ = writeln!(s, "    assert_json_body(&req.body, {});", lit(body));
+            } else if media == "application/xml" || media.ends_with("+xml") {
+                let _ = writeln!(s, "    assert_xml_body(&req.body, {});", lit(body));
+            } else if media == "application/x-www-form-urlencoded" {
+                let _ = writeln!(s, "    assert_form_body(&req.body, {});", lit(body));
             } else {
                 let _ = writeln!(s, "    assert_eq!(req.body_str(), {}, \"body bytes\");", lit(body));
             }
@@ -668,7 +753,7 @@ fn epoch_parts(text: &str) -> Option<(i64, u32)> {
 }
 
 /// Shared helpers at the top of every generated test file.
-const HELPERS: &str = r#"//! Smithy protocol compliance tests, generated by `cargo xtask protocol-tests`.
+const HELPERS: &str = r##"//! Smithy protocol compliance tests, generated by `cargo xtask protocol-tests`.
 #![allow(unused_imports, unused_variables, non_snake_case, dead_code, clippy::all)]
 
 /// Equality as the protocol tests define it: NaN equals NaN.
@@ -769,7 +854,120 @@ fn assert_json_body(actual: &[u8], expected: &str) {
         .unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", String::from_utf8_lossy(actual)));
     assert!(json_eq(&got, &want), "body: got {got}, expected {want}");
 }
-"#;
+
+/// An XML element for comparisons: name (with prefix), sorted attributes (namespace
+/// declarations included), children, and text with whitespace-only text dropped.
+#[derive(Debug, PartialEq)]
+struct XmlNode {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<XmlNode>,
+    text: String,
+}
+
+fn xml_tree(doc: &str) -> XmlNode {
+    let mut stack: Vec<XmlNode> = vec![XmlNode { name: String::new(), attrs: vec![], children: vec![], text: String::new() }];
+    for token in xmlparser::Tokenizer::from(doc) {
+        match token.unwrap_or_else(|e| panic!("invalid XML ({e}): {doc:?}")) {
+            xmlparser::Token::ElementStart { prefix, local, .. } => {
+                let name = if prefix.is_empty() { local.to_string() } else { format!("{prefix}:{local}") };
+                stack.push(XmlNode { name, attrs: vec![], children: vec![], text: String::new() });
+            }
+            xmlparser::Token::Attribute { prefix, local, value, .. } => {
+                let name = if prefix.is_empty() { local.to_string() } else { format!("{prefix}:{local}") };
+                stack.last_mut().unwrap().attrs.push((name, xml_unescape(value.as_str())));
+            }
+            xmlparser::Token::ElementEnd { end: xmlparser::ElementEnd::Open, .. } => {}
+            xmlparser::Token::ElementEnd { .. } => {
+                let mut node = stack.pop().unwrap();
+                node.attrs.sort();
+                if node.text.trim().is_empty() && !node.children.is_empty() {
+                    node.text.clear();
+                }
+                stack.last_mut().unwrap().children.push(node);
+            }
+            xmlparser::Token::Text { text } => stack.last_mut().unwrap().text.push_str(&xml_unescape(text.as_str())),
+            xmlparser::Token::Cdata { text, .. } => stack.last_mut().unwrap().text.push_str(text.as_str()),
+            _ => {}
+        }
+    }
+    let mut root = stack.pop().unwrap();
+    assert_eq!(root.children.len(), 1, "one root element: {doc:?}");
+    let mut root = root.children.pop().unwrap();
+    unorder_maps(&mut root);
+    root
+}
+
+/// Map entries have no order (the client holds maps in a `HashMap`): runs of `entry` elements,
+/// and runs of same-named siblings that each hold one key/value pair (flattened maps), are
+/// compared as sets. List items keep their order.
+fn unorder_maps(n: &mut XmlNode) {
+    for c in &mut n.children {
+        unorder_maps(c);
+    }
+    // Structure members have no order either; a stable sort by name keeps list items (runs
+    // of one name) in order.
+    n.children.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut i = 0;
+    while i < n.children.len() {
+        let mut j = i;
+        while j < n.children.len() && n.children[j].name == n.children[i].name {
+            j += 1;
+        }
+        let run = &mut n.children[i..j];
+        let pair = |c: &XmlNode| c.children.len() == 2;
+        let mapish = run.len() > 1
+            && (run[0].name == "entry"
+                || run.iter().all(|c| pair(c) && c.children[0].name == run[0].children[0].name && c.children[1].name == run[0].children[1].name));
+        if mapish {
+            run.sort_by_key(|c| format!("{c:?}"));
+        }
+        i = j;
+    }
+}
+
+fn xml_unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(';').map(|e| i + e).unwrap_or(rest.len() - 1);
+        let ent = &rest[i + 1..end];
+        match ent {
+            "lt" => out.push('<'),
+            "gt" => out.push('>'),
+            "amp" => out.push('&'),
+            "quot" => out.push('"'),
+            "apos" => out.push('\''),
+            e if e.starts_with("#x") => out.push(char::from_u32(u32::from_str_radix(&e[2..], 16).unwrap()).unwrap()),
+            e if e.starts_with('#') => out.push(char::from_u32(e[1..].parse().unwrap()).unwrap()),
+            e => panic!("unknown entity {e}"),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn assert_xml_body(actual: &[u8], expected: &str) {
+    if expected.trim().is_empty() {
+        assert!(actual.is_empty(), "expected an empty body, got {:?}", String::from_utf8_lossy(actual));
+        return;
+    }
+    let got = std::str::from_utf8(actual).expect("UTF-8 body");
+    assert_eq!(xml_tree(got), xml_tree(expected), "XML body: got {got:?}, expected {expected:?}");
+}
+
+fn assert_form_body(actual: &[u8], expected: &str) {
+    let split = |s: &str| -> Vec<String> {
+        let mut v: Vec<String> = s.split('&').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        v.sort();
+        v
+    };
+    let got = std::str::from_utf8(actual).expect("UTF-8 body");
+    assert_eq!(split(got), split(expected), "form body: got {got:?}, expected {expected:?}");
+}
+"##;
 
 #[cfg(test)]
 mod tests {

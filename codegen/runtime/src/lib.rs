@@ -25,4 +25,6 @@ pub mod mock;
 pub mod aws_json;
 pub mod customize;
 pub mod rest;
+#[cfg(feature = "xml")]
+pub mod xml;
 pub mod compression;

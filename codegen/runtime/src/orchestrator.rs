@@ -385,7 +385,14 @@ pub fn request_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &s
     }
     out.push_str(authority);
     out.push_str(base_path);
-    if !path_and_query.starts_with('/') {
+    // An empty request path (S3's path-style `/{Bucket}` with the bucket in the endpoint) is
+    // the endpoint's own path; otherwise the request path follows it.
+    let needs_slash = if base_path.is_empty() {
+        !path_and_query.starts_with('/')
+    } else {
+        !path_and_query.is_empty() && !path_and_query.starts_with('/') && !path_and_query.starts_with('?')
+    };
+    if needs_slash {
         out.push('/');
     }
     out.push_str(path_and_query);

@@ -114,6 +114,6 @@ impl Protocol for AwsJson {
     }
 
     fn runtime_modules(&self) -> &'static [&'static str] {
-        &["aws_json", "json"]
+        &["aws_json"]
     }
 }

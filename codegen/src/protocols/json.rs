@@ -313,7 +313,7 @@ pub fn deserializer(ctx: &Ctx, shape: &Shape, type_path: TokenStream, fn_name: p
             for m in members {
                 let field = ctx.sym.member_ident(id, &m.name);
                 let key = wire_name(ctx, m);
-                let in_body = !body_only || m.location == Location::Body;
+                let in_body = !body_only || super::in_response_body(&m.location);
                 let path = format!("{name}.{key}");
                 let read = de_value(ctx, Some(m), &m.target, quote!(value), &path, 0);
                 let read = if ctx.sym.is_boxed(id, &m.name) { quote!(::std::boxed::Box::new(#read)) } else { read };

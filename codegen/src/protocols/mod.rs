@@ -8,7 +8,8 @@
 
 mod aws_json;
 pub mod json;
-mod rest_json;
+mod rest;
+pub mod xml;
 
 use crate::emit::Ctx;
 use crate::model::{Kind, Model};
@@ -49,6 +50,11 @@ pub trait Protocol: Sync {
     fn shape_codecs(&self, ctx: &Ctx) -> TokenStream;
     /// Runtime modules (in `codegen/runtime/src/`) this protocol's generated code uses.
     fn runtime_modules(&self) -> &'static [&'static str];
+    /// Cargo dependencies (names in the runtime manifest, optional there) that crates of this
+    /// protocol need.
+    fn dependencies(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Whether JSON documents use `@jsonName` keys.
     fn json_name(&self) -> bool {
         false
@@ -62,7 +68,8 @@ pub trait Protocol: Sync {
 /// Every protocol this generator implements, in order of preference when a service has
 /// several.
 static PROTOCOLS: &[&dyn Protocol] = &[
-    &rest_json::RestJson,
+    &rest::Rest { doc: rest::Doc::Json },
+    &rest::Rest { doc: rest::Doc::Xml },
     &aws_json::AwsJson { version: aws_json::Version::V1_1 },
     &aws_json::AwsJson { version: aws_json::Version::V1_0 },
 ];
@@ -72,9 +79,21 @@ pub fn supported() -> Vec<&'static str> {
     PROTOCOLS.iter().map(|p| p.trait_id()).collect()
 }
 
+/// Every optional dependency any protocol needs.
+pub fn all_dependencies() -> impl Iterator<Item = &'static str> {
+    PROTOCOLS.iter().flat_map(|p| p.dependencies().iter().copied())
+}
+
 /// Every runtime codec module any protocol uses.
 pub fn all_runtime_modules() -> impl Iterator<Item = &'static str> {
     PROTOCOLS.iter().flat_map(|p| p.runtime_modules().iter().copied())
+}
+
+/// Whether a member of a response (output or error) structure is read from the document body:
+/// request-only bindings (labels, query) do not apply to responses.
+pub fn in_response_body(location: &crate::model::Location) -> bool {
+    use crate::model::Location as L;
+    matches!(location, L::Body | L::Label | L::Query(_) | L::QueryParams)
 }
 
 /// The protocol of a service: the first supported protocol trait it carries.

@@ -1,8 +1,10 @@
-//! restJson1: HTTP binding traits place members in the URI, query, headers, status code or a
-//! payload; the remaining members form a JSON document body (with `@jsonName` keys). Errors are
-//! identified as in awsJson (`X-Amzn-Errortype`, then the body's `code` or `__type`).
+//! The REST protocols, restJson1 and restXml: HTTP binding traits place members in the URI,
+//! query, headers, status code or a payload; the remaining members form a document body, JSON
+//! (with `@jsonName` keys) or XML. restJson1 errors are identified as in awsJson
+//! (`X-Amzn-Errortype`, then the body's `code` or `__type`); restXml errors from the
+//! `<Error><Code>` of the body.
 
-use super::json;
+use super::{json, xml};
 use super::Protocol;
 use crate::bindings::{Location, Segment};
 use crate::emit::Ctx;
@@ -10,7 +12,16 @@ use crate::model::{shape_name, Kind, Member, Shape};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub struct RestJson;
+/// The document format of a REST protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doc {
+    Json,
+    Xml,
+}
+
+pub struct Rest {
+    pub doc: Doc,
+}
 
 /// Where a text form of a value goes; decides the default timestamp format.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -182,7 +193,7 @@ fn write_query_params(ctx: &Ctx, input: &Shape, m: &Member) -> TokenStream {
 
 /// Statements setting `parts.body` (and its content type) from the payload member or the
 /// document members.
-fn write_body(ctx: &Ctx, input: &Shape) -> TokenStream {
+fn write_body(ctx: &Ctx, input: &Shape, doc: Doc) -> TokenStream {
     let ms = members(input);
     if let Some(p) = ms.iter().find(|m| m.location == Location::Payload) {
         let field = ctx.sym.member_ident(&input.id, &p.name);
@@ -193,6 +204,25 @@ fn write_body(ctx: &Ctx, input: &Shape) -> TokenStream {
             Kind::String => (quote!(value.as_bytes().to_vec()), "text/plain"),
             Kind::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), "text/plain"),
             Kind::Document => (quote!(value.to_json().to_string().into_bytes()), "application/json"),
+            Kind::Structure(_) | Kind::Union(_) if doc == Doc::Xml => {
+                let ser = ctx.sym.ser_fn(&p.target);
+                let root = match p.traits.get("smithy.api#xmlName").and_then(serde_json::Value::as_str) {
+                    Some(n) => n.to_string(),
+                    None => xml::shape_element_name(target),
+                };
+                let ns = match xml::namespace(&p.traits).or_else(|| xml::namespace(&target.traits)) {
+                    Some((a, u)) => quote!(::std::option::Option::Some((#a, #u))),
+                    None => quote!(::std::option::Option::None),
+                };
+                (
+                    quote!({
+                        let mut w = crate::runtime::xml::XmlWriter::new();
+                        crate::protocol::#ser(&mut w, value, #root, #ns);
+                        w.into_string().into_bytes()
+                    }),
+                    "application/xml",
+                )
+            }
             Kind::Structure(_) | Kind::Union(_) => {
                 let ser = ctx.sym.ser_fn(&p.target);
                 (
@@ -211,7 +241,7 @@ fn write_body(ctx: &Ctx, input: &Shape) -> TokenStream {
         let content_type = media.unwrap_or(default_type);
         let value = if ctx.sym.is_boxed(&input.id, &p.name) { quote!(value.as_ref()) } else { quote!(value) };
         // An unset structure payload is still a document: `{}`.
-        let unset = if matches!(target.kind, Kind::Structure(_)) {
+        let unset = if matches!(target.kind, Kind::Structure(_)) && doc == Doc::Json {
             quote!(else {
                 parts.body = b"{}".to_vec();
                 parts.headers.entry(::http::header::CONTENT_TYPE).or_insert(::http::HeaderValue::from_static(#content_type));
@@ -226,6 +256,20 @@ fn write_body(ctx: &Ctx, input: &Shape) -> TokenStream {
                 // A `Content-Type` bound to a header member wins over the payload's default.
                 parts.headers.entry(::http::header::CONTENT_TYPE).or_insert(::http::HeaderValue::from_static(#content_type));
             } #unset
+        );
+    }
+    if ms.iter().any(|m| m.location == Location::Body) && doc == Doc::Xml {
+        let root = xml::shape_element_name(input);
+        let ns = xml::namespace(&input.traits).or_else(|| xml::namespace(&ctx.model.shapes[&ctx.sel.service].traits));
+        let ns = match ns {
+            Some((a, u)) => quote!(::std::option::Option::Some((#a, #u))),
+            None => quote!(::std::option::Option::None),
+        };
+        return quote!(
+            let mut w = crate::runtime::xml::XmlWriter::new();
+            ser_input(&mut w, input, #root, #ns);
+            parts.body = w.into_string().into_bytes();
+            parts.headers.entry(::http::header::CONTENT_TYPE).or_insert(::http::HeaderValue::from_static("application/xml"));
         );
     }
     if ms.iter().any(|m| m.location == Location::Body) {
@@ -245,7 +289,7 @@ fn write_body(ctx: &Ctx, input: &Shape) -> TokenStream {
 
 /// Statements that set the bound members of `out` (an output or error structure) from
 /// `response`: headers, prefix headers, the status code and the payload.
-pub fn read_bound_members(ctx: &Ctx, shape: &Shape) -> TokenStream {
+pub fn read_bound_members(ctx: &Ctx, shape: &Shape, doc: Doc) -> TokenStream {
     let rt = quote!(crate::runtime::rest);
     let mut out = Vec::new();
     for m in members(shape) {
@@ -275,7 +319,7 @@ pub fn read_bound_members(ctx: &Ctx, shape: &Shape) -> TokenStream {
                 let value = wrap(quote!(map));
                 out.push(quote!({
                     let map = #rt::prefix_headers(response, #prefix)?;
-                    if !map.is_empty() { out.#field = #value; }
+                    out.#field = #value;
                 }));
             }
             Location::ResponseCode => {
@@ -294,6 +338,10 @@ pub fn read_bound_members(ctx: &Ctx, shape: &Shape) -> TokenStream {
                         quote!(<#ty>::from(::std::str::from_utf8(response.body()).map_err(|_| crate::runtime::error::DeserializeError::new(#path, "UTF-8 text"))?))
                     }
                     Kind::Document => quote!(crate::runtime::json::document(&crate::runtime::json::parse_body(response.body())?)),
+                    Kind::Structure(_) | Kind::Union(_) if doc == Doc::Xml => {
+                        let de = ctx.sym.de_fn(&m.target);
+                        quote!(crate::protocol::#de(&crate::runtime::xml::parse(response.body())?)?)
+                    }
                     Kind::Structure(_) | Kind::Union(_) => {
                         let de = ctx.sym.de_fn(&m.target);
                         quote!(crate::protocol::#de(&crate::runtime::json::parse_body(response.body())?)?)
@@ -310,13 +358,23 @@ pub fn read_bound_members(ctx: &Ctx, shape: &Shape) -> TokenStream {
     quote!(#(#out)*)
 }
 
-impl Protocol for RestJson {
+impl Protocol for Rest {
     fn trait_id(&self) -> &'static str {
-        "aws.protocols#restJson1"
+        match self.doc {
+            Doc::Json => "aws.protocols#restJson1",
+            Doc::Xml => "aws.protocols#restXml",
+        }
     }
 
     fn json_name(&self) -> bool {
-        true
+        self.doc == Doc::Json
+    }
+
+    fn dependencies(&self) -> &'static [&'static str] {
+        match self.doc {
+            Doc::Json => &[],
+            Doc::Xml => &["xmlparser"],
+        }
     }
 
     fn http_bindings(&self) -> bool {
@@ -354,7 +412,7 @@ impl Protocol for RestJson {
                 }
             }
         }
-        if http.uri.segments.is_empty() || http.uri.trailing_slash {
+        if (http.uri.segments.is_empty() && !http.uri.empty_path) || http.uri.trailing_slash {
             path.push(quote!(uri.push('/');));
         }
         let literals = http.uri.query.iter().map(|(k, v)| match v {
@@ -372,7 +430,7 @@ impl Protocol for RestJson {
             }
         }
         let method = format_ident!("{}", http.method.to_uppercase());
-        let body = write_body(ctx, input);
+        let body = write_body(ctx, input, self.doc);
         let query_block = if query_writes.is_empty() && http.uri.query.is_empty() {
             quote!()
         } else {
@@ -398,13 +456,19 @@ impl Protocol for RestJson {
     fn response(&self, ctx: &Ctx, op: &str) -> TokenStream {
         let Kind::Operation(o) = &ctx.model.shapes[op].kind else { return quote!() };
         let output = &ctx.model.shapes[&o.output];
-        let has_body = members(output).iter().any(|m| m.location == Location::Body);
-        let read = if has_body {
-            quote!(crate::runtime::json::read_output(response, de_output)?)
-        } else {
-            quote!(de_output(&::serde_json::Value::Object(::std::default::Default::default()))?)
+        let has_body = members(output).iter().any(|m| super::in_response_body(&m.location));
+        let read = match (has_body, self.doc) {
+            (true, Doc::Json) => quote!(crate::runtime::json::read_output(response, de_output)?),
+            (false, Doc::Json) => quote!(de_output(&::serde_json::Value::Object(::std::default::Default::default()))?),
+            (true, Doc::Xml) if o.info.unwrapped_xml_output => quote!({
+                // The root element is the output's one member (S3's GetBucketLocation).
+                let root = crate::runtime::xml::parse(response.body())?;
+                de_output(&crate::runtime::xml::Element { children: ::std::vec![root], ..::std::default::Default::default() })?
+            }),
+            (true, Doc::Xml) => quote!(de_output(&crate::runtime::xml::parse(response.body())?)?),
+            (false, Doc::Xml) => quote!(de_output(&crate::runtime::xml::Element::default())?),
         };
-        let bound = read_bound_members(ctx, output);
+        let bound = read_bound_members(ctx, output, self.doc);
         quote!(
             let _ = response;
             #[allow(unused_mut)]
@@ -420,19 +484,19 @@ impl Protocol for RestJson {
         let input_ident = format_ident!("{}", names.input);
         let output_ident = format_ident!("{}", names.output);
         let input = &ctx.model.shapes[&o.input];
-        let ser = if members(input).iter().any(|m| m.location == Location::Body) {
-            json::serializer(ctx, input, quote!(#input_ident), format_ident!("ser_input"), true)
-        } else {
-            quote!()
+        let has_body = members(input).iter().any(|m| m.location == Location::Body);
+        let extra = quote!(_response_metadata: ::std::default::Default::default(),);
+        let output = &ctx.model.shapes[&o.output];
+        let (ser, de) = match self.doc {
+            Doc::Json => (
+                if has_body { json::serializer(ctx, input, quote!(#input_ident), format_ident!("ser_input"), true) } else { quote!() },
+                json::deserializer(ctx, output, quote!(#output_ident), format_ident!("de_output"), extra, true),
+            ),
+            Doc::Xml => (
+                if has_body { xml::serializer(ctx, input, quote!(#input_ident), format_ident!("ser_input"), true) } else { quote!() },
+                xml::deserializer(ctx, output, quote!(#output_ident), format_ident!("de_output"), extra, true),
+            ),
         };
-        let de = json::deserializer(
-            ctx,
-            &ctx.model.shapes[&o.output],
-            quote!(#output_ident),
-            format_ident!("de_output"),
-            quote!(_response_metadata: ::std::default::Default::default(),),
-            true,
-        );
         quote!(#ser #de)
     }
 
@@ -450,22 +514,35 @@ impl Protocol for RestJson {
     }
 
     fn error_metadata_fn(&self, _ctx: &Ctx) -> TokenStream {
-        quote!(crate::runtime::json::error_metadata)
+        match self.doc {
+            Doc::Json => quote!(crate::runtime::json::error_metadata),
+            Doc::Xml => quote!(crate::runtime::xml::error_metadata),
+        }
     }
 
     fn shape_codecs(&self, ctx: &Ctx) -> TokenStream {
-        let mut items = vec![json::shape_codecs(ctx)];
+        let mut items = vec![match self.doc {
+            Doc::Json => json::shape_codecs(ctx),
+            Doc::Xml => xml::shape_codecs(ctx),
+        }];
         let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
         for e in errors {
             let shape = &ctx.model.shapes[e];
             let reader = error_reader(ctx, e);
             let de = ctx.sym.de_fn(e);
             let ty = ctx.sym.type_path(e);
-            let bound = read_bound_members(ctx, shape);
+            let bound = read_bound_members(ctx, shape, self.doc);
+            let parse = match self.doc {
+                Doc::Json => quote!(#de(&crate::runtime::json::parse_body(response.body())?)?),
+                Doc::Xml => quote!({
+                    let root = crate::runtime::xml::parse(response.body())?;
+                    #de(crate::runtime::xml::error_element(&root).unwrap_or(&root))?
+                }),
+            };
             items.push(quote!(
                 pub(crate) fn #reader(response: &crate::error::HttpResponse) -> ::std::result::Result<#ty, crate::runtime::error::DeserializeError> {
                     #[allow(unused_mut)]
-                    let mut out = #de(&crate::runtime::json::parse_body(response.body())?)?;
+                    let mut out = #parse;
                     #bound
                     ::std::result::Result::Ok(out)
                 }
@@ -475,7 +552,10 @@ impl Protocol for RestJson {
     }
 
     fn runtime_modules(&self) -> &'static [&'static str] {
-        &["json", "rest"]
+        match self.doc {
+            Doc::Json => &["rest"],
+            Doc::Xml => &["rest", "xml"],
+        }
     }
 }
 
