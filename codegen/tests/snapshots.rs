@@ -72,6 +72,11 @@ fn mixins_resources() {
 }
 
 #[test]
+fn streaming() {
+    fixture("streaming");
+}
+
+#[test]
 fn every_fixture_has_a_test() {
     let tested = [
         "keywords",
@@ -82,6 +87,7 @@ fn every_fixture_has_a_test() {
         "simple_types",
         "v1",
         "mixins_resources",
+        "streaming",
     ];
     for f in FIXTURES {
         assert!(tested.contains(&f.name), "add a snapshot test for fixture {}", f.name);

@@ -179,10 +179,47 @@ pub fn sign_with(
     time: SystemTime,
     settings: &SigningSettings,
 ) -> Result<SigningDetails, SigningError> {
+    // A body hash given in `x-amz-content-sha256` is used as is (unless the settings replace it).
+    let hash = if !settings.content_sha256_header && request.headers().contains_key("x-amz-content-sha256") {
+        String::new()
+    } else {
+        sha256_hex(request.body())
+    };
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    sign_parts(&method, &uri, request.headers_mut(), &hash, credentials, region, service, time, settings)
+}
+
+/// Signs a request whose body is not in memory (a streaming body) with the default settings,
+/// given the hex SHA-256 of the body (computed by reading it in chunks). The signature is the
+/// one [`sign`] gives the same request with the body in memory.
+pub fn sign_with_payload_hash<B>(
+    request: &mut http::Request<B>,
+    payload_hash: &str,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+) -> Result<(), SigningError> {
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    sign_parts(&method, &uri, request.headers_mut(), payload_hash, credentials, region, service, time, &SigningSettings::default()).map(|_| ())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_parts(
+    method: &http::Method,
+    uri: &http::Uri,
+    request_headers: &mut HeaderMap,
+    payload_hash: &str,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+    settings: &SigningSettings,
+) -> Result<SigningDetails, SigningError> {
     let date = AmzDate::from_system_time(time)?;
 
     // Work on a copy of the headers, so a failure leaves the request untouched.
-    let mut headers = request.headers().clone();
+    let mut headers = request_headers.clone();
     headers.remove(http::header::AUTHORIZATION);
     headers.remove("x-amz-security-token");
     headers.insert("x-amz-date", header_value("x-amz-date", &date.date_time)?);
@@ -193,18 +230,17 @@ pub fn sign_with(
         );
     }
     if settings.content_sha256_header {
-        let hash = sha256_hex(request.body());
         headers.insert(
             "x-amz-content-sha256",
-            header_value("x-amz-content-sha256", &hash)?,
+            header_value("x-amz-content-sha256", payload_hash)?,
         );
     }
 
-    let canonical = canonical_request_parts(
-        request.method(),
-        request.uri(),
+    let canonical = canonical_request_hashed(
+        method,
+        uri,
         &headers,
-        request.body(),
+        payload_hash,
         settings,
     )?;
     let scope = credential_scope(&date.date, region, service);
@@ -221,7 +257,7 @@ pub fn sign_with(
     authorization.set_sensitive(true);
     headers.insert(http::header::AUTHORIZATION, authorization);
 
-    *request.headers_mut() = headers;
+    *request_headers = headers;
     Ok(SigningDetails {
         canonical_request: canonical.text,
         string_to_sign,
@@ -268,12 +304,23 @@ fn canonical_request_parts(
     body: &[u8],
     settings: &SigningSettings,
 ) -> Result<CanonicalRequest, SigningError> {
+    canonical_request_hashed(method, uri, headers, &sha256_hex(body), settings)
+}
+
+/// [`canonical_request_parts`] given the body's hash rather than the body.
+fn canonical_request_hashed(
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    body_hash: &str,
+    settings: &SigningSettings,
+) -> Result<CanonicalRequest, SigningError> {
     let (canonical_headers, signed_headers) = canonical_headers(uri, headers)?;
     let payload_hash = match headers.get("x-amz-content-sha256") {
         Some(value) => header_text("x-amz-content-sha256", value)?
             .trim()
             .to_string(),
-        None => sha256_hex(body),
+        None => body_hash.to_string(),
     };
     let text = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
