@@ -293,7 +293,12 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let (invoke, success, set_body) = match streaming_output {
         Some(m) => {
             let field = ctx.sym.member_ident(&output_shape.id, &m.name);
-            let value = if ctx.sym.is_optional(ctx.model, &output_shape.id, m) { quote!(::std::option::Option::Some(body)) } else { quote!(body) };
+            // An optional member stays unset when the body is known to be empty.
+            let value = if ctx.sym.is_optional(ctx.model, &output_shape.id, m) {
+                quote!(if body.content_length() == ::std::option::Option::Some(0) { ::std::option::Option::None } else { ::std::option::Option::Some(body) })
+            } else {
+                quote!(body)
+            };
             (
                 quote!(invoke_streaming),
                 quote!(crate::runtime::orchestrator::StreamingSuccess { response, body, attempts }),
