@@ -582,9 +582,15 @@ pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
 /// Glacier's checksum headers for a request body: `x-amz-content-sha256` (the SHA-256 of the
 /// body) and `x-amz-sha256-tree-hash` (SHA-256 of each 1 MiB chunk, combined pairwise up to one
 /// root), unless the caller set them.
+///
+/// A body sent from a file or stream (`parts.stream`) is not in memory: its headers are left as
+/// the input set them (Glacier's `checksum` member is the tree-hash header).
 pub fn add_tree_hash_headers(parts: &mut super::http::RequestParts) {
     use sha2::{Digest, Sha256};
     const MIB: usize = 1024 * 1024;
+    if parts.stream.is_some() {
+        return;
+    }
     let body = &parts.body;
     let mut level: Vec<[u8; 32]> = if body.is_empty() {
         vec![Sha256::digest(b"").into()]
@@ -1353,6 +1359,18 @@ mod tests {
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         );
         assert!(req.headers()["authorization"].is_sensitive());
+    }
+
+    #[test]
+    fn a_streaming_body_signed_by_its_hash_signs_as_the_body_in_memory() {
+        let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "test");
+        let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_440_938_160);
+        let body = "a body that is sent from a file";
+        let mut buffered = request("PUT", "https://example.amazonaws.com/o", &[("content-length", "31")], body);
+        sign(&mut buffered, &creds, "us-east-1", "service", time).unwrap();
+        let mut streamed = request("PUT", "https://example.amazonaws.com/o", &[("content-length", "31")], "").map(|_| ());
+        sign_with_payload_hash(&mut streamed, &sha256_hex(body.as_bytes()), &creds, "us-east-1", "service", time).unwrap();
+        assert_eq!(buffered.headers(), streamed.headers());
     }
 
     #[test]
