@@ -4,7 +4,7 @@
 //! Nothing here touches the network or the process environment (see `profile_env.rs` for the
 //! one test that must set environment variables).
 
-use client_tests::{Canned, Recorded, Server};
+use client_tests::{verify_sigv4, Canned, Recorded, Server};
 use cognito::config::mock::{MockHttpClient, MockResponse};
 use cognito::config::{BoxFuture, Credentials, HttpClient, HttpRequest, HttpResponse, RetryConfig};
 use cognito::error::{ConnectorError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -13,10 +13,9 @@ use cognito::operation::get_user_attribute_verification_code::{
 };
 use cognito::operation::RequestId;
 use aws_sdk_cognitoidentityprovider as cognito;
-use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -360,85 +359,6 @@ async fn connect_timeout_against_a_full_accept_queue() {
 // 3. SigV4
 // ---------------------------------------------------------------------------------------------
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha256::new();
-    inner.update(block.map(|b| b ^ 0x36));
-    inner.update(data);
-    let mut outer = Sha256::new();
-    outer.update(block.map(|b| b ^ 0x5c));
-    outer.update(inner.finalize());
-    outer.finalize().to_vec()
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-/// Checks the request's SigV4 signature from what arrived on the wire, independently of the
-/// client's signer: a mismatch between signed and sent headers (host, port, anything a
-/// transport rewrites) fails here. Returns the signed header names.
-fn verify_sigv4(req: &Recorded, access_key: &str, secret: &str, region: &str) -> Vec<String> {
-    let auth = req.header("authorization").expect("authorization header");
-    let rest = auth.strip_prefix("AWS4-HMAC-SHA256 Credential=").unwrap_or_else(|| panic!("{auth}"));
-    let (credential, rest) = rest.split_once(", SignedHeaders=").unwrap_or_else(|| panic!("{auth}"));
-    let (signed_headers, signature) = rest.split_once(", Signature=").unwrap_or_else(|| panic!("{auth}"));
-    let parts: Vec<&str> = credential.split('/').collect();
-    assert_eq!(parts.len(), 5, "{credential}");
-    assert_eq!(parts[0], access_key);
-    let date = parts[1];
-    assert_eq!(&parts[2..], &[region, "cognito-idp", "aws4_request"]);
-    assert!(signature.len() == 64 && signature.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)), "{signature}");
-
-    let amz_date = req.header("x-amz-date").expect("x-amz-date");
-    assert!(amz_date.len() == 16 && &amz_date[8..9] == "T" && amz_date.ends_with('Z'), "{amz_date}");
-    assert_eq!(&amz_date[..8], date, "credential scope date is the x-amz-date day");
-    let num = |r: std::ops::Range<usize>| amz_date[r].parse::<i64>().expect("digits");
-    let signed_at = days_from_civil(num(0..4), num(4..6), num(6..8)) * 86400 + num(9..11) * 3600 + num(11..13) * 60 + num(13..15);
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert!((now - signed_at).abs() < 300, "x-amz-date {amz_date} is not now");
-
-    let names: Vec<String> = signed_headers.split(';').map(str::to_string).collect();
-    let mut sorted = names.clone();
-    sorted.sort();
-    assert_eq!(names, sorted, "signed headers are sorted");
-    let mut canonical = format!("{}\n{}\n\n", req.method, req.path);
-    for name in &names {
-        let values: Vec<String> = req
-            .headers
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
-        assert!(!values.is_empty(), "signed header {name} was not sent");
-        canonical.push_str(&format!("{name}:{}\n", values.join(",")));
-    }
-    canonical.push_str(&format!("\n{signed_headers}\n{}", hex(&Sha256::digest(&req.body))));
-    let scope = format!("{date}/{region}/cognito-idp/aws4_request");
-    let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
-    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
-    for part in [region, "cognito-idp", "aws4_request"] {
-        key = hmac(&key, part.as_bytes());
-    }
-    assert_eq!(hex(&hmac(&key, string_to_sign.as_bytes())), signature, "signature mismatch; canonical request:\n{canonical}");
-    names
-}
-
 async fn admin_get_user(client: &cognito::Client) -> Result<cognito::operation::admin_get_user::AdminGetUserOutput, SdkError<cognito::operation::admin_get_user::AdminGetUserError>> {
     client.admin_get_user().user_pool_id("us-east-1_pool").username("alice").send().await
 }
@@ -453,7 +373,7 @@ async fn signed_operation_sends_a_valid_sigv4_signature() {
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let req = &requests[0];
-    let signed = verify_sigv4(req, "AKID", "SECRET", "us-east-1");
+    let signed = verify_sigv4(req, "AKID", "SECRET", "us-east-1", "cognito-idp");
     for must in ["host", "x-amz-date", "x-amz-target", "content-type"] {
         assert!(signed.iter().any(|h| h == must), "{must} is not signed: {signed:?}");
     }
@@ -471,7 +391,7 @@ async fn session_token_is_sent_and_signed() {
     admin_get_user(&cognito::Client::from_conf(config)).await.expect("success");
     let req = &server.requests()[0];
     assert_eq!(req.header("x-amz-security-token"), Some("SESSION-TOKEN"));
-    let signed = verify_sigv4(req, "ASIATEMP", "SECRET2", "us-east-1");
+    let signed = verify_sigv4(req, "ASIATEMP", "SECRET2", "us-east-1", "cognito-idp");
     assert!(signed.iter().any(|h| h == "x-amz-security-token"), "{signed:?}");
 }
 
@@ -485,7 +405,7 @@ async fn every_retry_is_signed_afresh() {
     assert_eq!(requests.len(), 2);
     check_attempt_headers(&requests, 3);
     for req in &requests {
-        verify_sigv4(req, "AKID", "SECRET", "us-east-1");
+        verify_sigv4(req, "AKID", "SECRET", "us-east-1", "cognito-idp");
         assert_eq!(req.headers.iter().filter(|(k, _)| k == "authorization").count(), 1);
     }
 }

@@ -77,6 +77,11 @@ fn endpoint_params() {
 }
 
 #[test]
+fn streaming() {
+    fixture("streaming");
+}
+
+#[test]
 fn every_fixture_has_a_test() {
     let tested = [
         "keywords",
@@ -88,6 +93,7 @@ fn every_fixture_has_a_test() {
         "v1",
         "mixins_resources",
         "endpoint_params",
+        "streaming",
     ];
     for f in FIXTURES {
         assert!(tested.contains(&f.name), "add a snapshot test for fixture {}", f.name);

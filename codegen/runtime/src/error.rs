@@ -249,6 +249,10 @@ impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (u16, http::HeaderMap, Vec<u8>) {
+        (self.status, self.headers, self.body)
+    }
 }
 
 impl RequestId for HttpResponse {

@@ -2,8 +2,15 @@
 //!
 //! Users who bring their own HTTP stack build the crate with `default-features = false` and
 //! implement [`HttpClient`]; nothing else in the client depends on a particular HTTP library.
+//!
+//! Streaming: operations with a `@streaming` blob payload send and receive
+//! [`ByteStream`] bodies through [`HttpClient::call_streaming`]. Its default implementation
+//! buffers (collects the request body, calls [`HttpClient::call`], wraps the response body), so
+//! a transport that implements only `call` still works for every operation; the default client
+//! streams both ways. Operations without streaming members always use `call`.
 
 use super::error::{ConnectorError, HttpResponse};
+use super::primitives::ByteStream;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -13,6 +20,13 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// An outgoing request: method, URI, headers and a fully buffered body.
 pub type HttpRequest = http::Request<Vec<u8>>;
+
+/// An outgoing request whose body is a [`ByteStream`] (bytes, a file read in chunks, or a
+/// stream).
+pub type StreamingRequest = http::Request<ByteStream>;
+
+/// A response whose body is read incrementally.
+pub type StreamingResponse = http::Response<ByteStream>;
 
 /// A serialised operation request before an endpoint is chosen: what a protocol codec
 /// produces from an input. The orchestrator joins `uri` to the endpoint (or to `endpoint_url`
@@ -28,6 +42,9 @@ pub struct RequestParts {
     pub headers: http::HeaderMap,
     /// The body bytes (empty for none).
     pub body: Vec<u8>,
+    /// A streaming body (a `@streaming` payload from a file or a stream), sent instead of
+    /// `body`. In-memory streaming payloads are put in `body` instead.
+    pub stream: Option<ByteStream>,
     /// An `@endpoint` host prefix such as `data.` or `foo.bar.`.
     pub host_prefix: Option<String>,
     /// A URL (scheme, host, optional base path) the request goes to instead of the resolved
@@ -42,7 +59,16 @@ pub struct RequestParts {
 impl RequestParts {
     /// A request with no headers and no body.
     pub fn new(method: http::Method, uri: impl Into<String>) -> Self {
-        RequestParts { method, uri: uri.into(), headers: http::HeaderMap::new(), body: Vec::new(), host_prefix: None, endpoint_url: None, endpoint_params: Default::default() }
+        RequestParts {
+            method,
+            uri: uri.into(),
+            headers: http::HeaderMap::new(),
+            body: Vec::new(),
+            stream: None,
+            host_prefix: None,
+            endpoint_url: None,
+            endpoint_params: Default::default(),
+        }
     }
     /// Adds a header; a value that is not a valid header value is an error naming the header.
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), String> {
@@ -60,6 +86,28 @@ impl RequestParts {
 pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends `request`.
     fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>>;
+
+    /// Sends a request with a streaming body and returns the response without reading its
+    /// body. Used only by operations with `@streaming` members. The default implementation
+    /// buffers: it reads the request body into memory (a failure to read it is an `other`
+    /// error), calls [`call`](Self::call) and returns the buffered response body as a stream.
+    fn call_streaming(&self, request: StreamingRequest) -> BoxFuture<'_, Result<StreamingResponse, ConnectorError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body.collect().await.map_err(ConnectorError::other)?.to_vec();
+            let response = self.call(http::Request::from_parts(parts, body)).await?;
+            Ok(streaming_response(response))
+        })
+    }
+}
+
+/// A buffered response as a [`StreamingResponse`].
+pub fn streaming_response(response: HttpResponse) -> StreamingResponse {
+    let (status, headers, body) = response.into_parts();
+    let mut out = http::Response::new(ByteStream::new(body));
+    *out.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *out.headers_mut() = headers;
+    out
 }
 
 #[cfg(feature = "default-https-client")]
@@ -68,7 +116,7 @@ pub use default_client::DefaultHttpClient;
 #[cfg(feature = "default-https-client")]
 mod default_client {
     use super::*;
-    use http_body_util::{BodyExt, Full};
+    use http_body_util::BodyExt;
     use hyper_util::client::legacy::connect::HttpConnector;
     use hyper_util::client::legacy::Client;
     use hyper_util::rt::TokioExecutor;
@@ -81,7 +129,7 @@ mod default_client {
     /// no system certificates needed). Plain `http://` is allowed for local endpoints.
     #[derive(Clone)]
     pub struct DefaultHttpClient {
-        client: Client<Connector, Full<bytes::Bytes>>,
+        client: Client<Connector, ByteStream>,
     }
 
     impl fmt::Debug for DefaultHttpClient {
@@ -110,21 +158,35 @@ mod default_client {
         }
     }
 
+    impl DefaultHttpClient {
+        async fn send(&self, request: StreamingRequest) -> Result<http::Response<hyper::body::Incoming>, ConnectorError> {
+            self.client.request(request).await.map_err(|e| {
+                if e.is_connect() {
+                    ConnectorError::connect(e)
+                } else {
+                    ConnectorError::io(e)
+                }
+            })
+        }
+    }
+
     impl HttpClient for DefaultHttpClient {
         fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
             Box::pin(async move {
                 let (parts, body) = request.into_parts();
-                let request = http::Request::from_parts(parts, Full::new(bytes::Bytes::from(body)));
-                let response = self.client.request(request).await.map_err(|e| {
-                    if e.is_connect() {
-                        ConnectorError::connect(e)
-                    } else {
-                        ConnectorError::io(e)
-                    }
-                })?;
+                let response = self.send(http::Request::from_parts(parts, ByteStream::new(body))).await?;
                 let (parts, body) = response.into_parts();
                 let body = body.collect().await.map_err(ConnectorError::io)?.to_bytes();
                 Ok(HttpResponse::new(parts.status.as_u16(), parts.headers, body.into()))
+            })
+        }
+
+        /// Streams both ways: the request body is polled as hyper sends it (a file is read in
+        /// chunks), and the response body is hyper's `Incoming`, polled as the caller reads.
+        fn call_streaming(&self, request: StreamingRequest) -> BoxFuture<'_, Result<StreamingResponse, ConnectorError>> {
+            Box::pin(async move {
+                let response = self.send(request).await?;
+                Ok(response.map(ByteStream::from_body_1_x))
             })
         }
     }

@@ -6,7 +6,7 @@
 //! and inside a generated crate (where they sit under `crate::runtime`).
 //!
 //! Dependencies allowed here are exactly the generated crate's: `http`, `serde_json`,
-//! `base64`, and behind the `default-https-client` feature `hyper`, `hyper-util`,
+//! `base64`, `bytes`, `http-body`, `sha2`, and behind the `default-https-client` feature `hyper`, `hyper-util`,
 //! `hyper-rustls`, `http-body-util` and `tokio`, and behind `request-compression`
 //! `flate2`.
 #![forbid(unsafe_code)]

@@ -11,6 +11,8 @@ use super::endpoint::{Endpoint, Params, RuleSet, Value as ParamValue};
 use super::error::{ConnectorError, ErrorMetadata, HttpResponse, MessageError, RequestId, SdkError};
 use super::error::DeserializeError;
 use super::http::{HttpClient, HttpRequest, RequestParts};
+use super::primitives::ByteStream;
+use super::retry::StopReason;
 use super::retry::{AttemptOutcome, RetryStrategy, RetryVerdict, TransportErrorKind};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -321,6 +323,7 @@ impl Handle {
         op: &OperationSpec,
         endpoint: &Endpoint,
         parts: &RequestParts,
+        stream: Option<&PreparedStream>,
         invocation_id: &str,
         attempt: u32,
     ) -> Result<HttpRequest, String> {
@@ -329,8 +332,19 @@ impl Handle {
         if let Some(headers) = builder.headers_mut() {
             headers.extend(parts.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        if !parts.body.is_empty() || parts.method == http::Method::POST || parts.method == http::Method::PUT {
-            builder = builder.header(http::header::CONTENT_LENGTH, parts.body.len());
+        match stream {
+            // A stream of unknown length goes out chunked (`@requiresLength` bodies were
+            // refused before).
+            Some(s) => {
+                if let Some(n) = s.body.content_length() {
+                    builder = builder.header(http::header::CONTENT_LENGTH, n);
+                }
+            }
+            None => {
+                if !parts.body.is_empty() || parts.method == http::Method::POST || parts.method == http::Method::PUT {
+                    builder = builder.header(http::header::CONTENT_LENGTH, parts.body.len());
+                }
+            }
         }
         for (name, value) in self.service.default_headers {
             if !parts.headers.contains_key(*name) {
@@ -355,7 +369,11 @@ impl Handle {
             let creds = self.credentials()?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
             let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
-            super::sigv4::sign(&mut request, creds, &region, &name, SystemTime::now()).map_err(|e| format!("signing failed: {e}"))?;
+            let signed = match stream.and_then(|s| s.sha256.as_deref()) {
+                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, SystemTime::now()),
+                None => super::sigv4::sign(&mut request, creds, &region, &name, SystemTime::now()),
+            };
+            signed.map_err(|e| format!("signing failed: {e}"))?;
         }
         Ok(request)
     }
@@ -467,22 +485,81 @@ pub struct Success {
     pub attempts: u32,
 }
 
+/// A successful response whose body is not read yet: the result of an operation with a
+/// `@streaming` output.
+pub struct StreamingSuccess {
+    /// The 2xx response's status and headers (its body is `body`).
+    pub response: HttpResponse,
+    /// The response body, read as the caller reads it.
+    pub body: ByteStream,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+}
+
 /// Sends an operation, retrying what is safe to retry, and returns the successful (2xx)
 /// response; error responses become `SdkError::ServiceError` through `read_error`.
+///
+/// A request with a streaming body (`request.stream`) is sent through
+/// [`HttpClient::call_streaming`]; the response body is still read whole.
 pub async fn invoke<E>(
     handle: &Handle,
     op: &'static OperationSpec,
     request: RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<Success, SdkError<E>> {
-    let mut request = compress(handle, op, request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
+    let (response, _, attempts) = run(handle, op, request, read_error, false).await?;
+    Ok(Success { response, attempts })
+}
+
+/// [`invoke`] for operations with a `@streaming` output: the body of a 2xx response is left
+/// unread (error responses are read whole, to be parsed). The operation timeout covers the
+/// request until the response headers arrive, not the reading of the body.
+pub async fn invoke_streaming<E>(
+    handle: &Handle,
+    op: &'static OperationSpec,
+    request: RequestParts,
+    read_error: ErrorReader<E>,
+) -> Result<StreamingSuccess, SdkError<E>> {
+    let (response, body, attempts) = run(handle, op, request, read_error, true).await?;
+    Ok(StreamingSuccess { response, body: body.unwrap_or_default(), attempts })
+}
+
+type RunResult<E> = Result<(HttpResponse, Option<ByteStream>, u32), SdkError<E>>;
+
+async fn run<E>(
+    handle: &Handle,
+    op: &'static OperationSpec,
+    mut request: RequestParts,
+    read_error: ErrorReader<E>,
+    stream_output: bool,
+) -> RunResult<E> {
+    let stream = request.stream.take();
+    let mut request = if stream.is_none() {
+        compress(handle, op, request).map_err(|e| SdkError::construction_failure(MessageError(e)))?
+    } else {
+        // Streaming bodies are sent as they are (no request compression).
+        request
+    };
     if op.content_md5 && !request.headers.contains_key("content-md5") {
+        if stream.is_some() {
+            return Err(SdkError::construction_failure(MessageError(format!(
+                "{}: a Content-MD5 of a streaming body from a file or stream is not supported; give the body as bytes",
+                op.name
+            ))));
+        }
         add_content_md5(&mut request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
     }
+    let work = async {
+        let prepared = match stream {
+            Some(body) => Some(prepare_stream(op, body).await.map_err(|e| SdkError::construction_failure(MessageError(e)))?),
+            None => None,
+        };
+        attempts(handle, op, &request, prepared.as_ref(), stream_output, read_error).await
+    };
     #[cfg(feature = "rt-tokio")]
     {
         if let Some(limit) = handle.config.operation_timeout {
-            return match tokio::time::timeout(limit, attempts(handle, op, &request, read_error)).await {
+            return match tokio::time::timeout(limit, work).await {
                 Ok(result) => result,
                 Err(_) => {
                     trace_event!(warn, operation = op.name, ?limit, "operation timed out");
@@ -491,7 +568,26 @@ pub async fn invoke<E>(
             };
         }
     }
-    attempts(handle, op, &request, read_error).await
+    work.await
+}
+
+/// A streaming request body ready to send: its SHA-256 when the request is signed.
+pub(crate) struct PreparedStream {
+    body: ByteStream,
+    sha256: Option<String>,
+}
+
+/// Hashes a streaming body for SigV4 by reading it in chunks (a file is read, never held
+/// whole). A one-shot stream cannot be read twice, so a signed request reads it into memory
+/// first.
+async fn prepare_stream(op: &OperationSpec, body: ByteStream) -> Result<PreparedStream, String> {
+    let read_err = |e: super::primitives::ByteStreamError| format!("reading the request body: {e}");
+    if !op.signed {
+        return Ok(PreparedStream { body, sha256: None });
+    }
+    let body = if body.is_one_shot() { ByteStream::new(body.collect().await.map_err(read_err)?.into_bytes()) } else { body };
+    let sha256 = body.sha256_hex().await.map_err(read_err)?;
+    Ok(PreparedStream { body, sha256: Some(sha256) })
 }
 
 /// Sets `Content-MD5` (base64 of the body's MD5) for `@httpChecksumRequired` operations.
@@ -528,15 +624,39 @@ fn compress(handle: &Handle, op: &OperationSpec, mut request: RequestParts) -> R
 
 enum Attempt {
     Dispatch(ConnectorError),
-    Response(HttpResponse),
+    /// A response; the body of a streaming 2xx response is the second field, unread.
+    Response(HttpResponse, Option<ByteStream>),
+}
+
+/// Sends one attempt through the streaming transport method; the response body is read whole
+/// unless it is a 2xx response the caller wants unread.
+async fn call_streaming(http: &dyn HttpClient, request: HttpRequest, stream: Option<&PreparedStream>, stream_output: bool) -> Attempt {
+    let request = match stream {
+        Some(s) => request.map(|_| s.body.clone()),
+        None => request.map(ByteStream::new),
+    };
+    let response = match http.call_streaming(request).await {
+        Ok(r) => r,
+        Err(e) => return Attempt::Dispatch(e),
+    };
+    let (parts, body) = response.into_parts();
+    if stream_output && parts.status.is_success() {
+        return Attempt::Response(HttpResponse::new(parts.status.as_u16(), parts.headers, Vec::new()), Some(body));
+    }
+    match body.collect().await {
+        Ok(bytes) => Attempt::Response(HttpResponse::new(parts.status.as_u16(), parts.headers, bytes.to_vec()), None),
+        Err(e) => Attempt::Dispatch(ConnectorError::io(e)),
+    }
 }
 
 async fn attempts<E>(
     handle: &Handle,
     op: &'static OperationSpec,
     parts: &RequestParts,
+    stream: Option<&PreparedStream>,
+    stream_output: bool,
     read_error: ErrorReader<E>,
-) -> Result<Success, SdkError<E>> {
+) -> RunResult<E> {
     if let Some(e) = &handle.config.config_error {
         return Err(SdkError::construction_failure(MessageError(e.clone())));
     }
@@ -555,21 +675,31 @@ async fn attempts<E>(
     loop {
         trace_event!(debug, operation = op.name, attempt, invocation_id = %invocation_id, "sending request");
         let request = handle
-            .build_request(op, &endpoint, parts, &invocation_id, attempt)
+            .build_request(op, &endpoint, parts, stream, &invocation_id, attempt)
             .map_err(|e| SdkError::construction_failure(MessageError(e)))?;
-        let outcome = match http.call(request).await {
-            Ok(response) => Attempt::Response(response),
-            Err(e) => Attempt::Dispatch(e),
+        let outcome = if stream.is_none() && !stream_output {
+            match http.call(request).await {
+                Ok(response) => Attempt::Response(response, None),
+                Err(e) => Attempt::Dispatch(e),
+            }
+        } else {
+            call_streaming(http.as_ref(), request, stream, stream_output).await
         };
+        // A one-shot body the transport has started reading cannot be sent again.
+        let replayable = stream.map_or(true, |s| s.body.is_replayable());
         // Classify: success ends the loop; failures ask the retry strategy.
         let verdict = match &outcome {
-            Attempt::Response(r) if r.status().is_success() => {
+            Attempt::Response(r, _) if r.status().is_success() => {
                 trace_event!(debug, operation = op.name, attempt, status = r.status().as_u16(), request_id = ?r.request_id(), "success");
                 handle.retry.on_success(last_retry_cost);
-                let Attempt::Response(response) = outcome else { unreachable!("matched above") };
-                return Ok(Success { response, attempts: attempt });
+                let Attempt::Response(response, body) = outcome else { unreachable!("matched above") };
+                return Ok((response, body, attempt));
             }
-            Attempt::Response(r) => {
+            _ if !replayable => {
+                trace_event!(debug, operation = op.name, attempt, "not retrying: the one-shot request body was consumed");
+                RetryVerdict::Stop(StopReason::NotRetryable)
+            }
+            Attempt::Response(r, _) => {
                 let meta = (handle.service.error_metadata)(r);
                 let code = meta.code();
                 let modeled = code.and_then(|c| handle.service.retryable_errors.iter().find(|(name, _)| *name == c));
@@ -607,7 +737,7 @@ fn finish_error<E>(handle: &Handle, outcome: Attempt, attempts: u32, read_error:
     match outcome {
         Attempt::Dispatch(e) if e.is_timeout() => SdkError::timeout_error(e),
         Attempt::Dispatch(e) => SdkError::dispatch_failure(e),
-        Attempt::Response(response) => {
+        Attempt::Response(response, _) => {
             let meta = (handle.service.error_metadata)(&response).with_attempts(attempts);
             let error = read_error(&response, meta);
             SdkError::service_error(error, response)
@@ -691,6 +821,7 @@ pub fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::super::primitives::DateTime;
 
     #[test]
     fn uuids_are_version_4_and_distinct() {
@@ -909,5 +1040,197 @@ mod tests {
             serde_json::json!([{"name": "sigv4", "signingRegion": "us-gov-west-1", "signingName": "other"}]),
         );
         assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "svc"), (Some("us-gov-west-1".into()), "other".into()));
+    }
+
+    // ---- streaming bodies ----
+
+    static STREAM_OP: OperationSpec =
+        OperationSpec { name: "Stream", signed: true, idempotent: true, request_compression: &[], content_md5: false, endpoint_params: &[] };
+    static UNSIGNED_STREAM_OP: OperationSpec =
+        OperationSpec { name: "UnsignedStream", signed: false, idempotent: true, request_compression: &[], content_md5: false, endpoint_params: &[] };
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+    }
+
+    fn stream_parts(body: ByteStream) -> RequestParts {
+        let mut parts = RequestParts::new(http::Method::PUT, "/object");
+        super::super::rest::set_streaming_payload(&mut parts, &body, false, "Body").unwrap();
+        parts
+    }
+
+    fn temp_file(name: &str, data: &[u8]) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("smithy-lite-{}-{name}", std::process::id()));
+        std::fs::write(&path, data).unwrap();
+        path
+    }
+
+    /// A body of unknown length (no exact size hint).
+    struct Unsized(Option<bytes::Bytes>);
+    impl http_body::Body for Unsized {
+        type Data = bytes::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>> {
+            std::task::Poll::Ready(self.get_mut().0.take().map(|b| Ok(http_body::Frame::data(b))))
+        }
+    }
+
+    #[test]
+    fn streaming_output_is_read_chunk_by_chunk() {
+        use super::super::mock::{MockHttpClient, MockResponse};
+        let mock = MockHttpClient::new().with_response(MockResponse::chunked(200, ["ab", "cd", "ef"]).header("x-amzn-requestid", "r1"));
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        block_on(async {
+            let out = invoke_streaming(&handle, &STREAM_OP, RequestParts::new(http::Method::GET, "/o"), read_error).await.unwrap();
+            assert_eq!((out.response.status().as_u16(), out.response.request_id(), out.attempts), (200, Some("r1"), 1));
+            let mut body = out.body;
+            assert_eq!(body.content_length(), Some(6));
+            assert_eq!(&body.next().await.unwrap().unwrap()[..], b"ab");
+            assert_eq!(&body.try_next().await.unwrap().unwrap()[..], b"cd");
+            assert_eq!(&body.collect().await.unwrap().into_bytes()[..], b"ef", "collect reads the rest");
+        });
+        // A buffered call of the same mock gets the chunks joined; collect() of a fresh stream
+        // gets them all.
+        let mock = MockHttpClient::new().with_response(MockResponse::chunked(200, ["ab", "cd", "ef"]));
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        block_on(async {
+            let out = invoke_streaming(&handle, &STREAM_OP, RequestParts::new(http::Method::GET, "/o"), read_error).await.unwrap();
+            assert_eq!(out.body.collect().await.unwrap().to_vec(), b"abcdef");
+            let out = invoke(&handle, &STREAM_OP, RequestParts::new(http::Method::GET, "/o"), read_error).await.unwrap();
+            assert_eq!(out.response.body(), b"abcdef");
+        });
+    }
+
+    #[test]
+    fn error_responses_of_streaming_operations_are_buffered() {
+        use super::super::mock::{MockHttpClient, MockResponse};
+        let mock = MockHttpClient::new().with_response(MockResponse::chunked(404, [&br#"{"__type":"NoSuch"#[..], br#"Key","message":"gone"}"#]));
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        let err = block_on(invoke_streaming(&handle, &STREAM_OP, RequestParts::new(http::Method::GET, "/o"), read_error)).err().expect("an error");
+        let raw = err.raw_response().expect("a response");
+        assert_eq!((raw.status().as_u16(), raw.body()), (404, &br#"{"__type":"NoSuchKey","message":"gone"}"#[..]));
+    }
+
+    #[test]
+    fn file_upload_is_streamed_and_signed_as_the_same_bytes_in_memory() {
+        use super::super::mock::MockHttpClient;
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let path = temp_file("upload", &data);
+        let mock = MockHttpClient::new();
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        block_on(async {
+            let body = ByteStream::read_from().path(&path).buffer_size(7_000).build().await.unwrap();
+            assert_eq!(body.bytes(), None, "a file is not read into memory");
+            let parts = stream_parts(body);
+            assert!(parts.stream.is_some() && parts.body.is_empty());
+            invoke(&handle, &STREAM_OP, parts, read_error).await.unwrap();
+        });
+        let sent = mock.requests().pop().unwrap();
+        assert_eq!(sent.body, data);
+        assert_eq!(sent.header("content-length"), Some("200000"));
+        // The signature is the one the buffered path computes for the same request and bytes.
+        let date = sent.header("x-amz-date").unwrap().to_string();
+        let rfc3339 = format!("{}-{}-{}T{}:{}:{}Z", &date[0..4], &date[4..6], &date[6..8], &date[9..11], &date[11..13], &date[13..15]);
+        let secs = DateTime::from_str(&rfc3339, super::super::primitives::DateTimeFormat::DateTime).unwrap().secs();
+        let time = std::time::UNIX_EPOCH + Duration::from_secs(secs as u64);
+        let mut buffered = http::Request::builder().method(sent.method.as_str()).uri(sent.uri.as_str()).body(data.clone()).unwrap();
+        for (k, v) in &sent.headers {
+            if k != "authorization" {
+                buffered.headers_mut().append(k.clone(), v.clone());
+            }
+        }
+        let creds = super::super::credentials::Credentials::new("AKIDMOCK", "mock-secret", None, None, "test");
+        super::super::sigv4::sign(&mut buffered, &creds, "us-east-1", "test", time).unwrap();
+        assert_eq!(buffered.headers()["authorization"], sent.headers["authorization"]);
+        // A body given as bytes takes the buffered path.
+        let parts = stream_parts(ByteStream::new(data.clone()));
+        assert!(parts.stream.is_none() && parts.body == data);
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn replayable_bodies_are_resent_and_consumed_one_shot_bodies_are_not() {
+        use super::super::mock::{MockHttpClient, MockResponse};
+        if !can_sleep() {
+            return; // no retries without a timer
+        }
+        let data = b"file contents".to_vec();
+        let path = temp_file("replay", &data);
+        let retry_then_ok = || MockHttpClient::new().with_response(MockResponse::new(500, "{}")).with_response(MockResponse::new(200, "{}"));
+        // A file is reopened for the retry.
+        let mock = retry_then_ok();
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        let out = block_on(async {
+            let body = ByteStream::from_path(&path).await.unwrap();
+            invoke(&handle, &STREAM_OP, stream_parts(body), read_error).await.unwrap()
+        });
+        assert_eq!(out.attempts, 2);
+        assert!(mock.requests().iter().all(|r| r.body == data));
+        // A one-shot stream sent unsigned is consumed by the first attempt: no retry.
+        let mock = retry_then_ok();
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        let body = ByteStream::from_chunks([bytes::Bytes::from_static(b"one "), bytes::Bytes::from_static(b"shot")]);
+        let err = block_on(invoke(&handle, &UNSIGNED_STREAM_OP, stream_parts(body), read_error)).err().expect("not retried");
+        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(500));
+        assert_eq!(mock.requests().len(), 1);
+        assert_eq!(mock.requests()[0].body, b"one shot");
+        // Signing reads a one-shot stream into memory (to hash it), which makes it replayable.
+        let mock = retry_then_ok();
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        let body = ByteStream::from_chunks([bytes::Bytes::from_static(b"one "), bytes::Bytes::from_static(b"shot")]);
+        let out = block_on(invoke(&handle, &STREAM_OP, stream_parts(body), read_error)).unwrap();
+        assert_eq!((out.attempts, mock.requests().len()), (2, 2));
+        assert!(mock.requests().iter().all(|r| r.body == b"one shot"));
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn requires_length_refuses_a_body_of_unknown_length_before_sending() {
+        use super::super::rest::set_streaming_payload;
+        let mut parts = RequestParts::new(http::Method::PUT, "/o");
+        let unknown = ByteStream::from_body_1_x(Unsized(Some(bytes::Bytes::from_static(b"data"))));
+        assert_eq!(unknown.content_length(), None);
+        let err = set_streaming_payload(&mut parts, &unknown, true, "Body").unwrap_err();
+        assert!(err.to_string().contains("@requiresLength"), "{err}");
+        assert!(parts.stream.is_none());
+        // Known lengths pass and are sent as Content-Length; unknown ones without the trait go
+        // out without it (chunked).
+        let known = ByteStream::from_chunks([bytes::Bytes::from_static(b"da"), bytes::Bytes::from_static(b"ta")]);
+        set_streaming_payload(&mut parts, &known, true, "Body").unwrap();
+        let mock = super::super::mock::MockHttpClient::new();
+        let handle = Handle::new(mock.config(), &TEST_SERVICE);
+        block_on(invoke(&handle, &UNSIGNED_STREAM_OP, parts, read_error)).unwrap();
+        let sent = mock.requests().pop().unwrap();
+        assert_eq!((sent.header("content-length"), sent.body.as_slice()), (Some("4"), &b"data"[..]));
+        let mut parts = RequestParts::new(http::Method::PUT, "/o");
+        set_streaming_payload(&mut parts, &unknown, false, "Body").unwrap();
+        block_on(invoke(&handle, &UNSIGNED_STREAM_OP, parts, read_error)).unwrap();
+        let sent = mock.requests().pop().unwrap();
+        assert_eq!((sent.header("content-length"), sent.body.as_slice()), (None, &b"data"[..]));
+    }
+
+    #[test]
+    fn file_ranges_and_missing_files() {
+        let path = temp_file("range", b"0123456789");
+        block_on(async {
+            use super::super::primitives::Length;
+            let s = ByteStream::read_from().path(&path).offset(2).length(Length::Exact(5)).buffer_size(2).build().await.unwrap();
+            assert_eq!(s.content_length(), Some(5));
+            let mut chunks = Vec::new();
+            let mut c = s.clone();
+            while let Some(chunk) = c.try_next().await.unwrap() {
+                chunks.push(chunk.to_vec());
+            }
+            assert_eq!(chunks, [b"23".to_vec(), b"45".to_vec(), b"6".to_vec()]);
+            assert_eq!(s.collect().await.unwrap().to_vec(), b"23456", "a clone reads from the start");
+            let s = ByteStream::read_from().path(&path).offset(8).length(Length::UpTo(100)).build().await.unwrap();
+            assert_eq!(s.collect().await.unwrap().to_vec(), b"89");
+            assert!(ByteStream::read_from().path(&path).offset(8).length(Length::Exact(3)).build().await.is_err());
+            assert!(ByteStream::from_path(path.with_extension("missing")).await.is_err());
+        });
+        let _ = std::fs::remove_file(path);
     }
 }

@@ -35,87 +35,535 @@ impl From<&[u8]> for Blob {
     }
 }
 
+/// A boxed HTTP body (http-body 1.x) of `Bytes` chunks: what a [`ByteStream`] reads from when
+/// it wraps a transport's response body or a user's stream.
+pub type BoxBody = std::pin::Pin<Box<dyn http_body::Body<Data = bytes::Bytes, Error = super::error::BoxError> + Send + Sync>>;
+
 /// The body of a `@streaming` blob member (aws-sdk-rust's `ByteStream`): a request body built
-/// from bytes or a file, or a response body to `collect()`.
+/// from bytes, from a file (read in chunks while it is sent, never whole) or from any
+/// http-body 1.x body; or a response body read incrementally with [`next`](Self::next) /
+/// [`try_next`](Self::try_next), or whole with [`collect`](Self::collect).
 ///
-/// This version holds the body in memory: `from_path` reads the file when the stream is built
-/// and response bodies arrive whole from the transport.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct ByteStream(Vec<u8>);
+/// Bodies from bytes and from files are *replayable*: a clone reads the body again from its
+/// start (a file is reopened), so a request carrying one can be retried. A body wrapping a
+/// stream (a response body, [`from_body_1_x`](Self::from_body_1_x)) is *one-shot*: clones share
+/// it and only the first reader gets the data; a request whose one-shot body was sent is not
+/// retried.
+pub struct ByteStream {
+    source: Source,
+    state: State,
+}
+
+#[derive(Clone)]
+enum Source {
+    Bytes(bytes::Bytes),
+    File(FileSource),
+    OneShot { body: std::sync::Arc<std::sync::Mutex<Option<BoxBody>>>, length: Option<u64> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FileSource {
+    path: std::path::PathBuf,
+    offset: u64,
+    length: u64,
+    buffer_size: usize,
+}
+
+enum State {
+    Fresh,
+    File(FileReader),
+    Body(BoxBody),
+    Done,
+}
+
+/// The default size of the chunks a file is read in.
+pub const DEFAULT_BUFFER_SIZE: usize = 64 * 1024;
+
+impl Default for ByteStream {
+    fn default() -> Self {
+        ByteStream::new(bytes::Bytes::new())
+    }
+}
+
+impl Clone for ByteStream {
+    /// A fresh read of the same body: from its start for bytes and files, the shared stream for
+    /// a one-shot body.
+    fn clone(&self) -> Self {
+        ByteStream { source: self.source.clone(), state: State::Fresh }
+    }
+}
+
+impl PartialEq for ByteStream {
+    /// Bytes compare by content, files by path and range, one-shot streams by identity.
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.source, &other.source) {
+            (Source::Bytes(a), Source::Bytes(b)) => a == b,
+            (Source::File(a), Source::File(b)) => a == b,
+            (Source::OneShot { body: a, .. }, Source::OneShot { body: b, .. }) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
 
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ByteStream({} bytes)", self.0.len())
+        match &self.source {
+            Source::Bytes(b) => write!(f, "ByteStream({} bytes)", b.len()),
+            Source::File(s) => write!(f, "ByteStream(file {:?}, {} bytes from offset {})", s.path, s.length, s.offset),
+            Source::OneShot { length: Some(n), .. } => write!(f, "ByteStream(stream of {n} bytes)"),
+            Source::OneShot { length: None, .. } => f.write_str("ByteStream(stream)"),
+        }
     }
 }
 
 impl ByteStream {
-    /// A stream of these bytes.
-    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        ByteStream(bytes.into())
+    /// A stream of these bytes (`Vec<u8>`, `String`, `bytes::Bytes`, `&'static [u8]`...).
+    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
+        ByteStream { source: Source::Bytes(bytes.into()), state: State::Fresh }
     }
     /// A stream of static bytes.
     pub fn from_static(bytes: &'static [u8]) -> Self {
-        ByteStream(bytes.to_vec())
+        ByteStream::new(bytes::Bytes::from_static(bytes))
     }
-    /// A stream of the file's contents.
-    pub async fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, std::io::Error> {
-        std::fs::read(path).map(ByteStream)
+    /// A stream of the whole file: only its length is read now; its contents are read in
+    /// chunks when the stream is read (or sent), and again from the start by each retry.
+    pub async fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, ByteStreamError> {
+        ByteStream::read_from().path(path).build().await
     }
-    /// All the bytes of the stream.
-    pub async fn collect(self) -> Result<AggregatedBytes, std::io::Error> {
-        Ok(AggregatedBytes(self.0))
+    /// A builder for a stream of a file or part of one (aws-sdk-rust's `FsBuilder`).
+    pub fn read_from() -> FsBuilder {
+        FsBuilder::default()
     }
-    /// The bytes, without awaiting (they are in memory).
-    pub fn bytes(&self) -> &[u8] {
-        &self.0
+    /// A one-shot stream of any http-body 1.x body (its exact size hint, if any, becomes the
+    /// `Content-Length` of a request).
+    pub fn from_body_1_x<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = bytes::Bytes> + Send + Sync + 'static,
+        B::Error: Into<super::error::BoxError>,
+    {
+        let length = body.size_hint().exact();
+        ByteStream::one_shot(Box::pin(BoxErrors(Box::pin(body))), length)
+    }
+    pub(crate) fn one_shot(body: BoxBody, length: Option<u64>) -> Self {
+        ByteStream { source: Source::OneShot { body: std::sync::Arc::new(std::sync::Mutex::new(Some(body))), length }, state: State::Fresh }
+    }
+    /// A one-shot stream yielding these chunks one by one (test transports use it to serve a
+    /// response in pieces).
+    pub fn from_chunks(chunks: impl IntoIterator<Item = bytes::Bytes>) -> Self {
+        let chunks: std::collections::VecDeque<bytes::Bytes> = chunks.into_iter().collect();
+        let length = chunks.iter().map(|c| c.len() as u64).sum();
+        ByteStream::one_shot(Box::pin(Chunks(chunks)), Some(length))
+    }
+
+    /// The next chunk of data, `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<bytes::Bytes, ByteStreamError>> {
+        std::future::poll_fn(|cx| self.poll_next(cx)).await
+    }
+    /// The next chunk of data, `Ok(None)` at the end.
+    pub async fn try_next(&mut self) -> Result<Option<bytes::Bytes>, ByteStreamError> {
+        self.next().await.transpose()
+    }
+    /// Reads the rest of the stream into memory.
+    pub async fn collect(mut self) -> Result<AggregatedBytes, ByteStreamError> {
+        if let (State::Fresh, Source::Bytes(b)) = (&self.state, &self.source) {
+            return Ok(AggregatedBytes(b.clone()));
+        }
+        let mut chunks: Vec<bytes::Bytes> = Vec::new();
+        while let Some(chunk) = self.next().await {
+            chunks.push(chunk?);
+        }
+        Ok(AggregatedBytes(match chunks.len() {
+            0 => bytes::Bytes::new(),
+            1 => chunks.pop().unwrap_or_default(),
+            _ => bytes::Bytes::from(chunks.concat()),
+        }))
+    }
+    /// The bytes, when the body is in memory (`None` for files and streams).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.source {
+            Source::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+    /// Lower and upper bounds of the body's length, as `http_body::SizeHint` gives them.
+    pub fn size_hint(&self) -> (u64, Option<u64>) {
+        match self.content_length() {
+            Some(n) => (n, Some(n)),
+            None => (0, None),
+        }
+    }
+    /// The body's exact length, when known (bytes, files, streams with an exact size hint).
+    pub fn content_length(&self) -> Option<u64> {
+        match &self.source {
+            Source::Bytes(b) => Some(b.len() as u64),
+            Source::File(f) => Some(f.length),
+            Source::OneShot { length, .. } => *length,
+        }
+    }
+    /// Whether a clone reads the whole body again (bytes, files, a one-shot stream nobody has
+    /// started reading): what makes a request carrying it retryable.
+    pub fn is_replayable(&self) -> bool {
+        match &self.source {
+            Source::Bytes(_) | Source::File(_) => true,
+            Source::OneShot { body, .. } => body.lock().map(|b| b.is_some()).unwrap_or(false),
+        }
+    }
+    /// Whether the body is a one-shot stream (neither bytes nor a file).
+    pub(crate) fn is_one_shot(&self) -> bool {
+        matches!(self.source, Source::OneShot { .. })
+    }
+
+    /// The SHA-256 of the body (hex), read in chunks from a clone: for bytes and files only (a
+    /// one-shot stream would be consumed).
+    pub(crate) async fn sha256_hex(&self) -> Result<String, ByteStreamError> {
+        use sha2::{Digest, Sha256};
+        if self.is_one_shot() {
+            return Err(ByteStreamError::new("a one-shot stream cannot be hashed without consuming it"));
+        }
+        let mut hasher = Sha256::new();
+        let mut copy = self.clone();
+        while let Some(chunk) = copy.next().await {
+            hasher.update(&chunk?);
+        }
+        Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// Polls for the next chunk of data.
+    pub fn poll_next(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Result<bytes::Bytes, ByteStreamError>>> {
+        use std::task::Poll;
+        loop {
+            match &mut self.state {
+                State::Done => return Poll::Ready(None),
+                State::Fresh => match &self.source {
+                    Source::Bytes(b) => {
+                        let b = b.clone();
+                        self.state = State::Done;
+                        if !b.is_empty() {
+                            return Poll::Ready(Some(Ok(b)));
+                        }
+                    }
+                    Source::File(f) => match FileReader::open(f) {
+                        Ok(reader) => self.state = State::File(reader),
+                        Err(e) => {
+                            self.state = State::Done;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    },
+                    Source::OneShot { body, .. } => match body.lock().ok().and_then(|mut b| b.take()) {
+                        Some(b) => self.state = State::Body(b),
+                        None => {
+                            self.state = State::Done;
+                            return Poll::Ready(Some(Err(ByteStreamError::new("the stream was already read (a one-shot body can be read once)"))));
+                        }
+                    },
+                },
+                State::File(reader) => {
+                    let result = std::task::ready!(reader.poll_chunk(cx));
+                    match result {
+                        Ok(Some(chunk)) => return Poll::Ready(Some(Ok(chunk))),
+                        Ok(None) => self.state = State::Done,
+                        Err(e) => {
+                            self.state = State::Done;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    }
+                }
+                State::Body(body) => match std::task::ready!(body.as_mut().poll_frame(cx)) {
+                    None => self.state = State::Done,
+                    Some(Ok(frame)) => {
+                        // Trailers are not data: skipped.
+                        if let Ok(data) = frame.into_data() {
+                            if !data.is_empty() {
+                                return Poll::Ready(Some(Ok(data)));
+                            }
+                        }
+                    }
+                    Some(Err(e)) => {
+                        self.state = State::Done;
+                        return Poll::Ready(Some(Err(ByteStreamError::from_source(e))));
+                    }
+                },
+            }
+        }
     }
 }
 
-impl AsRef<[u8]> for ByteStream {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
+impl http_body::Body for ByteStream {
+    type Data = bytes::Bytes;
+    type Error = ByteStreamError;
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, ByteStreamError>>> {
+        self.get_mut().poll_next(cx).map(|c| c.map(|r| r.map(http_body::Frame::data)))
+    }
+    fn is_end_stream(&self) -> bool {
+        matches!(self.state, State::Done) || (matches!(self.state, State::Fresh) && self.content_length() == Some(0))
+    }
+    fn size_hint(&self) -> http_body::SizeHint {
+        match (&self.state, self.content_length()) {
+            (State::Fresh, Some(n)) => http_body::SizeHint::with_exact(n),
+            _ => http_body::SizeHint::default(),
+        }
+    }
+}
+
+/// Reads a file (or a range of it) in chunks of `buffer_size`.
+struct FileReader {
+    #[cfg(feature = "rt-tokio")]
+    file: tokio::fs::File,
+    #[cfg(not(feature = "rt-tokio"))]
+    file: std::fs::File,
+    remaining: u64,
+    buffer_size: usize,
+    buf: Vec<u8>,
+    path: std::path::PathBuf,
+}
+
+impl FileReader {
+    fn open(source: &FileSource) -> Result<FileReader, ByteStreamError> {
+        use std::io::Seek;
+        let io = |e: std::io::Error| ByteStreamError::io(&source.path, e);
+        let mut file = std::fs::File::open(&source.path).map_err(io)?;
+        if source.offset > 0 {
+            file.seek(std::io::SeekFrom::Start(source.offset)).map_err(io)?;
+        }
+        #[cfg(feature = "rt-tokio")]
+        let file = tokio::fs::File::from_std(file);
+        Ok(FileReader { file, remaining: source.length, buffer_size: source.buffer_size.max(1), buf: Vec::new(), path: source.path.clone() })
+    }
+
+    fn poll_chunk(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<Option<bytes::Bytes>, ByteStreamError>> {
+        use std::task::Poll;
+        if self.remaining == 0 {
+            return Poll::Ready(Ok(None));
+        }
+        let want = (self.buffer_size as u64).min(self.remaining) as usize;
+        if self.buf.len() != want {
+            self.buf = vec![0u8; want];
+        }
+        #[cfg(feature = "rt-tokio")]
+        let n = {
+            let mut read = tokio::io::ReadBuf::new(&mut self.buf);
+            match tokio::io::AsyncRead::poll_read(std::pin::Pin::new(&mut self.file), cx, &mut read) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(ByteStreamError::io(&self.path, e))),
+                Poll::Ready(Ok(())) => read.filled().len(),
+            }
+        };
+        #[cfg(not(feature = "rt-tokio"))]
+        let n = {
+            let _ = cx;
+            match std::io::Read::read(&mut self.file, &mut self.buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+                Err(e) => return Poll::Ready(Err(ByteStreamError::io(&self.path, e))),
+            }
+        };
+        if n == 0 {
+            return Poll::Ready(Err(ByteStreamError::new(format!(
+                "file {:?} ended {} bytes early (it changed after the stream was built)",
+                self.path, self.remaining
+            ))));
+        }
+        self.remaining -= n as u64;
+        let mut chunk = std::mem::take(&mut self.buf);
+        chunk.truncate(n);
+        Poll::Ready(Ok(Some(bytes::Bytes::from(chunk))))
+    }
+}
+
+/// How much of a file [`FsBuilder`] streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Length {
+    /// Exactly this many bytes (an error if the file is shorter).
+    Exact(u64),
+    /// At most this many bytes.
+    UpTo(u64),
+}
+
+/// Builds a [`ByteStream`] of a file: `ByteStream::read_from().path(p).offset(..).length(..)
+/// .buffer_size(..).build().await`.
+#[derive(Clone, Debug, Default)]
+pub struct FsBuilder {
+    path: Option<std::path::PathBuf>,
+    offset: u64,
+    length: Option<Length>,
+    buffer_size: Option<usize>,
+}
+
+impl FsBuilder {
+    /// The file to read.
+    pub fn path(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        self.path = Some(path.as_ref().to_path_buf());
+        self
+    }
+    /// Where to start reading (default 0).
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+    /// How much to read (default: to the end of the file).
+    pub fn length(mut self, length: Length) -> Self {
+        self.length = Some(length);
+        self
+    }
+    /// The size of the chunks the file is read in (default 64 KiB).
+    pub fn buffer_size(mut self, size: usize) -> Self {
+        self.buffer_size = Some(size);
+        self
+    }
+    /// Checks the file and builds the stream; the contents are read later, in chunks.
+    pub async fn build(self) -> Result<ByteStream, ByteStreamError> {
+        let path = self.path.ok_or_else(|| ByteStreamError::new("FsBuilder: no path was given"))?;
+        let size = std::fs::metadata(&path).map_err(|e| ByteStreamError::io(&path, e))?.len();
+        if self.offset > size {
+            return Err(ByteStreamError::new(format!("offset {} is past the end of {path:?} ({size} bytes)", self.offset)));
+        }
+        let available = size - self.offset;
+        let length = match self.length {
+            None => available,
+            Some(Length::UpTo(n)) => n.min(available),
+            Some(Length::Exact(n)) if n <= available => n,
+            Some(Length::Exact(n)) => {
+                return Err(ByteStreamError::new(format!("{path:?} has {available} bytes from offset {}, not {n}", self.offset)))
+            }
+        };
+        let source = FileSource { path, offset: self.offset, length, buffer_size: self.buffer_size.unwrap_or(DEFAULT_BUFFER_SIZE) };
+        Ok(ByteStream { source: Source::File(source), state: State::Fresh })
+    }
+}
+
+/// Adapts a body's error type to [`BoxError`](super::error::BoxError) (boxed: no unsafe pin
+/// projection).
+struct BoxErrors<B>(std::pin::Pin<Box<B>>);
+
+impl<B> http_body::Body for BoxErrors<B>
+where
+    B: http_body::Body<Data = bytes::Bytes>,
+    B::Error: Into<super::error::BoxError>,
+{
+    type Data = bytes::Bytes;
+    type Error = super::error::BoxError;
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        self.get_mut().0.as_mut().poll_frame(cx).map(|f| f.map(|r| r.map_err(Into::into)))
+    }
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.0.size_hint()
+    }
+}
+
+/// A body of queued chunks.
+struct Chunks(std::collections::VecDeque<bytes::Bytes>);
+
+impl http_body::Body for Chunks {
+    type Data = bytes::Bytes;
+    type Error = super::error::BoxError;
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        std::task::Poll::Ready(self.get_mut().0.pop_front().map(|c| Ok(http_body::Frame::data(c))))
+    }
+    fn is_end_stream(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Why a [`ByteStream`] could not be built or read (aws-sdk-rust's `byte_stream::error::Error`).
+#[derive(Debug)]
+pub struct ByteStreamError {
+    message: String,
+    source: Option<super::error::BoxError>,
+}
+
+impl ByteStreamError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ByteStreamError { message: message.into(), source: None }
+    }
+    fn io(path: &std::path::Path, e: std::io::Error) -> Self {
+        ByteStreamError { message: format!("reading {path:?}"), source: Some(Box::new(e)) }
+    }
+    pub(crate) fn from_source(e: impl Into<super::error::BoxError>) -> Self {
+        ByteStreamError { message: "reading the body stream failed".into(), source: Some(e.into()) }
+    }
+}
+
+impl fmt::Display for ByteStreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(s) => write!(f, "{}: {s}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ByteStreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<ByteStreamError> for std::io::Error {
+    fn from(e: ByteStreamError) -> Self {
+        std::io::Error::other(e)
     }
 }
 
 impl From<Vec<u8>> for ByteStream {
     fn from(v: Vec<u8>) -> Self {
-        ByteStream(v)
+        ByteStream::new(v)
+    }
+}
+
+impl From<bytes::Bytes> for ByteStream {
+    fn from(v: bytes::Bytes) -> Self {
+        ByteStream::new(v)
     }
 }
 
 impl From<&'static [u8]> for ByteStream {
     fn from(v: &'static [u8]) -> Self {
-        ByteStream(v.to_vec())
+        ByteStream::from_static(v)
     }
 }
 
 impl From<&'static str> for ByteStream {
     fn from(v: &'static str) -> Self {
-        ByteStream(v.as_bytes().to_vec())
+        ByteStream::from_static(v.as_bytes())
     }
 }
 
 impl From<String> for ByteStream {
     fn from(v: String) -> Self {
-        ByteStream(v.into_bytes())
+        ByteStream::new(v)
     }
 }
 
 impl From<Blob> for ByteStream {
     fn from(v: Blob) -> Self {
-        ByteStream(v.into_inner())
+        ByteStream::new(v.into_inner())
     }
 }
 
 /// The whole body of a [`ByteStream`], from `collect()`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AggregatedBytes(Vec<u8>);
+pub struct AggregatedBytes(bytes::Bytes);
 
 impl AggregatedBytes {
     /// The bytes.
-    pub fn into_bytes(self) -> Vec<u8> {
+    pub fn into_bytes(self) -> bytes::Bytes {
         self.0
+    }
+    /// The bytes, copied into a vector.
+    pub fn to_vec(self) -> Vec<u8> {
+        self.0.to_vec()
     }
     /// The bytes, borrowed.
     pub fn as_slice(&self) -> &[u8] {

@@ -7,7 +7,7 @@
 use super::error::{BuildError, HttpResponse};
 use super::http::RequestParts;
 use super::error::DeserializeError;
-use super::primitives::{DateTime, DateTimeFormat};
+use super::primitives::{ByteStream, DateTime, DateTimeFormat};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -22,6 +22,25 @@ pub fn percent_encode(value: &str, keep_slash: bool) -> String {
         }
     }
     out
+}
+
+/// Sets a `@streaming` blob payload: bytes in memory become the (buffered) body, so checksums,
+/// compression and retries treat them as any body; a file or stream is sent as it is read
+/// (`parts.stream`). With `@requiresLength`, a body of unknown length is a construction error:
+/// nothing is sent.
+pub fn set_streaming_payload(parts: &mut RequestParts, value: &ByteStream, requires_length: bool, field: &'static str) -> Result<(), BuildError> {
+    if let Some(bytes) = value.bytes() {
+        parts.body = bytes.to_vec();
+        return Ok(());
+    }
+    if requires_length && value.content_length().is_none() {
+        return Err(BuildError::missing_field(
+            field,
+            "the service requires the length of this streaming body (@requiresLength) and this stream has no known length: use bytes, a file, or a body with an exact size hint",
+        ));
+    }
+    parts.stream = Some(value.clone());
+    Ok(())
 }
 
 /// Appends a URI label: percent-encoded (a greedy label keeps its `/`s). A missing or empty

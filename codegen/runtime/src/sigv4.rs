@@ -179,10 +179,47 @@ pub fn sign_with(
     time: SystemTime,
     settings: &SigningSettings,
 ) -> Result<SigningDetails, SigningError> {
+    // A body hash given in `x-amz-content-sha256` is used as is (unless the settings replace it).
+    let hash = if !settings.content_sha256_header && request.headers().contains_key("x-amz-content-sha256") {
+        String::new()
+    } else {
+        sha256_hex(request.body())
+    };
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    sign_parts(&method, &uri, request.headers_mut(), &hash, credentials, region, service, time, settings)
+}
+
+/// Signs a request whose body is not in memory (a streaming body) with the default settings,
+/// given the hex SHA-256 of the body (computed by reading it in chunks). The signature is the
+/// one [`sign`] gives the same request with the body in memory.
+pub fn sign_with_payload_hash<B>(
+    request: &mut http::Request<B>,
+    payload_hash: &str,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+) -> Result<(), SigningError> {
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    sign_parts(&method, &uri, request.headers_mut(), payload_hash, credentials, region, service, time, &SigningSettings::default()).map(|_| ())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_parts(
+    method: &http::Method,
+    uri: &http::Uri,
+    request_headers: &mut HeaderMap,
+    payload_hash: &str,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+    settings: &SigningSettings,
+) -> Result<SigningDetails, SigningError> {
     let date = AmzDate::from_system_time(time)?;
 
     // Work on a copy of the headers, so a failure leaves the request untouched.
-    let mut headers = request.headers().clone();
+    let mut headers = request_headers.clone();
     headers.remove(http::header::AUTHORIZATION);
     headers.remove("x-amz-security-token");
     headers.insert("x-amz-date", header_value("x-amz-date", &date.date_time)?);
@@ -193,18 +230,17 @@ pub fn sign_with(
         );
     }
     if settings.content_sha256_header {
-        let hash = sha256_hex(request.body());
         headers.insert(
             "x-amz-content-sha256",
-            header_value("x-amz-content-sha256", &hash)?,
+            header_value("x-amz-content-sha256", payload_hash)?,
         );
     }
 
-    let canonical = canonical_request_parts(
-        request.method(),
-        request.uri(),
+    let canonical = canonical_request_hashed(
+        method,
+        uri,
         &headers,
-        request.body(),
+        payload_hash,
         settings,
     )?;
     let scope = credential_scope(&date.date, region, service);
@@ -221,7 +257,7 @@ pub fn sign_with(
     authorization.set_sensitive(true);
     headers.insert(http::header::AUTHORIZATION, authorization);
 
-    *request.headers_mut() = headers;
+    *request_headers = headers;
     Ok(SigningDetails {
         canonical_request: canonical.text,
         string_to_sign,
@@ -268,12 +304,23 @@ fn canonical_request_parts(
     body: &[u8],
     settings: &SigningSettings,
 ) -> Result<CanonicalRequest, SigningError> {
+    canonical_request_hashed(method, uri, headers, &sha256_hex(body), settings)
+}
+
+/// [`canonical_request_parts`] given the body's hash rather than the body.
+fn canonical_request_hashed(
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    body_hash: &str,
+    settings: &SigningSettings,
+) -> Result<CanonicalRequest, SigningError> {
     let (canonical_headers, signed_headers) = canonical_headers(uri, headers)?;
     let payload_hash = match headers.get("x-amz-content-sha256") {
         Some(value) => header_text("x-amz-content-sha256", value)?
             .trim()
             .to_string(),
-        None => sha256_hex(body),
+        None => body_hash.to_string(),
     };
     let text = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
@@ -535,9 +582,15 @@ pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
 /// Glacier's checksum headers for a request body: `x-amz-content-sha256` (the SHA-256 of the
 /// body) and `x-amz-sha256-tree-hash` (SHA-256 of each 1 MiB chunk, combined pairwise up to one
 /// root), unless the caller set them.
+///
+/// A body sent from a file or stream (`parts.stream`) is not in memory: its headers are left as
+/// the input set them (Glacier's `checksum` member is the tree-hash header).
 pub fn add_tree_hash_headers(parts: &mut super::http::RequestParts) {
     use sha2::{Digest, Sha256};
     const MIB: usize = 1024 * 1024;
+    if parts.stream.is_some() {
+        return;
+    }
     let body = &parts.body;
     let mut level: Vec<[u8; 32]> = if body.is_empty() {
         vec![Sha256::digest(b"").into()]
@@ -1306,6 +1359,18 @@ mod tests {
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         );
         assert!(req.headers()["authorization"].is_sensitive());
+    }
+
+    #[test]
+    fn a_streaming_body_signed_by_its_hash_signs_as_the_body_in_memory() {
+        let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "test");
+        let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_440_938_160);
+        let body = "a body that is sent from a file";
+        let mut buffered = request("PUT", "https://example.amazonaws.com/o", &[("content-length", "31")], body);
+        sign(&mut buffered, &creds, "us-east-1", "service", time).unwrap();
+        let mut streamed = request("PUT", "https://example.amazonaws.com/o", &[("content-length", "31")], "").map(|_| ());
+        sign_with_payload_hash(&mut streamed, &sha256_hex(body.as_bytes()), &creds, "us-east-1", "service", time).unwrap();
+        assert_eq!(buffered.headers(), streamed.headers());
     }
 
     #[test]

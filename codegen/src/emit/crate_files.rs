@@ -226,9 +226,13 @@ fn client_context_setters(ctx: &Ctx) -> TokenStream {
 pub fn primitives_rs() -> TokenStream {
     quote!(
         pub use crate::runtime::primitives::{BigDecimal, BigInteger, Blob, ByteStream, DateTime, DateTimeFormat, DateTimeParseError, Document, Number};
-        #[doc = "The collected body of a `ByteStream`."]
+        #[doc = "The collected body of a `ByteStream`, the file stream builder and the stream's error."]
         pub mod byte_stream {
-            pub use crate::runtime::primitives::AggregatedBytes;
+            pub use crate::runtime::primitives::{AggregatedBytes, FsBuilder, Length};
+            #[doc = "The error of building or reading a `ByteStream`."]
+            pub mod error {
+                pub use crate::runtime::primitives::ByteStreamError as Error;
+            }
         }
         #[doc = "Holds the raw value of an enum variant this client does not know."]
         pub mod sealed_enum_unknown {

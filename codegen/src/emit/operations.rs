@@ -285,6 +285,30 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let compression = &op.info.request_compression;
     let (static_params, set_endpoint_params, endpoint_params_fn) = endpoint_params(ctx, op_id);
 
+    // An operation with a `@streaming` blob payload in its output leaves a 2xx response body
+    // unread: it becomes that member.
+    let streaming_output = super::shapes::members_of(output_shape).iter().find(|m| {
+        m.location == crate::model::Location::Payload
+            && ctx.model.shapes.get(&m.target).is_some_and(|t| matches!(t.kind, Kind::Blob) && t.traits.streaming())
+    });
+    let (invoke, success, set_body) = match streaming_output {
+        Some(m) => {
+            let field = ctx.sym.member_ident(&output_shape.id, &m.name);
+            // An optional member stays unset when the body is known to be empty.
+            let value = if ctx.sym.is_optional(ctx.model, &output_shape.id, m) {
+                quote!(if body.content_length() == ::std::option::Option::Some(0) { ::std::option::Option::None } else { ::std::option::Option::Some(body) })
+            } else {
+                quote!(body)
+            };
+            (
+                quote!(invoke_streaming),
+                quote!(crate::runtime::orchestrator::StreamingSuccess { response, body, attempts }),
+                quote!(output.#field = #value;),
+            )
+        }
+        None => (quote!(invoke), quote!(crate::runtime::orchestrator::Success { response, attempts }), quote!()),
+    };
+
     // The fluent builder mirrors every input setter.
     let fluent_setters: Vec<TokenStream> = super::shapes::members_of(input_shape)
         .iter()
@@ -313,10 +337,11 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
                 #[cfg(feature = "tracing")]
                 tracing::debug!(operation = #op_name, input = ?input, "calling");
-                let crate::runtime::orchestrator::Success { response, attempts } =
-                    crate::runtime::orchestrator::invoke(handle, &SPEC, request, read_error).await?;
+                let #success =
+                    crate::runtime::orchestrator::#invoke(handle, &SPEC, request, read_error).await?;
                 match de_response(&response) {
                     ::std::result::Result::Ok(mut output) => {
+                        #set_body
                         output._response_metadata = crate::operation::ResponseMetadata::new(
                             ::std::option::Option::Some(response.status().as_u16()),
                             crate::operation::RequestId::request_id(&response).map(::std::string::ToString::to_string),

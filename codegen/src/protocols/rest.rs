@@ -240,6 +240,17 @@ fn write_body(ctx: &Ctx, input: &Shape, doc: Doc) -> TokenStream {
         };
         let content_type = media.unwrap_or(default_type);
         let value = if ctx.sym.is_boxed(&input.id, &p.name) { quote!(value.as_ref()) } else { quote!(value) };
+        if matches!(target.kind, Kind::Blob) && target.traits.streaming() {
+            // A file or stream is sent as it is read; bytes in memory as any body.
+            let requires_length = target.traits.has("smithy.api#requiresLength");
+            let field_name = crate::sanitize::bare(ctx.sym.member(&input.id, &p.name)).to_string();
+            return quote!(
+                if let ::std::option::Option::Some(value) = &input.#field {
+                    crate::runtime::rest::set_streaming_payload(&mut parts, #value, #requires_length, #field_name)?;
+                    parts.headers.entry(::http::header::CONTENT_TYPE).or_insert(::http::HeaderValue::from_static(#content_type));
+                }
+            );
+        }
         // An unset structure payload is still a document: `{}`.
         let unset = if matches!(target.kind, Kind::Structure(_)) && doc == Doc::Json {
             quote!(else {
@@ -326,10 +337,11 @@ pub fn read_bound_members(ctx: &Ctx, shape: &Shape, doc: Doc) -> TokenStream {
                 let value = wrap(quote!(i32::from(response.status().as_u16())));
                 out.push(quote!(out.#field = #value;));
             }
+            // A streaming payload is the unread response body, set by the operation.
+            Location::Payload if matches!(target.kind, Kind::Blob) && target.traits.streaming() => {}
             Location::Payload => {
                 let boxed = ctx.sym.is_boxed(&shape.id, &m.name);
                 let read = match &target.kind {
-                    Kind::Blob if target.traits.streaming() => quote!(crate::primitives::ByteStream::new(response.body().to_vec())),
                     Kind::Blob => quote!(crate::primitives::Blob::new(response.body().to_vec())),
                     Kind::String => quote!(::std::string::String::from_utf8(response.body().to_vec())
                         .map_err(|_| crate::runtime::error::DeserializeError::new(#path, "UTF-8 text"))?),

@@ -56,6 +56,11 @@ pub const FIXTURES: &[Fixture] = &[
         service: "example.v1#LegacyService",
     },
     Fixture {
+        name: "streaming",
+        files: &["streaming.json"],
+        service: "example.streaming#ObjectService",
+    },
+    Fixture {
         name: "mixins_resources",
         files: &["mixins_resources.json"],
         service: "example.res#WidgetService",
