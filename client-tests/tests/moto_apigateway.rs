@@ -42,7 +42,9 @@ async fn moto_api_gateway() {
     assert_eq!(created.description(), Some("end to end \u{2014} smithy-lite"));
     // moto 5.2.5 ignores binaryMediaTypes (answers `[]`); the body sent is checked below.
     assert_eq!(created.tags().and_then(|t| t.get("team")).map(String::as_str), Some("e2e"));
-    assert!(created.created_date().is_some(), "createdDate (epoch seconds) parsed");
+    let created_at = created.created_date().expect("createdDate (epoch seconds)").secs();
+    let now = api_gateway::primitives::DateTime::from_system_time(std::time::SystemTime::now()).secs();
+    assert!((now - created_at).abs() < 600, "createdDate {created_at} is now ({now})");
     assert!(created.request_id().is_some_and(|id| !id.is_empty()), "request id from x-amzn-requestid");
     let root_from_create = created.root_resource_id().map(str::to_owned);
     // AWS answers 201 Created; moto 5.2.5 answers 200 (any 2xx is success).
@@ -110,6 +112,7 @@ async fn moto_api_gateway() {
     }
     let ex = http.one("GET", &format!("/restapis/{api_id}/resources"), 200);
     assert!(ex.body.is_empty());
+    assert_eq!(ex.header("content-type"), None, "no Content-Type without a body: {ex:#?}");
 
     // -- 4. CreateResource under the root (labels restApiId and parentId).
     steps.step("CreateResource /pets under the root");

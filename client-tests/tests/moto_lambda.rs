@@ -11,7 +11,7 @@ mod moto_support;
 use lambda::config::Credentials;
 use lambda::error::ProvideErrorMetadata;
 use lambda::primitives::Blob;
-use lambda::types::{FunctionCode, Runtime};
+use lambda::types::{FunctionCode, FunctionVersion, Runtime};
 use moto_support::{endpoint, percent_encode, recorder, unique, xml_text, Moto, Steps};
 use std::collections::BTreeMap;
 
@@ -147,6 +147,23 @@ async fn moto_lambda() {
             assert!(ex.uri.contains(&format!("Marker={}", percent_encode(marker))), "marker sent back: {}", ex.uri);
         }
     }
+
+    // An enum in the query: FunctionVersion=ALL lists $LATEST of each function (nothing was
+    // published, so no numbered versions).
+    let all = ok(
+        lambda.list_functions().function_version(FunctionVersion::All).send().await,
+        "ListFunctions FunctionVersion=ALL",
+    );
+    let mine: Vec<(&str, &str)> = all
+        .functions()
+        .iter()
+        .filter(|f| f.function_name() == Some(name.as_str()))
+        .map(|f| (f.function_name().unwrap_or_default(), f.version().unwrap_or_default()))
+        .collect();
+    assert_eq!(mine, [(name.as_str(), "$LATEST")], "{all:?}");
+    let ex = http.one("GET", "/2015-03-31/functions", 200);
+    assert_eq!(ex.uri, "/2015-03-31/functions?FunctionVersion=ALL");
+    assert_eq!(ex.header("content-type"), None, "no Content-Type without a body: {ex:#?}");
 
     // -- 4. TagResource, ListTags, UntagResource: the ARN is a label in the path.
     steps.step("TagResource / ListTags / UntagResource by ARN");

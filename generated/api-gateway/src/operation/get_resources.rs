@@ -226,6 +226,11 @@ pub(crate) fn de_output(
                     items_0
                 });
             }
+            "position" => {
+                out.position = ::std::option::Option::Some(
+                    crate::runtime::json::string(value, "Resources.position")?,
+                );
+            }
             _ => {}
         }
     }

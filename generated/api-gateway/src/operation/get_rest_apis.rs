@@ -209,6 +209,11 @@ pub(crate) fn de_output(
                     items_0
                 });
             }
+            "position" => {
+                out.position = ::std::option::Option::Some(
+                    crate::runtime::json::string(value, "RestApis.position")?,
+                );
+            }
             _ => {}
         }
     }
