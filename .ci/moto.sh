@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end tests of the generated Cognito client against moto, a local AWS emulator.
+# End-to-end tests of the generated clients against moto, a local AWS emulator.
 #
 # Installs moto[server] into a venv under target/, starts moto_server on a free loopback port,
-# runs client-tests/tests/moto_e2e.rs against it (MOTO_REQUIRED=1: the test fails instead of
+# runs the moto suites of client-tests against it (moto_e2e.rs: Cognito, awsJson1_1;
+# moto_apigateway.rs and moto_lambda.rs: restJson1; MOTO_REQUIRED=1: a test fails instead of
 # skipping if it cannot find the server) and always stops the server.
 #
 # Environment: PYTHON (default python3), MOTO_VERSION (default below), MOTO_PORT (default: a
@@ -83,7 +84,8 @@ done
 [[ $up == 1 ]] || { echo "moto_server did not answer on $endpoint within 30s" >&2; exit 1; }
 echo "moto answers on $endpoint after $((SECONDS - started))s"
 
-step "cargo test -p client-tests --test moto_e2e against $endpoint"
-MOTO_ENDPOINT="$endpoint" MOTO_REQUIRED=1 cargo test -p client-tests --test moto_e2e -- --nocapture
+step "cargo test -p client-tests (moto_e2e, moto_apigateway, moto_lambda) against $endpoint"
+MOTO_ENDPOINT="$endpoint" MOTO_REQUIRED=1 cargo test -p client-tests \
+  --test moto_e2e --test moto_apigateway --test moto_lambda -- --nocapture
 
 step "moto e2e passed in $((SECONDS - started))s"

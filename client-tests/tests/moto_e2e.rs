@@ -14,15 +14,16 @@
 //! moto recomputes every SigV4 signature with botocore and rejects mismatches: the signer is
 //! checked against an independent implementation, not only for its shape.
 
+mod moto_support;
+
+use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::config::{BoxFuture, Credentials, DefaultHttpClient, HttpClient, HttpRequest, HttpResponse};
 use cognito::error::{ConnectorError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use cognito::operation::RequestId;
 use cognito::primitives::{DateTime, DateTimeFormat};
 use cognito::types::{AttributeType, AuthFlowType, UserStatusType, UserType};
-use aws_sdk_cognitoidentityprovider as cognito;
+use moto_support::{json_string, xml_text, AuthOn, Moto};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -137,135 +138,20 @@ fn assert_signed(ex: &Exchange, access_key: &str) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Raw HTTP to moto for what the generated crate cannot do (set-up, moto's own API).
+// Raw HTTP to moto for what the generated crate cannot do (set-up): see `moto_support`.
 
-struct Moto {
-    endpoint: String,
-    host_port: String,
-}
-
-impl Moto {
-    fn new(endpoint: &str) -> Self {
-        let host_port = endpoint
-            .strip_prefix("http://")
-            .unwrap_or_else(|| panic!("MOTO_ENDPOINT must look like http://127.0.0.1:5000, got {endpoint:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        Moto { endpoint: endpoint.to_owned(), host_port }
-    }
-
-    /// One HTTP/1.1 POST on a fresh connection; returns the status and the body.
-    fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.host_port)
-            .unwrap_or_else(|e| panic!("cannot connect to moto at {}: {e}", self.endpoint));
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        let mut request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            self.host_port,
-            body.len()
-        );
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str("\r\n");
-        request.push_str(body);
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        let raw = String::from_utf8(raw).expect("moto answered with UTF-8");
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or_else(|| panic!("not an HTTP response: {raw:?}"));
-        let status =
-            head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line: {head:?}"));
-        let chunked = head.lines().any(|l| {
-            let l = l.to_ascii_lowercase();
-            l.starts_with("transfer-encoding:") && l.contains("chunked")
-        });
-        (status, if chunked { dechunk(body) } else { body.to_owned() })
-    }
-
-    /// A Cognito call the generated crate does not have. moto does not check signatures until
-    /// `/moto-api/reset-auth` turns that on, but it wants an `Authorization` that names a service.
-    fn cognito(&self, action: &str, json: &str) -> String {
-        let target = format!("{TARGET_PREFIX}{action}");
-        let headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", target.as_str()),
-            ("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00"),
-        ];
-        let (status, body) = self.post("/", &headers, json);
-        assert_eq!(status, 200, "set-up call {action} failed: {body}");
-        body
-    }
-
-    /// An IAM Query call (`Action=...&Version=2010-05-08`); returns the XML.
-    fn iam(&self, params: &[(&str, &str)]) -> String {
-        let mut form = String::from("Version=2010-05-08");
-        for (k, v) in params {
-            form.push_str(&format!("&{k}={}", percent_encode(v)));
-        }
-        let headers = [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00"),
-        ];
-        let (status, body) = self.post("/", &headers, &form);
-        assert_eq!(status, 200, "IAM set-up call {params:?} failed: {body}");
-        body
-    }
-
-    /// `/moto-api/reset-auth`: moto authenticates every request after the first `count`
-    /// (`"inf"`: never, moto's default).
-    fn set_auth_after(&self, count: &str) {
-        let (status, body) = self.post("/moto-api/reset-auth", &[("Content-Type", "text/plain")], count);
-        assert_eq!(status, 200, "reset-auth {count}: {body}");
-    }
-}
-
-/// Turns moto's IAM authentication back off when dropped, even when a check failed.
-struct AuthOn<'a>(&'a Moto);
-
-impl Drop for AuthOn<'_> {
-    fn drop(&mut self) {
-        self.0.set_auth_after("inf");
-    }
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    loop {
-        let (size, rest) = body.split_once("\r\n").expect("chunk size line");
-        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).expect("chunk size");
-        if size == 0 {
-            return out;
-        }
-        out.push_str(&rest[..size]);
-        body = &rest[size + 2..];
-    }
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The string value of the first `"key": "..."` in a JSON text (the ids moto returns need no
-/// unescaping).
-fn json_string(json: &str, key: &str) -> Option<String> {
-    let pattern = format!("\"{key}\"");
-    let rest = &json[json.find(&pattern)? + pattern.len()..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
-    Some(rest[..rest.find('"')?].to_owned())
-}
-
-/// The text of the first `<tag>...</tag>`.
-fn xml_text(xml: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let end = start + xml[start..].find(&format!("</{tag}>"))?;
-    Some(xml[start..end].to_owned())
+/// A Cognito call the generated crate does not have. moto does not check signatures until
+/// `/moto-api/reset-auth` turns that on, but it wants an `Authorization` that names a service.
+fn cognito_setup(moto: &Moto, action: &str, json: &str) -> String {
+    let target = format!("{TARGET_PREFIX}{action}");
+    let headers = [
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("X-Amz-Target", target.as_str()),
+        ("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00"),
+    ];
+    let (status, body) = moto.post("/", &headers, json);
+    assert_eq!(status, 200, "set-up call {action} failed: {body}");
+    body
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,15 +221,7 @@ fn ok<T, E: std::error::Error + 'static>(result: Result<T, SdkError<E>>, what: &
 
 #[tokio::test]
 async fn moto_end_to_end() {
-    let Some(endpoint) = std::env::var("MOTO_ENDPOINT").ok().filter(|v| !v.is_empty()) else {
-        if std::env::var("MOTO_REQUIRED").is_ok_and(|v| !v.is_empty() && v != "0") {
-            panic!("MOTO_REQUIRED is set but MOTO_ENDPOINT is not: run .ci/moto.sh, or start moto_server and set MOTO_ENDPOINT=http://127.0.0.1:PORT");
-        }
-        // Straight to stderr, not eprintln!: the test harness would capture that and hide it.
-        let _ = writeln!(
-            std::io::stderr(),
-            "moto_end_to_end skipped: set MOTO_ENDPOINT (see README, \"End-to-end against moto\")"
-        );
+    let Some(endpoint) = moto_support::endpoint("moto_end_to_end") else {
         return;
     };
     let started = Instant::now();
@@ -352,14 +230,11 @@ async fn moto_end_to_end() {
 
     // -- 0. Set-up outside the crate: a fresh user pool and an app client without a secret.
     step("set-up: CreateUserPool, CreateUserPoolClient (raw HTTP)");
-    let unique = format!(
-        "{}-{}",
-        std::process::id(),
-        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_millis()
-    );
-    let pool = moto.cognito("CreateUserPool", &format!(r#"{{"PoolName":"smithy-lite-e2e-{unique}"}}"#));
+    let unique = moto_support::unique();
+    let pool = cognito_setup(&moto, "CreateUserPool", &format!(r#"{{"PoolName":"smithy-lite-e2e-{unique}"}}"#));
     let pool_id = json_string(&pool, "Id").unwrap_or_else(|| panic!("no pool Id in {pool}"));
-    let app = moto.cognito(
+    let app = cognito_setup(
+        &moto,
         "CreateUserPoolClient",
         &format!(
             r#"{{"UserPoolId":"{pool_id}","ClientName":"e2e","GenerateSecret":false,"ExplicitAuthFlows":["ALLOW_USER_PASSWORD_AUTH","ALLOW_REFRESH_TOKEN_AUTH"]}}"#

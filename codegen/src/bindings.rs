@@ -148,6 +148,17 @@ impl Location {
             Location::Body
         }
     }
+
+    /// The location of a member of an operation's output or of an error: `@httpLabel`,
+    /// `@httpQuery` and `@httpQueryParams` bind request members only and are ignored in a
+    /// response, so such a member is read from the document body (API Gateway's `position` in
+    /// `GetRestApis` output carries `@httpQuery("position")` and arrives in the body).
+    pub fn of_response_member(traits: &Traits) -> Location {
+        match Location::of(traits) {
+            Location::Label | Location::Query(_) | Location::QueryParams => Location::Body,
+            other => other,
+        }
+    }
 }
 
 /// `@paginated`, as written on an operation or a service (each field optional).
@@ -660,6 +671,21 @@ mod tests {
         assert!(UriTemplate::parse("a").is_err());
         assert!(UriTemplate::parse("/a{b}").is_err());
         assert!(UriTemplate::parse("/{b").is_err());
+    }
+
+    #[test]
+    fn request_bindings_are_ignored_in_responses() {
+        let traits = |v: Value| Traits(v.as_object().unwrap().clone().into_iter().collect());
+        let query = traits(serde_json::json!({"smithy.api#httpQuery": "position"}));
+        assert_eq!(Location::of(&query), Location::Query("position".into()));
+        assert_eq!(Location::of_response_member(&query), Location::Body);
+        for t in [serde_json::json!({"smithy.api#httpLabel": {}}), serde_json::json!({"smithy.api#httpQueryParams": {}})] {
+            assert_eq!(Location::of_response_member(&traits(t)), Location::Body);
+        }
+        let header = traits(serde_json::json!({"smithy.api#httpHeader": "x-a"}));
+        assert_eq!(Location::of_response_member(&header), Location::Header("x-a".into()));
+        let code = traits(serde_json::json!({"smithy.api#httpResponseCode": {}}));
+        assert_eq!(Location::of_response_member(&code), Location::ResponseCode);
     }
 
     #[test]

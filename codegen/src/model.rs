@@ -267,10 +267,30 @@ fn synthesize_io(model: &mut Model) {
 
 /// Computes the typed views of traits: member locations, operation and service facts.
 fn annotate(model: &mut Model) -> Result<(), Error> {
+    // Structures only ever read from a response (outputs and errors, never an input): members
+    // bound to the request (labels, query) are document members there.
+    let inputs: BTreeSet<ShapeId> = model
+        .shapes
+        .values()
+        .filter_map(|s| match &s.kind {
+            Kind::Operation(op) => Some(op.input.clone()),
+            _ => None,
+        })
+        .collect();
+    let outputs: BTreeSet<ShapeId> = model
+        .shapes
+        .values()
+        .filter_map(|s| match &s.kind {
+            Kind::Operation(op) => Some(op.output.clone()),
+            _ => None,
+        })
+        .collect();
     for shape in model.shapes.values_mut() {
+        let response_only =
+            !inputs.contains(&shape.id) && (outputs.contains(&shape.id) || shape.traits.has("smithy.api#error"));
         if let Kind::Structure(ms) | Kind::Union(ms) = &mut shape.kind {
             for m in ms {
-                m.location = Location::of(&m.traits);
+                m.location = if response_only { Location::of_response_member(&m.traits) } else { Location::of(&m.traits) };
             }
         }
     }
