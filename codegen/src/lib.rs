@@ -123,6 +123,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("aws_json", include_str!("../runtime/src/aws_json.rs")),
     ("rest", include_str!("../runtime/src/rest.rs")),
     ("xml", include_str!("../runtime/src/xml.rs")),
+    ("query", include_str!("../runtime/src/query.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),

@@ -212,15 +212,15 @@ fn non_aws_json_protocol() {
     let mut m = good_model();
     let traits = m["shapes"][SERVICE]["traits"].as_object_mut().unwrap();
     traits.remove("aws.protocols#awsJson1_1");
-    traits.insert("aws.protocols#ec2Query".into(), serde_json::json!({}));
+    traits.insert("smithy.protocols#rpcv2Cbor".into(), serde_json::json!({}));
     expect_error(
         run(&m, &spec(None)),
-        &[FILE, SERVICE, "unsupported protocol", "ec2Query", "awsJson1_0", "restJson1", "restXml"],
+        &[FILE, SERVICE, "unsupported protocol", "rpcv2Cbor", "awsJson1_0", "restJson1", "restXml", "awsQuery", "ec2Query"],
     );
     m["shapes"][SERVICE]["traits"]
         .as_object_mut()
         .unwrap()
-        .remove("aws.protocols#ec2Query");
+        .remove("smithy.protocols#rpcv2Cbor");
     expect_error(run(&m, &spec(None)), &[FILE, SERVICE, "no protocol trait", "awsJson1_1"]);
 }
 

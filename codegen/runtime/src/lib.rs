@@ -25,6 +25,7 @@ pub mod mock;
 pub mod aws_json;
 pub mod customize;
 pub mod rest;
+pub mod query;
 #[cfg(feature = "xml")]
 pub mod xml;
 pub mod compression;

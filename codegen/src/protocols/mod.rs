@@ -8,6 +8,7 @@
 
 mod aws_json;
 pub mod json;
+mod query;
 mod rest;
 pub mod xml;
 
@@ -70,6 +71,8 @@ pub trait Protocol: Sync {
 static PROTOCOLS: &[&dyn Protocol] = &[
     &rest::Rest { doc: rest::Doc::Json },
     &rest::Rest { doc: rest::Doc::Xml },
+    &query::Query { flavor: query::Flavor::Aws },
+    &query::Query { flavor: query::Flavor::Ec2 },
     &aws_json::AwsJson { version: aws_json::Version::V1_1 },
     &aws_json::AwsJson { version: aws_json::Version::V1_0 },
 ];
