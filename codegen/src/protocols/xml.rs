@@ -225,7 +225,7 @@ fn read_scalar(ctx: &Ctx, m: Option<&Member>, target: &str, e: TokenStream, path
         Kind::String => quote!(#rt::string(#e)),
         Kind::Enum(_) => {
             let ty = ctx.sym.type_path(target);
-            quote!(<#ty>::from(#e.text.trim()))
+            quote!(<#ty>::from((#e).text.trim()))
         }
         Kind::IntEnum(_) => {
             let ty = ctx.sym.type_path(target);
