@@ -124,6 +124,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("rest", include_str!("../runtime/src/rest.rs")),
     ("xml", include_str!("../runtime/src/xml.rs")),
     ("query", include_str!("../runtime/src/query.rs")),
+    ("jmespath", include_str!("../runtime/src/jmespath.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
@@ -131,6 +132,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("primitives", include_str!("../runtime/src/primitives.rs")),
     ("retry", include_str!("../runtime/src/retry.rs")),
     ("sigv4", include_str!("../runtime/src/sigv4.rs")),
+    ("waiters", include_str!("../runtime/src/waiters.rs")),
 ];
 
 const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
