@@ -9,6 +9,9 @@ pub mod bindings;
 pub mod customizations;
 pub mod docs;
 pub mod emit;
+/// The runtime's JMESPath subset, compiled here too so waiter paths are checked at generation time.
+#[path = "../runtime/src/jmespath.rs"]
+pub mod jmespath;
 pub mod model;
 pub mod protocols;
 pub mod sanitize;

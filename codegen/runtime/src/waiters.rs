@@ -8,7 +8,7 @@ use super::error::BoxError;
 use super::http::BoxFuture;
 use super::jmespath;
 use super::primitives::{BigDecimal, BigInteger, Blob, DateTime, Document};
-use serde_json::Value;
+pub use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;

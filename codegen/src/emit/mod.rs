@@ -6,6 +6,7 @@ pub mod endpoint_tests;
 pub mod operations;
 pub mod paginators;
 pub mod shapes;
+pub mod waiters;
 
 use crate::model::{Kind, Model, ShapeId};
 use crate::select::Selection;
@@ -287,6 +288,7 @@ pub enum FileJob {
     Protocol,
     RuntimeMod,
     EndpointTests,
+    Waiters,
 }
 
 /// How `lib.rs` declares a top-level module.
@@ -327,6 +329,9 @@ pub fn layout(ctx: &Ctx) -> Vec<FileSpec> {
     for op in &ctx.sel.operations {
         let path = format!("src/operation/{}.rs", ctx.sym.op(op).module_bare());
         files.push(FileSpec { path, job: FileJob::Operation(op.clone()), doc: "", visibility: Public });
+    }
+    if waiters::has_waiters(ctx) {
+        files.push(file("src/waiters.rs", FileJob::Waiters, "Waiters: poll an operation until its result reaches a desired state.", Public));
     }
     if endpoint_tests::has_endpoint_tests(ctx) {
         files.push(file(
@@ -381,5 +386,6 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
         }
         FileJob::Protocol => ctx.protocol.shape_codecs(ctx),
         FileJob::EndpointTests => endpoint_tests::endpoint_tests(ctx).unwrap_or_default(),
+        FileJob::Waiters => waiters::waiters_rs(ctx),
     }
 }
