@@ -112,19 +112,21 @@ fn acceptor(a: &crate::bindings::Acceptor) -> TokenStream {
 /// `src/waiters.rs`: one module per waiter and the `ToDocument` impls.
 pub fn waiters_rs(ctx: &Ctx) -> TokenStream {
     let mut modules = Vec::new();
-    let mut doc_roots: Vec<ShapeId> = Vec::new();
+    let mut doc_roots: Vec<(ShapeId, Option<TokenStream>)> = Vec::new();
     for (op, w) in selected(ctx) {
         let names = ctx.sym.waiter(op, &w.name);
         let on = ctx.sym.op(op);
         let Kind::Operation(o) = &ctx.model.shapes[op].kind else { continue };
-        if w.reads_output() {
-            doc_roots.push(o.output.clone());
-        }
-        if w.reads_input() {
-            doc_roots.push(o.input.clone());
-        }
         let module = crate::symbols::ident(&names.module);
         let op_module = crate::symbols::ident(&on.module);
+        if w.reads_output() {
+            let t = format_ident!("{}", on.output);
+            doc_roots.push((o.output.clone(), Some(quote!(crate::operation::#op_module::#t))));
+        }
+        if w.reads_input() {
+            let t = format_ident!("{}", on.input);
+            doc_roots.push((o.input.clone(), Some(quote!(crate::operation::#op_module::#t))));
+        }
         let op_struct = format_ident!("{}", on.op_struct);
         let output = format_ident!("{}", on.output);
         let error = format_ident!("{}", on.error);
@@ -222,43 +224,34 @@ pub fn waiters_rs(ctx: &Ctx) -> TokenStream {
     }
     let docs = to_document_impls(ctx, doc_roots);
     quote!(
+        pub use crate::runtime::waiters::{ExceededMaxWait, FailureState, FinalPoll, OperationFailed, WaiterError};
         #(#modules)*
         #docs
     )
 }
 
 /// `ToDocument` for the roots (operation inputs and outputs) and the types they reach.
-fn to_document_impls(ctx: &Ctx, roots: Vec<ShapeId>) -> TokenStream {
+fn to_document_impls(ctx: &Ctx, roots: Vec<(ShapeId, Option<TokenStream>)>) -> TokenStream {
     let mut seen = BTreeSet::new();
-    let mut stack = roots;
+    let mut stack: Vec<(ShapeId, Option<TokenStream>)> = roots;
     let mut impls = Vec::new();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id.clone()) {
+    while let Some((id, root)) = stack.pop() {
+        let key = root.as_ref().map(|p| p.to_string()).unwrap_or_else(|| id.clone());
+        if !seen.insert(key) {
             continue;
         }
         let Some(shape) = ctx.model.get(&id) else { continue };
-        let ty = if ctx.sel.op_io.contains(&id) {
-            // An operation's input or output: `crate::operation::<op>::<Name>`.
-            let Some((op, is_input)) = ctx.sel.operations.iter().find_map(|op| match &ctx.model.shapes[op].kind {
-                Kind::Operation(o) if o.input == id => Some((op, true)),
-                Kind::Operation(o) if o.output == id => Some((op, false)),
-                _ => None,
-            }) else {
-                continue;
-            };
-            let on = ctx.sym.op(op);
-            let module = crate::symbols::ident(&on.module);
-            let name = format_ident!("{}", if is_input { &on.input } else { &on.output });
-            quote!(crate::operation::#module::#name)
+        let ty = if let Some(path) = root {
+            path
         } else if ctx.sel.shapes.contains(&id) && matches!(shape.kind, Kind::Structure(_) | Kind::Union(_) | Kind::Enum(_) | Kind::IntEnum(_)) {
             ctx.sym.type_path(&id)
         } else {
             // Lists, maps and simple types: the runtime's generic impls; walk into collections.
             match &shape.kind {
-                Kind::List(m) => stack.push(m.target.clone()),
+                Kind::List(m) => stack.push((m.target.clone(), None)),
                 Kind::Map(k, v) => {
-                    stack.push(k.target.clone());
-                    stack.push(v.target.clone());
+                    stack.push((k.target.clone(), None));
+                    stack.push((v.target.clone(), None));
                 }
                 _ => {}
             }
@@ -271,7 +264,7 @@ fn to_document_impls(ctx: &Ctx, roots: Vec<ShapeId>) -> TokenStream {
                     .iter()
                     .filter(|m| !ctx.model.get(&m.target).is_some_and(|t| t.traits.streaming()))
                     .map(|m| {
-                        stack.push(m.target.clone());
+                        stack.push((m.target.clone(), None));
                         let field = ctx.sym.member_ident(&id, &m.name);
                         let name = &m.name;
                         quote!((#name, #rt::ToDocument::to_document(&self.#field)))
@@ -286,7 +279,7 @@ fn to_document_impls(ctx: &Ctx, roots: Vec<ShapeId>) -> TokenStream {
                     if m.target == "smithy.api#Unit" {
                         quote!(Self::#variant => #rt::object(&[(#name, crate::runtime::waiters::Value::Object(::std::default::Default::default()))]),)
                     } else {
-                        stack.push(m.target.clone());
+                        stack.push((m.target.clone(), None));
                         quote!(Self::#variant(v) => #rt::object(&[(#name, #rt::ToDocument::to_document(v))]),)
                     }
                 });
