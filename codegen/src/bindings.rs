@@ -931,3 +931,71 @@ mod endpoint_param_tests {
         assert!(!parse_context_path(&m, input, "Params.Flag").unwrap().is_list());
     }
 }
+
+#[cfg(test)]
+mod waiter_tests {
+    use super::*;
+
+    fn op(waitable: Value) -> Result<Vec<Waiter>, Error> {
+        let text = serde_json::json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]},
+                "ex#Op": {"type": "operation", "traits": {"smithy.waiters#waitable": waitable}}
+            }
+        });
+        let file = crate::ast::parse("ex.json", &text.to_string()).unwrap();
+        let m = crate::model::normalize(&[("ex.json".to_string(), file)])?;
+        let Kind::Operation(o) = &m.shapes["ex#Op"].kind else { panic!() };
+        Ok(o.info.waiters.clone())
+    }
+
+    #[test]
+    fn typed_view_with_defaults() {
+        let w = op(serde_json::json!({
+            "Ready": {"documentation": "Ready.", "maxDelay": 30, "deprecated": true, "acceptors": [
+                {"state": "success", "matcher": {"output": {"path": "A.B", "expected": "X", "comparator": "stringEquals"}}},
+                {"state": "failure", "matcher": {"inputOutput": {"path": "input.N == output.N", "expected": "false", "comparator": "booleanEquals"}}},
+                {"state": "retry", "matcher": {"errorType": "NotFound"}},
+                {"state": "success", "matcher": {"success": false}}
+            ]},
+            "Gone": {"minDelay": 5, "acceptors": [{"state": "success", "matcher": {"errorType": "NotFound"}}]}
+        }))
+        .unwrap();
+        assert_eq!(w.iter().map(|w| (w.name.as_str(), w.min_delay, w.max_delay, w.deprecated)).collect::<Vec<_>>(), vec![("Gone", 5, 120, false), ("Ready", 2, 30, true)]);
+        let r = &w[1];
+        assert_eq!(r.documentation.as_deref(), Some("Ready."));
+        assert_eq!(
+            r.acceptors[0],
+            Acceptor {
+                state: AcceptorState::Success,
+                matcher: WaiterMatcher::Output(PathMatcher { path: "A.B".into(), expected: "X".into(), comparator: Comparator::StringEquals })
+            }
+        );
+        assert!(matches!(r.acceptors[1].matcher, WaiterMatcher::InputOutput(_)));
+        assert_eq!(r.acceptors[2], Acceptor { state: AcceptorState::Retry, matcher: WaiterMatcher::ErrorType("NotFound".into()) });
+        assert_eq!(r.acceptors[3].matcher, WaiterMatcher::Success(false));
+        assert!(r.reads_input() && r.reads_output() && !w[0].reads_output());
+    }
+
+    #[test]
+    fn bad_waiters_name_the_shape() {
+        let ok = serde_json::json!({"state": "success", "matcher": {"success": true}});
+        let path = |p: &str, cmp: &str, expected: &str| serde_json::json!({"state": "success", "matcher": {"output": {"path": p, "expected": expected, "comparator": cmp}}});
+        for (w, needle) in [
+            (serde_json::json!({"Ready": {"acceptors": []}}), "non-empty `acceptors`"),
+            (serde_json::json!({"ready": {"acceptors": [ok]}}), "UpperCamelCase"),
+            (serde_json::json!({"Ready": {"minDelay": 0, "acceptors": [ok]}}), "`minDelay`"),
+            (serde_json::json!({"Ready": {"minDelay": 10, "maxDelay": 5, "acceptors": [ok]}}), "less than `minDelay`"),
+            (serde_json::json!({"Ready": {"acceptors": [{"state": "done", "matcher": {"success": true}}]}}), "`state`"),
+            (serde_json::json!({"Ready": {"acceptors": [{"state": "success", "matcher": {"other": true}}]}}), "unknown matcher `other`"),
+            (serde_json::json!({"Ready": {"acceptors": [path("A", "numberEquals", "1")]}}), "unknown comparator"),
+            (serde_json::json!({"Ready": {"acceptors": [path("A", "booleanEquals", "yes")]}}), "`true` or `false`"),
+            (serde_json::json!({"Ready": {"acceptors": [path("max(A)", "stringEquals", "x")]}}), "unsupported function"),
+            (serde_json::json!({"Ready": {"acceptors": [path("A[1:2]", "stringEquals", "x")]}}), "JMESPath `A[1:2]`"),
+        ] {
+            let e = op(w).unwrap_err().to_string();
+            assert!(e.contains("shape `ex#Op`") && e.contains(needle), "{needle}: {e}");
+        }
+    }
+}
