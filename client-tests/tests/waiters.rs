@@ -131,3 +131,25 @@ async fn success_matcher() {
     client(&mock).wait_until_reachable().table_name("t").wait(LONG).await.expect("any success");
     assert_eq!(mock.requests().len(), 1);
 }
+
+// The blocking client (`blocking` feature): `send()` returns directly, outside and inside a
+// tokio runtime.
+
+#[test]
+fn blocking_client_sends_without_a_runtime() {
+    let mock = MockHttpClient::new().with_response(table("ACTIVE")).with_response(not_found());
+    let client = fixture_waiters::blocking::Client::from_conf(mock.config());
+    let out = client.describe_table().table_name("t").send().expect("a table");
+    assert_eq!(out.table().and_then(|t| t.name()), Some("t"));
+    let err = client.describe_table().table_name("t").send().unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn blocking_client_inside_a_tokio_runtime() {
+    let mock = MockHttpClient::new().with_response(table("ACTIVE"));
+    let client = fixture_waiters::blocking::Client::from_conf(mock.config());
+    let out = client.describe_table().table_name("t").send().expect("no panic inside a runtime");
+    assert_eq!(out.table().and_then(|t| t.table_status()).map(|s| s.as_str()), Some("ACTIVE"));
+}

@@ -116,6 +116,7 @@ pub enum RuntimeMode {
 
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("blocking", include_str!("../runtime/src/blocking.rs")),
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),

@@ -31,3 +31,4 @@ pub mod xml;
 pub mod compression;
 pub mod jmespath;
 pub mod waiters;
+pub mod blocking;

@@ -179,13 +179,14 @@ fn path_matches(path: &str, doc: &Value, expected: &str, comparator: Comparator)
 
 /// The state the first matching acceptor selects for one poll's result, if any. `input` is the
 /// input document (for `inputOutput` matchers), `output` makes the output's document and
-/// `error_code` reads an error's code.
+/// `is_error` tells whether an error is the named one (its modelled shape name or its code on
+/// the wire: models use both, e.g. IAM's `NoSuchEntityException` and `NoSuchEntity`).
 pub fn classify<O, E>(
     acceptors: &[Acceptor],
     input: &Value,
     result: &Result<O, E>,
     output: impl Fn(&O) -> Value,
-    error_code: impl Fn(&E) -> Option<String>,
+    is_error: impl Fn(&E, &str) -> bool,
 ) -> Option<AcceptorState> {
     let mut out_doc: Option<Value> = None;
     let mut io_doc: Option<Value> = None;
@@ -193,8 +194,7 @@ pub fn classify<O, E>(
         let hit = match (&a.matcher, result) {
             (Matcher::Success(want), r) => r.is_ok() == *want,
             (Matcher::ErrorType(name), Err(e)) => {
-                let short = name.rsplit('#').next().unwrap_or(name);
-                error_code(e).is_some_and(|code| code == short || code == *name)
+                is_error(e, name.rsplit('#').next().unwrap_or(name))
             }
             (Matcher::ErrorType(_), Ok(_)) => false,
             (Matcher::Output { path, expected, comparator }, Ok(o)) => {
@@ -549,7 +549,7 @@ mod tests {
                 let next = q.lock().unwrap().pop_front().unwrap_or(Ok(json!({"Table": {"Status": "CREATING"}})));
                 async move { next }
             },
-            |r| classify(ACCEPTORS, &input, r, |o: &Value| o.clone(), |e: &String| Some(e.clone())),
+            |r| classify(ACCEPTORS, &input, r, |o: &Value| o.clone(), |e: &String, name: &str| e == name),
         );
         let out = block_on(fut);
         let n = *calls.lock().unwrap();

@@ -289,6 +289,7 @@ pub enum FileJob {
     RuntimeMod,
     EndpointTests,
     Waiters,
+    Blocking,
 }
 
 /// How `lib.rs` declares a top-level module.
@@ -330,6 +331,7 @@ pub fn layout(ctx: &Ctx) -> Vec<FileSpec> {
         let path = format!("src/operation/{}.rs", ctx.sym.op(op).module_bare());
         files.push(FileSpec { path, job: FileJob::Operation(op.clone()), doc: "", visibility: Public });
     }
+    files.push(file("src/blocking.rs", FileJob::Blocking, "A blocking client (the `blocking` feature).", Public));
     if waiters::has_waiters(ctx) {
         files.push(file("src/waiters.rs", FileJob::Waiters, "Waiters: poll an operation until its result reaches a desired state.", Public));
     }
@@ -387,5 +389,6 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
         FileJob::Protocol => ctx.protocol.shape_codecs(ctx),
         FileJob::EndpointTests => endpoint_tests::endpoint_tests(ctx).unwrap_or_default(),
         FileJob::Waiters => waiters::waiters_rs(ctx),
+        FileJob::Blocking => waiters::blocking_rs(ctx),
     }
 }

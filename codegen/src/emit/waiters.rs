@@ -152,6 +152,14 @@ pub fn waiters_rs(ctx: &Ctx) -> TokenStream {
         } else {
             quote!(|_: &#output| crate::runtime::waiters::Value::Null)
         };
+        let error_arms: Vec<TokenStream> = ctx.sel.op_errors[op.as_str()]
+            .iter()
+            .map(|e| {
+                let v = ctx.sym.type_ident(e);
+                let shape = crate::model::shape_name(e);
+                quote!(::std::option::Option::Some(#error::#v(_)) => ::std::option::Option::Some(#shape),)
+            })
+            .collect();
         let mod_doc = format!("The `{name}` waiter (polls `{}`).", on.camel);
         let fluent_doc = match &w.documentation {
             Some(d) => format!("Fluent builder for the `{name}` waiter: {}", d.trim()),
@@ -212,7 +220,14 @@ pub fn waiters_rs(ctx: &Ctx) -> TokenStream {
                                 &input_doc,
                                 result,
                                 #output_doc,
-                                |e: &crate::error::SdkError<#error>| crate::error::ProvideErrorMetadata::code(e).map(::std::string::ToString::to_string),
+                                |e: &crate::error::SdkError<#error>, name: &str| {
+                                    #[allow(deprecated)]
+                                    let shape: ::std::option::Option<&str> = match e.as_service_error() {
+                                        #(#error_arms)*
+                                        _ => ::std::option::Option::None,
+                                    };
+                                    shape == ::std::option::Option::Some(name) || crate::error::ProvideErrorMetadata::code(e) == ::std::option::Option::Some(name)
+                                },
                             ),
                         )
                         .await
@@ -299,4 +314,86 @@ fn to_document_impls(ctx: &Ctx, roots: Vec<(ShapeId, Option<TokenStream>)>) -> T
         ));
     }
     quote!(#(#impls)*)
+}
+
+/// `src/blocking.rs` (compiled with the `blocking` feature): `blocking::Client`, whose fluent
+/// builders' `send()` returns the result directly, driven by a private current-thread runtime.
+pub fn blocking_rs(ctx: &Ctx) -> TokenStream {
+    let mut methods = Vec::new();
+    let mut modules = Vec::new();
+    for op in &ctx.sel.operations {
+        let on = ctx.sym.op(op);
+        let Kind::Operation(o) = &ctx.model.shapes[op].kind else { continue };
+        let module = crate::symbols::ident(&on.module);
+        let method = crate::symbols::ident(&on.method);
+        let op_struct = format_ident!("{}", on.op_struct);
+        let output = format_ident!("{}", on.output);
+        let error = format_ident!("{}", on.error);
+        let input_builder = format_ident!("{}", on.input_builder);
+        let fluent = format_ident!("{}", on.fluent);
+        let input_shape = &ctx.model.shapes[&o.input];
+        let setters = members_of(input_shape).iter().map(|m| {
+            let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
+            setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
+        });
+        let docs = doc_attrs(&ctx.model.shapes[op].traits, None);
+        let fluent_doc = format!("Blocking fluent builder for `{}`.", on.camel);
+        methods.push(quote!(
+            #docs
+            pub fn #method(&self) -> #module::#fluent {
+                #module::#fluent { handle: self.handle.clone(), runtime: self.runtime.clone(), inner: ::std::default::Default::default() }
+            }
+        ));
+        modules.push(quote!(
+            #[doc = #fluent_doc]
+            pub mod #module {
+                use crate::operation::#module::{#op_struct, #output, #error};
+                use crate::operation::#module::builders::#input_builder;
+                #[doc = #fluent_doc]
+                #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+                pub struct #fluent {
+                    pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+                    pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
+                    pub(super) inner: #input_builder,
+                }
+                impl #fluent {
+                    #[doc = "Access the input builder of this operation."]
+                    pub fn as_input(&self) -> &#input_builder { &self.inner }
+                    #[doc = "Sends the request and waits for the response."]
+                    pub fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                        let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                        let handle = self.handle;
+                        self.runtime.block_on(async move { #op_struct::orchestrate(&handle, input).await })
+                    }
+                    #(#setters)*
+                }
+            }
+        ));
+    }
+    let crate_ident = ctx.crate_ident();
+    let doc = format!(
+        "A blocking client: the same operations, whose `send()` returns the result directly. Each client drives its calls on a private current-thread tokio runtime (from a separate thread when called inside a tokio runtime).\n\n```no_run\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::blocking::Client::from_conf(config);\n# let _ = client;\n```"
+    );
+    quote!(
+        #![cfg(feature = "blocking")]
+        #[doc = #doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+            runtime: crate::runtime::blocking::BlockingRuntime,
+        }
+        impl Client {
+            #[doc = "Creates a blocking client from a service configuration."]
+            pub fn from_conf(conf: crate::Config) -> Self {
+                Self {
+                    handle: ::std::sync::Arc::new(crate::runtime::orchestrator::Handle::new(conf, &crate::meta::SERVICE)),
+                    runtime: crate::runtime::blocking::BlockingRuntime::new(),
+                }
+            }
+            #[doc = "The configuration of this client."]
+            pub fn config(&self) -> &crate::Config { self.handle.config() }
+            #(#methods)*
+        }
+        #(#modules)*
+    )
 }
