@@ -376,7 +376,7 @@ fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol_d
             // dependencies its own generated code names.
             let extra: String = extra_features.iter().map(|f| format!(", \"{f}\"")).collect();
             let features = format!(
-                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\n"
+                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\nblocking = [\"rt-tokio\", \"{crate_name}/blocking\"]\n"
             );
             let own: String = manifest_section("dependencies")
                 .lines()
