@@ -226,6 +226,150 @@ pub struct OperationInfo {
     /// Endpoint rule-set parameters this operation binds (`@staticContextParams`,
     /// `@contextParam` on its input members, `@operationContextParams`).
     pub endpoint_params: EndpointParamBindings,
+    /// `smithy.waiters#waitable`: the operation's waiters, sorted by name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// One waiter of `smithy.waiters#waitable`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiter {
+    /// `TableExists`.
+    pub name: String,
+    pub documentation: Option<String>,
+    /// Seconds; 2 unless set.
+    pub min_delay: u64,
+    /// Seconds; 120 unless set.
+    pub max_delay: u64,
+    pub deprecated: bool,
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// The state an acceptor moves a waiter to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// How a waiter path's result is compared with the expected value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparator {
+    StringEquals,
+    BooleanEquals,
+    AllStringEquals,
+    AnyStringEquals,
+}
+
+/// A path matcher: a JMESPath expression (checked to be in the supported subset), the expected
+/// value and the comparator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathMatcher {
+    pub path: String,
+    pub expected: String,
+    pub comparator: Comparator,
+}
+
+/// What an acceptor matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaiterMatcher {
+    Output(PathMatcher),
+    InputOutput(PathMatcher),
+    Success(bool),
+    /// An error shape name (or ID).
+    ErrorType(String),
+}
+
+/// One acceptor of a waiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: WaiterMatcher,
+}
+
+impl Waiter {
+    /// Whether any acceptor reads the input (`inputOutput`).
+    pub fn reads_input(&self) -> bool {
+        self.acceptors.iter().any(|a| matches!(a.matcher, WaiterMatcher::InputOutput(_)))
+    }
+    /// Whether any acceptor reads the output (`output` or `inputOutput`).
+    pub fn reads_output(&self) -> bool {
+        self.acceptors.iter().any(|a| matches!(a.matcher, WaiterMatcher::Output(_) | WaiterMatcher::InputOutput(_)))
+    }
+}
+
+/// Parses `smithy.waiters#waitable` of an operation; bad values are errors naming it.
+pub fn waiters(op: &Shape) -> Result<Vec<Waiter>, Error> {
+    let Some(v) = op.traits.get("smithy.waiters#waitable") else { return Ok(Vec::new()) };
+    let obj = v.as_object().ok_or_else(|| bad(op, "`@waitable` must be an object of waiters"))?;
+    let mut out = Vec::new();
+    for (name, w) in obj {
+        let wbad = |m: String| bad(op, format!("waiter `{name}`: {m}"));
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_uppercase()) || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(wbad("the name must be UpperCamelCase letters and digits".into()));
+        }
+        let delay = |key: &str, default: u64| -> Result<u64, Error> {
+            match w.get(key) {
+                None => Ok(default),
+                Some(d) => d.as_u64().filter(|d| *d >= 1).ok_or_else(|| wbad(format!("`{key}` must be a whole number of seconds, at least 1"))),
+            }
+        };
+        let min_delay = delay("minDelay", 2)?;
+        let max_delay = delay("maxDelay", 120)?;
+        if max_delay < min_delay {
+            return Err(wbad(format!("`maxDelay` ({max_delay}) is less than `minDelay` ({min_delay})")));
+        }
+        let list = w.get("acceptors").and_then(Value::as_array).filter(|a| !a.is_empty()).ok_or_else(|| wbad("needs a non-empty `acceptors` list".into()))?;
+        let mut acceptors = Vec::new();
+        for (i, a) in list.iter().enumerate() {
+            let abad = |m: &str| wbad(format!("acceptor {i}: {m}"));
+            let state = match a.get("state").and_then(Value::as_str) {
+                Some("success") => AcceptorState::Success,
+                Some("failure") => AcceptorState::Failure,
+                Some("retry") => AcceptorState::Retry,
+                _ => return Err(abad("`state` must be `success`, `failure` or `retry`")),
+            };
+            let m = a.get("matcher").and_then(Value::as_object).filter(|m| m.len() == 1).ok_or_else(|| abad("`matcher` must be an object with exactly one member"))?;
+            let (kind, mv) = m.iter().next().expect("one member");
+            let path_matcher = || -> Result<PathMatcher, Error> {
+                let s = |k: &str| mv.get(k).and_then(Value::as_str).map(str::to_string);
+                let path = s("path").ok_or_else(|| abad("a path matcher needs a string `path`"))?;
+                let expected = s("expected").ok_or_else(|| abad("a path matcher needs a string `expected`"))?;
+                let comparator = match s("comparator").as_deref() {
+                    Some("stringEquals") => Comparator::StringEquals,
+                    Some("booleanEquals") => Comparator::BooleanEquals,
+                    Some("allStringEquals") => Comparator::AllStringEquals,
+                    Some("anyStringEquals") => Comparator::AnyStringEquals,
+                    other => return Err(abad(&format!("unknown comparator {other:?}"))),
+                };
+                if comparator == Comparator::BooleanEquals && expected != "true" && expected != "false" {
+                    return Err(abad(&format!("`booleanEquals` expects `true` or `false`, not `{expected}`")));
+                }
+                crate::jmespath::parse(&path).map_err(|e| abad(&format!("{e} (supported: fields, `[]`, `[*]`, `.*`, `[?..]`, `[n]`, multi-select lists, length(), contains(), comparisons, `&&`, `||`, `!`)")))?;
+                Ok(PathMatcher { path, expected, comparator })
+            };
+            let matcher = match kind.as_str() {
+                "output" => WaiterMatcher::Output(path_matcher()?),
+                "inputOutput" => WaiterMatcher::InputOutput(path_matcher()?),
+                "success" => WaiterMatcher::Success(mv.as_bool().ok_or_else(|| abad("`success` must be a boolean"))?),
+                "errorType" => WaiterMatcher::ErrorType(
+                    mv.as_str().filter(|s| !s.is_empty()).ok_or_else(|| abad("`errorType` must be an error shape name"))?.to_string(),
+                ),
+                other => return Err(abad(&format!("unknown matcher `{other}`"))),
+            };
+            acceptors.push(Acceptor { state, matcher });
+        }
+        out.push(Waiter {
+            name: name.clone(),
+            documentation: w.get("documentation").and_then(Value::as_str).map(str::to_string),
+            min_delay,
+            max_delay,
+            deprecated: w.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            acceptors,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 /// A value of `@staticContextParams`.
@@ -433,6 +577,7 @@ pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error>
         tree_hash_checksums: false,
         unwrapped_xml_output: t.has("aws.customizations#s3UnwrappedXmlOutput"),
         endpoint_params: EndpointParamBindings::default(),
+        waiters: waiters(op)?,
     })
 }
 
@@ -784,5 +929,73 @@ mod endpoint_param_tests {
             assert!(e.contains(needle), "{path}: {e}");
         }
         assert!(!parse_context_path(&m, input, "Params.Flag").unwrap().is_list());
+    }
+}
+
+#[cfg(test)]
+mod waiter_tests {
+    use super::*;
+
+    fn op(waitable: Value) -> Result<Vec<Waiter>, Error> {
+        let text = serde_json::json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]},
+                "ex#Op": {"type": "operation", "traits": {"smithy.waiters#waitable": waitable}}
+            }
+        });
+        let file = crate::ast::parse("ex.json", &text.to_string()).unwrap();
+        let m = crate::model::normalize(&[("ex.json".to_string(), file)])?;
+        let Kind::Operation(o) = &m.shapes["ex#Op"].kind else { panic!() };
+        Ok(o.info.waiters.clone())
+    }
+
+    #[test]
+    fn typed_view_with_defaults() {
+        let w = op(serde_json::json!({
+            "Ready": {"documentation": "Ready.", "maxDelay": 30, "deprecated": true, "acceptors": [
+                {"state": "success", "matcher": {"output": {"path": "A.B", "expected": "X", "comparator": "stringEquals"}}},
+                {"state": "failure", "matcher": {"inputOutput": {"path": "input.N == output.N", "expected": "false", "comparator": "booleanEquals"}}},
+                {"state": "retry", "matcher": {"errorType": "NotFound"}},
+                {"state": "success", "matcher": {"success": false}}
+            ]},
+            "Gone": {"minDelay": 5, "acceptors": [{"state": "success", "matcher": {"errorType": "NotFound"}}]}
+        }))
+        .unwrap();
+        assert_eq!(w.iter().map(|w| (w.name.as_str(), w.min_delay, w.max_delay, w.deprecated)).collect::<Vec<_>>(), vec![("Gone", 5, 120, false), ("Ready", 2, 30, true)]);
+        let r = &w[1];
+        assert_eq!(r.documentation.as_deref(), Some("Ready."));
+        assert_eq!(
+            r.acceptors[0],
+            Acceptor {
+                state: AcceptorState::Success,
+                matcher: WaiterMatcher::Output(PathMatcher { path: "A.B".into(), expected: "X".into(), comparator: Comparator::StringEquals })
+            }
+        );
+        assert!(matches!(r.acceptors[1].matcher, WaiterMatcher::InputOutput(_)));
+        assert_eq!(r.acceptors[2], Acceptor { state: AcceptorState::Retry, matcher: WaiterMatcher::ErrorType("NotFound".into()) });
+        assert_eq!(r.acceptors[3].matcher, WaiterMatcher::Success(false));
+        assert!(r.reads_input() && r.reads_output() && !w[0].reads_output());
+    }
+
+    #[test]
+    fn bad_waiters_name_the_shape() {
+        let ok = serde_json::json!({"state": "success", "matcher": {"success": true}});
+        let path = |p: &str, cmp: &str, expected: &str| serde_json::json!({"state": "success", "matcher": {"output": {"path": p, "expected": expected, "comparator": cmp}}});
+        for (w, needle) in [
+            (serde_json::json!({"Ready": {"acceptors": []}}), "non-empty `acceptors`"),
+            (serde_json::json!({"ready": {"acceptors": [ok]}}), "UpperCamelCase"),
+            (serde_json::json!({"Ready": {"minDelay": 0, "acceptors": [ok]}}), "`minDelay`"),
+            (serde_json::json!({"Ready": {"minDelay": 10, "maxDelay": 5, "acceptors": [ok]}}), "less than `minDelay`"),
+            (serde_json::json!({"Ready": {"acceptors": [{"state": "done", "matcher": {"success": true}}]}}), "`state`"),
+            (serde_json::json!({"Ready": {"acceptors": [{"state": "success", "matcher": {"other": true}}]}}), "unknown matcher `other`"),
+            (serde_json::json!({"Ready": {"acceptors": [path("A", "numberEquals", "1")]}}), "unknown comparator"),
+            (serde_json::json!({"Ready": {"acceptors": [path("A", "booleanEquals", "yes")]}}), "`true` or `false`"),
+            (serde_json::json!({"Ready": {"acceptors": [path("max(A)", "stringEquals", "x")]}}), "unsupported function"),
+            (serde_json::json!({"Ready": {"acceptors": [path("A[1:2]", "stringEquals", "x")]}}), "JMESPath `A[1:2]`"),
+        ] {
+            let e = op(w).unwrap_err().to_string();
+            assert!(e.contains("shape `ex#Op`") && e.contains(needle), "{needle}: {e}");
+        }
     }
 }

@@ -9,6 +9,9 @@ pub mod bindings;
 pub mod customizations;
 pub mod docs;
 pub mod emit;
+/// The runtime's JMESPath subset, compiled here too so waiter paths are checked at generation time.
+#[path = "../runtime/src/jmespath.rs"]
+pub mod jmespath;
 pub mod model;
 pub mod protocols;
 pub mod sanitize;
@@ -113,6 +116,7 @@ pub enum RuntimeMode {
 
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("blocking", include_str!("../runtime/src/blocking.rs")),
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
@@ -124,6 +128,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("rest", include_str!("../runtime/src/rest.rs")),
     ("xml", include_str!("../runtime/src/xml.rs")),
     ("query", include_str!("../runtime/src/query.rs")),
+    ("jmespath", include_str!("../runtime/src/jmespath.rs")),
     ("json", include_str!("../runtime/src/json.rs")),
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
@@ -131,6 +136,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("primitives", include_str!("../runtime/src/primitives.rs")),
     ("retry", include_str!("../runtime/src/retry.rs")),
     ("sigv4", include_str!("../runtime/src/sigv4.rs")),
+    ("waiters", include_str!("../runtime/src/waiters.rs")),
 ];
 
 const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
@@ -370,7 +376,7 @@ fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol_d
             // dependencies its own generated code names.
             let extra: String = extra_features.iter().map(|f| format!(", \"{f}\"")).collect();
             let features = format!(
-                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\n"
+                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\nblocking = [\"rt-tokio\", \"{crate_name}/blocking\"]\n"
             );
             let own: String = manifest_section("dependencies")
                 .lines()

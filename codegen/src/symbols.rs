@@ -54,6 +54,23 @@ impl OpNames {
     }
 }
 
+/// Names of one waiter, as in aws-sdk-rust.
+#[derive(Debug, Clone)]
+pub struct WaiterNames {
+    /// `TableExists`
+    pub camel: String,
+    /// `table_exists`: the module under `crate::waiters`.
+    pub module: String,
+    /// `wait_until_table_exists`: the `Waiters` trait method.
+    pub method: String,
+    /// `TableExistsFluentBuilder`
+    pub fluent: String,
+    /// `WaitUntilTableExistsFinalPoll`
+    pub final_poll: String,
+    /// `WaitUntilTableExistsError`
+    pub error: String,
+}
+
 /// Where a generated type lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Home {
@@ -76,6 +93,8 @@ pub struct Symbols {
     members: BTreeMap<(ShapeId, String), String>,
     boxed: BTreeSet<(ShapeId, String)>,
     inputs: BTreeSet<ShapeId>,
+    /// Waiters of the selected operations, by (operation, waiter name).
+    waiters: BTreeMap<(ShapeId, String), WaiterNames>,
 }
 
 /// Methods `Client` defines itself; an operation with one of these names gets a suffix.
@@ -198,7 +217,33 @@ impl Symbols {
         let errors: BTreeMap<ShapeId, (String, Home)> =
             types.iter().filter(|(_, (_, h))| *h == Home::Errors).map(|(k, v)| (k.clone(), v.clone())).collect();
         let classifiers = flat_names(model, &errors, |name| format!("is_{}", sanitize::bare(&sanitize::snake(name))), "classifier")?;
-        Ok(Symbols { types, codecs, classifiers, union_helpers, ops, members, boxed: sel.boxed.clone(), inputs })
+        let mut waiters = BTreeMap::new();
+        let mut waiter_modules: BTreeMap<String, ShapeId> = BTreeMap::new();
+        for op in sel.operations.iter() {
+            let Kind::Operation(o) = &model.shapes[op].kind else { continue };
+            for w in &o.info.waiters {
+                let camel = sanitize::camel(&w.name);
+                let module = sanitize::snake(&w.name);
+                let bare = sanitize::bare(&module).to_string();
+                if let Some(other) = waiter_modules.insert(bare.clone(), op.clone()) {
+                    return Err(Error::model(
+                        &model.shapes[op].file,
+                        Some(op),
+                        format!("waiter `{}` of `{op}` and a waiter of `{other}` both become `wait_until_{bare}`", w.name),
+                    ));
+                }
+                let names = WaiterNames {
+                    method: format!("wait_until_{bare}"),
+                    fluent: format!("{camel}FluentBuilder"),
+                    final_poll: format!("WaitUntil{camel}FinalPoll"),
+                    error: format!("WaitUntil{camel}Error"),
+                    camel,
+                    module,
+                };
+                waiters.insert((op.clone(), w.name.clone()), names);
+            }
+        }
+        Ok(Symbols { types, codecs, classifiers, union_helpers, ops, members, boxed: sel.boxed.clone(), inputs, waiters })
     }
 
     /// The base name of a structure's or union's codec functions (`ser_<base>`/`de_<base>`).
@@ -240,6 +285,11 @@ impl Symbols {
             Home::Types => quote!(crate::types::#name),
             Home::Errors => quote!(crate::types::error::#name),
         }
+    }
+
+    /// Names of a waiter of a selected operation.
+    pub fn waiter(&self, op: &str, name: &str) -> &WaiterNames {
+        &self.waiters[&(op.to_string(), name.to_string())]
     }
 
     /// Names of an operation.

@@ -82,6 +82,11 @@ fn streaming() {
 }
 
 #[test]
+fn waiters() {
+    fixture("waiters");
+}
+
+#[test]
 fn every_fixture_has_a_test() {
     let tested = [
         "keywords",
@@ -94,6 +99,7 @@ fn every_fixture_has_a_test() {
         "mixins_resources",
         "endpoint_params",
         "streaming",
+        "waiters",
     ];
     for f in FIXTURES {
         assert!(tested.contains(&f.name), "add a snapshot test for fixture {}", f.name);

@@ -29,3 +29,6 @@ pub mod query;
 #[cfg(feature = "xml")]
 pub mod xml;
 pub mod compression;
+pub mod jmespath;
+pub mod waiters;
+pub mod blocking;

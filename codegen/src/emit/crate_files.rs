@@ -18,6 +18,12 @@ pub fn lib_rs(ctx: &Ctx, layout: &[FileSpec]) -> TokenStream {
             ctx.skipped.iter().map(|o| format!("`{}`", shape_name(o))).collect::<Vec<_>>().join(", ")
         )
     };
+    let unselected_waiters = super::waiters::unselected(ctx);
+    let skipped_doc = if unselected_waiters.is_empty() {
+        skipped_doc
+    } else {
+        format!("{skipped_doc}Waiters of operations not in this crate (add the operation to generate them): {}.\n\n", unselected_waiters.join(", "))
+    };
     let crate_doc = format!(
         "A client for {title} ({sdk_id}), generated from its Smithy model.\n\nOperations: {}.\n\n{skipped_doc}```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {krate}::Config::builder().region(\"us-east-1\").build();\nlet client = {krate}::Client::from_conf(config);\n# let _ = client;\n# Ok(())\n# }}\n```",
         ctx.sel.operations.iter().map(|o| format!("`{}`", shape_name(o))).collect::<Vec<_>>().join(", "),

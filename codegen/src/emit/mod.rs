@@ -6,6 +6,7 @@ pub mod endpoint_tests;
 pub mod operations;
 pub mod paginators;
 pub mod shapes;
+pub mod waiters;
 
 use crate::model::{Kind, Model, ShapeId};
 use crate::select::Selection;
@@ -287,6 +288,8 @@ pub enum FileJob {
     Protocol,
     RuntimeMod,
     EndpointTests,
+    Waiters,
+    Blocking,
 }
 
 /// How `lib.rs` declares a top-level module.
@@ -327,6 +330,10 @@ pub fn layout(ctx: &Ctx) -> Vec<FileSpec> {
     for op in &ctx.sel.operations {
         let path = format!("src/operation/{}.rs", ctx.sym.op(op).module_bare());
         files.push(FileSpec { path, job: FileJob::Operation(op.clone()), doc: "", visibility: Public });
+    }
+    files.push(file("src/blocking.rs", FileJob::Blocking, "A blocking client (the `blocking` feature).", Public));
+    if waiters::has_waiters(ctx) {
+        files.push(file("src/waiters.rs", FileJob::Waiters, "Waiters: poll an operation until its result reaches a desired state.", Public));
     }
     if endpoint_tests::has_endpoint_tests(ctx) {
         files.push(file(
@@ -381,5 +388,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
         }
         FileJob::Protocol => ctx.protocol.shape_codecs(ctx),
         FileJob::EndpointTests => endpoint_tests::endpoint_tests(ctx).unwrap_or_default(),
+        FileJob::Waiters => waiters::waiters_rs(ctx),
+        FileJob::Blocking => waiters::blocking_rs(ctx),
     }
 }

@@ -658,6 +658,7 @@ pub fn client(ctx: &Ctx) -> TokenStream {
             }
         ));
     }
+    let waiters = super::waiters::client_trait(ctx);
     let crate_ident = ctx.crate_ident();
     let client_doc = format!(
         "Client for {}.\n\nCreate one with [`Client::from_conf`]; clones share one connection pool and configuration.\n\n```no_run\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::Client::from_conf(config);\n# let _ = client;\n```",
@@ -687,6 +688,7 @@ pub fn client(ctx: &Ctx) -> TokenStream {
         impl Client {
             #(#methods)*
         }
+        #waiters
         #[doc = "Per-call customisation: `fluent_builder.customize().mutate_request(..).config_override(..).send()`."]
         pub mod customize {
             pub use crate::runtime::customize::CustomizableOperation;

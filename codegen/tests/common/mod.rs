@@ -61,6 +61,11 @@ pub const FIXTURES: &[Fixture] = &[
         service: "example.streaming#ObjectService",
     },
     Fixture {
+        name: "waiters",
+        files: &["waiters.json"],
+        service: "example.waiters#TableService",
+    },
+    Fixture {
         name: "mixins_resources",
         files: &["mixins_resources.json"],
         service: "example.res#WidgetService",
