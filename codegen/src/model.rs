@@ -327,6 +327,11 @@ fn apply_customizations(model: &mut Model) -> Result<(), Error> {
     for service in &services {
         let defaults = crate::customizations::label_defaults(service);
         for op in crate::select::service_operations(model, service)? {
+            if crate::customizations::error_in_ok_response(service, shape_name(&op)) {
+                if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
+                    o.info.error_in_ok_response = true;
+                }
+            }
             let tree_hash = crate::customizations::tree_hash_checksums(service, shape_name(&op));
             if tree_hash || !defaults.is_empty() {
                 per_op.push((op.clone(), defaults.clone(), tree_hash));

@@ -47,6 +47,9 @@ pub struct ServiceSpec {
     pub default_headers: &'static [(&'static str, &'static str)],
     /// Error codes modelled `@retryable`, with whether each is throttling.
     pub retryable_errors: &'static [(&'static str, bool)],
+    /// The service's SigV4 settings, before the endpoint's auth scheme adjusts them (see
+    /// [`signing_settings`]).
+    pub signing: super::sigv4::SigningSettings,
 }
 
 /// Facts about one operation.
@@ -369,9 +372,10 @@ impl Handle {
             let creds = self.credentials()?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
             let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
+            let settings = signing_settings(self.service.signing, endpoint);
             let signed = match stream.and_then(|s| s.sha256.as_deref()) {
-                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, SystemTime::now()),
-                None => super::sigv4::sign(&mut request, creds, &region, &name, SystemTime::now()),
+                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, SystemTime::now(), &settings),
+                None => super::sigv4::sign_with(&mut request, creds, &region, &name, SystemTime::now(), &settings).map(|_| ()),
             };
             signed.map_err(|e| format!("signing failed: {e}"))?;
         }
@@ -435,13 +439,27 @@ pub fn host_label<'a>(value: Option<&'a str>, field: &'static str) -> Result<&'a
     }
 }
 
-/// The SigV4 region and name: from the endpoint's `authSchemes` when the rules give them.
-fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &str) -> (Option<String>, String) {
-    let scheme = endpoint
+/// The endpoint's `sigv4` auth scheme (from its `authSchemes` property), if the rules give one.
+fn sigv4_scheme(endpoint: &Endpoint) -> Option<&serde_json::Value> {
+    endpoint
         .properties
         .get("authSchemes")
         .and_then(|v| v.as_array())
-        .and_then(|a| a.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
+        .and_then(|a| a.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")))
+}
+
+/// The SigV4 settings of a request: the service's, adjusted by the endpoint's `sigv4` auth
+/// scheme (`disableDoubleEncoding`, `disableNormalizePath`).
+pub fn signing_settings(service: super::sigv4::SigningSettings, endpoint: &Endpoint) -> super::sigv4::SigningSettings {
+    match sigv4_scheme(endpoint) {
+        Some(scheme) => service.with_auth_scheme(scheme),
+        None => service,
+    }
+}
+
+/// The SigV4 region and name: from the endpoint's `authSchemes` when the rules give them.
+pub(crate) fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &str) -> (Option<String>, String) {
+    let scheme = sigv4_scheme(endpoint);
     let region = scheme
         .and_then(|s| s.get("signingRegion"))
         .and_then(|v| v.as_str())
@@ -859,6 +877,7 @@ mod tests {
         endpoint_rules: "",
         default_headers: &[("accept", "application/json")],
         retryable_errors: &[],
+        signing: super::super::sigv4::SigningSettings::STANDARD,
     };
     static COMPRESSED_OP: OperationSpec = OperationSpec {
         name: "Put",
@@ -1040,6 +1059,22 @@ mod tests {
             serde_json::json!([{"name": "sigv4", "signingRegion": "us-gov-west-1", "signingName": "other"}]),
         );
         assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "svc"), (Some("us-gov-west-1".into()), "other".into()));
+    }
+
+    #[test]
+    fn signing_settings_follow_the_auth_scheme() {
+        use super::super::sigv4::{SigningSettings, UriEncoding};
+        let s3_service = SigningSettings { normalize_uri_path: false, content_sha256_header: true, ..SigningSettings::STANDARD };
+        let mut endpoint = Endpoint { url: "https://b.s3.amazonaws.com".into(), headers: Default::default(), properties: Default::default() };
+        assert_eq!(signing_settings(s3_service, &endpoint), s3_service);
+        // S3's rules: `sigv4a` first, then `sigv4` with `disableDoubleEncoding`.
+        endpoint.properties.insert(
+            "authSchemes".into(),
+            serde_json::json!([{"name": "sigv4a", "disableDoubleEncoding": false}, {"name": "sigv4", "signingName": "s3", "signingRegion": "us-east-1", "disableDoubleEncoding": true}]),
+        );
+        assert_eq!(signing_settings(s3_service, &endpoint), SigningSettings::s3());
+        let standard = signing_settings(SigningSettings::STANDARD, &endpoint);
+        assert_eq!((standard.uri_encoding, standard.normalize_uri_path, standard.content_sha256_header), (UriEncoding::Single, true, false));
     }
 
     // ---- streaming bodies ----

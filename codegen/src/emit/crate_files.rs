@@ -75,6 +75,15 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
         let throttling = r.throttling;
         Some(quote!((#code, #throttling)))
     });
+    let signing = if info.s3_style_signing {
+        quote!(crate::runtime::sigv4::SigningSettings {
+            uri_encoding: crate::runtime::sigv4::UriEncoding::Double,
+            normalize_uri_path: false,
+            content_sha256_header: true,
+        })
+    } else {
+        quote!(crate::runtime::sigv4::SigningSettings::STANDARD)
+    };
     quote!(
         #[doc = "The version of this generated crate."]
         pub const PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -88,6 +97,7 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
             endpoint_rules: #endpoint_rules,
             default_headers: &[#(#default_headers),*],
             retryable_errors: &[#(#retryable),*],
+            signing: #signing,
         };
     )
 }
