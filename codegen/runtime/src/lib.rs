@@ -29,3 +29,5 @@ pub mod query;
 #[cfg(feature = "xml")]
 pub mod xml;
 pub mod compression;
+pub mod checksum;
+pub mod presigning;

@@ -39,6 +39,16 @@ pub fn lib_rs(ctx: &Ctx, layout: &[FileSpec]) -> TokenStream {
         })
     });
     let runtime_mod = if layout.iter().any(|f| f.path == "src/runtime/mod.rs") { quote!(mod runtime;) } else { quote!() };
+    let presigning = if info.presignable {
+        quote!(
+            #[doc = "Presigned requests: `client.op()...presigned(PresigningConfig::expires_in(duration)?).await`."]
+            pub mod presigning {
+                pub use crate::runtime::presigning::{PresignedRequest, PresigningConfig, PresigningConfigBuilder, PresigningConfigError};
+            }
+        )
+    } else {
+        quote!()
+    };
     quote!(
         #![doc = #crate_doc]
         #![forbid(unsafe_code)]
@@ -47,6 +57,7 @@ pub fn lib_rs(ctx: &Ctx, layout: &[FileSpec]) -> TokenStream {
 
         #(#mods)*
         #runtime_mod
+        #presigning
 
         pub use client::Client;
         pub use config::Config;
