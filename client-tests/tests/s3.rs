@@ -148,7 +148,9 @@ async fn get_object_reads_an_unparseable_expires_as_unset() {
     let client = client(&mock);
     let out = client.get_object().bucket("b").key("k").send().await.expect("an unparseable Expires is not an error");
     assert_eq!(out.expires(), None);
+    assert_eq!(out.expires_string(), Some("not a date"), "the text is kept, as aws-sdk-rust's ExpiresString");
     assert_eq!(out.body.collect().await.unwrap().into_bytes().as_ref(), b"data");
     let out = client.get_object().bucket("b").key("k").send().await.expect("get");
     assert_eq!(out.expires().map(|t| t.secs()), Some(1_445_412_480));
+    assert_eq!(out.expires_string(), Some("Wed, 21 Oct 2015 07:28:00 GMT"));
 }

@@ -44,6 +44,7 @@ fn s3_signing_presigning_errors_in_200_expires_and_checksums() {
     // `Expires` read leniently: an unparseable value leaves it unset.
     let get = squash(&out["src/operation/get_object.rs"]);
     assert!(get.contains("out.expires=(||::std::result::Result::<_,crate::runtime::error::DeserializeError,>::Ok("), "lenient Expires");
+    assert!(get.contains("pubfnexpires_string(&self)->::std::option::Option<&str>"), "ExpiresString kept");
     // Flexible checksums: the caller's algorithm and validation mode reach the runtime.
     let put = squash(&out["src/operation/put_object.rs"]);
     assert!(put.contains("parts.checksum_algorithm=input.checksum_algorithm.as_ref().map(|v|v.as_str())"), "put checksum");

@@ -650,6 +650,14 @@ fn de_response(
             <crate::types::ObjectLockLegalHoldStatus>::from(text.as_str().trim()),
         );
     }
+    if let ::std::option::Option::Some(text) = crate::runtime::rest::header(
+        response,
+        "Expires",
+    )? {
+        out.expires_string = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(text.as_str()),
+        );
+    }
     ::std::result::Result::Ok(out)
 }
 fn read_error(
@@ -749,6 +757,7 @@ pub(crate) fn de_output(
         object_lock_mode: ::std::option::Option::None,
         object_lock_retain_until_date: ::std::option::Option::None,
         object_lock_legal_hold_status: ::std::option::Option::None,
+        expires_string: ::std::option::Option::None,
         _response_metadata: ::std::default::Default::default(),
     };
     let _ = e;
@@ -1190,6 +1199,8 @@ pub struct GetObjectOutput {
     pub object_lock_legal_hold_status: ::std::option::Option<
         crate::types::ObjectLockLegalHoldStatus,
     >,
+    /// The text of the `Expires` header as received (the timestamp member is unset when it is not a valid date).
+    pub expires_string: ::std::option::Option<::std::string::String>,
     _response_metadata: crate::operation::ResponseMetadata,
 }
 impl GetObjectOutput {
@@ -1398,6 +1409,10 @@ impl GetObjectOutput {
     ) -> ::std::option::Option<&crate::types::ObjectLockLegalHoldStatus> {
         self.object_lock_legal_hold_status.as_ref()
     }
+    /// The text of the `Expires` header as received (the timestamp member is unset when it is not a valid date).
+    pub fn expires_string(&self) -> ::std::option::Option<&str> {
+        self.expires_string.as_deref()
+    }
 }
 impl GetObjectOutput {
     ///Creates a new builder-style object to manufacture [`GetObjectOutput`].
@@ -1459,6 +1474,7 @@ impl ::std::fmt::Debug for GetObjectOutput {
             .field("object_lock_retain_until_date", &self.object_lock_retain_until_date);
         formatter
             .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status);
+        formatter.field("expires_string", &self.expires_string);
         formatter.field("_response_metadata", &self._response_metadata);
         formatter.finish()
     }
@@ -2301,6 +2317,7 @@ pub mod builders {
         pub(crate) object_lock_legal_hold_status: ::std::option::Option<
             crate::types::ObjectLockLegalHoldStatus,
         >,
+        pub(crate) expires_string: ::std::option::Option<::std::string::String>,
         _response_metadata: crate::operation::ResponseMetadata,
     }
     impl GetObjectOutputBuilder {
@@ -3210,6 +3227,30 @@ pub mod builders {
         ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
             &self.object_lock_legal_hold_status
         }
+        ///Sets `expires_string`.
+        ///
+        /// The text of the `Expires` header as received (the timestamp member is unset when it is not a valid date).
+        pub fn expires_string(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.expires_string = ::std::option::Option::Some(input.into());
+            self
+        }
+        ///Sets or clears `expires_string`; see [`expires_string`](Self::expires_string).
+        pub fn set_expires_string(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.expires_string = input;
+            self
+        }
+        ///The value of `expires_string` set so far; see [`expires_string`](Self::expires_string).
+        pub fn get_expires_string(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.expires_string
+        }
         ///Sets the request id (used by tests and mocks).
         pub fn _request_id(
             mut self,
@@ -3265,6 +3306,7 @@ pub mod builders {
                 object_lock_mode: self.object_lock_mode,
                 object_lock_retain_until_date: self.object_lock_retain_until_date,
                 object_lock_legal_hold_status: self.object_lock_legal_hold_status,
+                expires_string: self.expires_string,
                 _response_metadata: self._response_metadata,
             }
         }
@@ -3319,6 +3361,7 @@ pub mod builders {
                     "object_lock_legal_hold_status",
                     &self.object_lock_legal_hold_status,
                 );
+            formatter.field("expires_string", &self.expires_string);
             formatter.finish()
         }
     }
