@@ -223,6 +223,11 @@ pub struct OperationInfo {
     /// `aws.customizations#s3UnwrappedXmlOutput`: the response document's root element is the
     /// output's single member.
     pub unwrapped_xml_output: bool,
+    /// A 200 response may carry an `<Error>` document instead of the output (a customisation:
+    /// S3's CopyObject, UploadPartCopy, CompleteMultipartUpload).
+    pub error_in_ok_response: bool,
+    /// `aws.protocols#httpChecksum` request and response checksums.
+    pub http_checksum: Option<HttpChecksum>,
     /// Endpoint rule-set parameters this operation binds (`@staticContextParams`,
     /// `@contextParam` on its input members, `@operationContextParams`).
     pub endpoint_params: EndpointParamBindings,
@@ -372,6 +377,19 @@ pub fn waiters(op: &Shape) -> Result<Vec<Waiter>, Error> {
     Ok(out)
 }
 
+/// `aws.protocols#httpChecksum` on an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HttpChecksum {
+    /// `requestChecksumRequired`: a checksum is sent even when the caller chose no algorithm.
+    pub request_checksum_required: bool,
+    /// `requestAlgorithmMember`: the input member naming the algorithm to send.
+    pub request_algorithm_member: Option<String>,
+    /// `requestValidationModeMember`: the input member that enables response validation.
+    pub request_validation_mode_member: Option<String>,
+    /// `responseAlgorithms`: the algorithms a response may carry, in order of preference.
+    pub response_algorithms: Vec<String>,
+}
+
 /// A value of `@staticContextParams`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaticParamValue {
@@ -482,6 +500,13 @@ pub struct ServiceInfo {
     pub default_headers: Vec<(String, String)>,
     /// `smithy.rules#clientContextParams`, sorted by name.
     pub client_context_params: Vec<ClientContextParam>,
+    /// SigV4 as S3 signs (a customisation): the path is never normalised and requests carry
+    /// `x-amz-content-sha256`.
+    pub s3_style_signing: bool,
+    /// Every operation can be presigned (a customisation): fluent builders get `presigned`.
+    pub presignable: bool,
+    /// Timestamp response headers read leniently: unset when unparseable (a customisation).
+    pub lenient_response_headers: Vec<String>,
 }
 
 impl Traits {
@@ -576,6 +601,17 @@ pub fn operation_info(op: &Shape, input: &Shape) -> Result<OperationInfo, Error>
         label_defaults: Vec::new(),
         tree_hash_checksums: false,
         unwrapped_xml_output: t.has("aws.customizations#s3UnwrappedXmlOutput"),
+        error_in_ok_response: false,
+        http_checksum: t.get("aws.protocols#httpChecksum").map(|v| HttpChecksum {
+            request_checksum_required: v.get("requestChecksumRequired").and_then(Value::as_bool).unwrap_or(false),
+            request_algorithm_member: v.get("requestAlgorithmMember").and_then(Value::as_str).map(str::to_string),
+            request_validation_mode_member: v.get("requestValidationModeMember").and_then(Value::as_str).map(str::to_string),
+            response_algorithms: v
+                .get("responseAlgorithms")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default(),
+        }),
         endpoint_params: EndpointParamBindings::default(),
         waiters: waiters(op)?,
     })
@@ -790,6 +826,9 @@ pub fn service_info(model: &Model, svc: &Shape) -> Result<ServiceInfo, Error> {
             _ => Vec::new(),
         },
         client_context_params: client_context_params(svc)?,
+        s3_style_signing: crate::customizations::s3_style_signing(&svc.id),
+        presignable: crate::customizations::presignable(&svc.id),
+        lenient_response_headers: crate::customizations::lenient_response_headers(&svc.id),
     })
 }
 

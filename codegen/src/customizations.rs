@@ -42,6 +42,47 @@ pub fn bucket_in_endpoint(service: &str) -> bool {
     BUCKET_IN_ENDPOINT.contains(&service)
 }
 
+/// Services that sign like S3: the path is never normalised and every signed request carries
+/// `x-amz-content-sha256` (the endpoint's `disableDoubleEncoding` picks the URI encoding).
+static S3_STYLE_SIGNING: &[&str] = &["com.amazonaws.s3#AmazonS3", "com.amazonaws.s3control#AWSS3ControlServiceV20180820"];
+
+/// Whether `service` signs like S3 (no path normalisation, payload hash header).
+pub fn s3_style_signing(service: &str) -> bool {
+    S3_STYLE_SIGNING.contains(&service)
+}
+
+/// Services whose operations can all be presigned (`presigned(PresigningConfig)` on every
+/// fluent builder), as in aws-sdk-rust.
+static PRESIGNABLE: &[&str] = &["com.amazonaws.s3#AmazonS3"];
+
+/// Whether every operation of `service` can be presigned.
+pub fn presignable(service: &str) -> bool {
+    PRESIGNABLE.contains(&service)
+}
+
+/// Operations that may answer 200 with an `<Error>` document instead of their output
+/// (S3 reports failures found after it started answering this way): `(service, operation)`.
+static ERROR_IN_OK_RESPONSE: &[(&str, &str)] = &[
+    ("com.amazonaws.s3#AmazonS3", "CompleteMultipartUpload"),
+    ("com.amazonaws.s3#AmazonS3", "CopyObject"),
+    ("com.amazonaws.s3#AmazonS3", "UploadPartCopy"),
+];
+
+/// Whether a 200 response of `operation` of `service` may be an error.
+pub fn error_in_ok_response(service: &str, operation: &str) -> bool {
+    ERROR_IN_OK_RESPONSE.iter().any(|(s, o)| *s == service && *o == operation)
+}
+
+/// Timestamp response headers whose value is read leniently (unset when it does not parse)
+/// instead of failing the response: `(service, header)`. S3's `Expires` holds whatever the
+/// uploader put there.
+static LENIENT_RESPONSE_HEADERS: &[(&str, &str)] = &[("com.amazonaws.s3#AmazonS3", "Expires")];
+
+/// The response headers of `service` read leniently.
+pub fn lenient_response_headers(service: &str) -> Vec<String> {
+    LENIENT_RESPONSE_HEADERS.iter().filter(|(s, _)| *s == service).map(|(_, h)| h.to_string()).collect()
+}
+
 /// The headers every request of `service` carries, with `{version}` replaced.
 pub fn service_headers(service: &str, version: Option<&str>) -> Vec<(String, String)> {
     SERVICE_HEADERS
@@ -83,5 +124,16 @@ mod tests {
         assert_eq!(label_defaults("com.amazonaws.glacier#Glacier"), vec![("accountId".to_string(), "-".to_string())]);
         assert!(tree_hash_checksums("com.amazonaws.glacier#Glacier", "UploadArchive"));
         assert!(!tree_hash_checksums("com.amazonaws.glacier#Glacier", "ListVaults"));
+    }
+
+    #[test]
+    fn s3_signing_presigning_errors_in_200_and_lenient_expires() {
+        let s3 = "com.amazonaws.s3#AmazonS3";
+        assert!(s3_style_signing(s3) && !s3_style_signing("com.amazonaws.glacier#Glacier"));
+        assert!(presignable(s3) && !presignable("example#Other"));
+        assert!(error_in_ok_response(s3, "CopyObject") && error_in_ok_response(s3, "UploadPartCopy"));
+        assert!(error_in_ok_response(s3, "CompleteMultipartUpload") && !error_in_ok_response(s3, "GetObject"));
+        assert_eq!(lenient_response_headers(s3), vec!["Expires".to_string()]);
+        assert!(lenient_response_headers("example#Other").is_empty());
     }
 }

@@ -117,6 +117,7 @@ pub enum RuntimeMode {
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
     ("blocking", include_str!("../runtime/src/blocking.rs")),
+    ("checksum", include_str!("../runtime/src/checksum.rs")),
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
@@ -133,6 +134,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("mock", include_str!("../runtime/src/mock.rs")),
     ("orchestrator", include_str!("../runtime/src/orchestrator.rs")),
     ("partitions", include_str!("../runtime/src/partitions.rs")),
+    ("presigning", include_str!("../runtime/src/presigning.rs")),
     ("primitives", include_str!("../runtime/src/primitives.rs")),
     ("retry", include_str!("../runtime/src/retry.rs")),
     ("sigv4", include_str!("../runtime/src/sigv4.rs")),
@@ -201,6 +203,9 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
     }
     if needs(|i| i.checksum_required) {
         extra_features.push("content-md5");
+    }
+    if needs(|i| i.http_checksum.is_some()) {
+        extra_features.push("flexible-checksums");
     }
     text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, &extra_features, protocol.dependencies()));
     if spec.runtime == RuntimeMode::Embedded {
@@ -376,7 +381,7 @@ fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol_d
             // dependencies its own generated code names.
             let extra: String = extra_features.iter().map(|f| format!(", \"{f}\"")).collect();
             let features = format!(
-                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\nblocking = [\"rt-tokio\", \"{crate_name}/blocking\"]\n"
+                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\nblocking = [\"rt-tokio\", \"{crate_name}/blocking\"]\nflexible-checksums = [\"{crate_name}/flexible-checksums\"]\n"
             );
             let own: String = manifest_section("dependencies")
                 .lines()

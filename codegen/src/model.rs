@@ -327,6 +327,11 @@ fn apply_customizations(model: &mut Model) -> Result<(), Error> {
     for service in &services {
         let defaults = crate::customizations::label_defaults(service);
         for op in crate::select::service_operations(model, service)? {
+            if crate::customizations::error_in_ok_response(service, shape_name(&op)) {
+                if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
+                    o.info.error_in_ok_response = true;
+                }
+            }
             let tree_hash = crate::customizations::tree_hash_checksums(service, shape_name(&op));
             if tree_hash || !defaults.is_empty() {
                 per_op.push((op.clone(), defaults.clone(), tree_hash));
@@ -371,6 +376,38 @@ fn apply_customizations(model: &mut Model) -> Result<(), Error> {
         if let Some(Kind::Operation(o)) = model.shapes.get_mut(&op).map(|s| &mut s.kind) {
             o.info.label_defaults = defaults;
             o.info.tree_hash_checksums = tree_hash;
+        }
+    }
+    // Timestamp headers read leniently also keep their text, in a string member named after
+    // the timestamp one (S3's `Expires` and `ExpiresString`, as in aws-sdk-rust).
+    let mut raw_members = Vec::new();
+    for service in &services {
+        let lenient = crate::customizations::lenient_response_headers(service);
+        if lenient.is_empty() {
+            continue;
+        }
+        for op in crate::select::service_operations(model, service)? {
+            let Some(Kind::Operation(o)) = model.shapes.get(&op).map(|s| &s.kind) else { continue };
+            let Some(Kind::Structure(ms)) = model.shapes.get(&o.output).map(|s| &s.kind) else { continue };
+            for m in ms {
+                let crate::bindings::Location::Header(header) = &m.location else { continue };
+                let timestamp = matches!(model.get(&m.target).map(|t| &t.kind), Some(Kind::Timestamp));
+                let name = format!("{}String", m.name);
+                if timestamp && lenient.iter().any(|h| h.eq_ignore_ascii_case(header)) && !ms.iter().any(|o| o.name == name) {
+                    raw_members.push((o.output.clone(), name, header.clone()));
+                }
+            }
+        }
+    }
+    for (output, name, header) in raw_members {
+        if let Some(Kind::Structure(ms)) = model.shapes.get_mut(&output).map(|s| &mut s.kind) {
+            if ms.iter().any(|m| m.name == name) {
+                continue;
+            }
+            let mut traits = Traits::default();
+            traits.0.insert("smithy.api#httpHeader".into(), Value::String(header.clone()));
+            traits.0.insert("smithy.api#documentation".into(), Value::String(format!("The text of the `{header}` header as received (the timestamp member is unset when it is not a valid date).")));
+            ms.push(Member { name, target: "smithy.api#String".into(), traits, location: crate::bindings::Location::Header(header) });
         }
     }
     Ok(())

@@ -54,6 +54,12 @@ pub struct RequestParts {
     /// Endpoint rule-set parameters read from the input (`@contextParam`,
     /// `@operationContextParams`); the operation's static ones are in its `OperationSpec`.
     pub endpoint_params: super::endpoint::Params,
+    /// The request checksum algorithm the caller chose (`aws.protocols#httpChecksum`'s
+    /// `requestAlgorithmMember`), such as `CRC32`.
+    pub checksum_algorithm: Option<String>,
+    /// Whether the caller asked for the response checksum to be validated
+    /// (`requestValidationModeMember` set to `ENABLED`).
+    pub validate_response_checksum: bool,
 }
 
 impl RequestParts {
@@ -68,6 +74,8 @@ impl RequestParts {
             host_prefix: None,
             endpoint_url: None,
             endpoint_params: Default::default(),
+            checksum_algorithm: None,
+            validate_response_checksum: false,
         }
     }
     /// Adds a header; a value that is not a valid header value is an error naming the header.

@@ -32,3 +32,5 @@ pub mod compression;
 pub mod jmespath;
 pub mod waiters;
 pub mod blocking;
+pub mod checksum;
+pub mod presigning;

@@ -47,6 +47,9 @@ pub struct ServiceSpec {
     pub default_headers: &'static [(&'static str, &'static str)],
     /// Error codes modelled `@retryable`, with whether each is throttling.
     pub retryable_errors: &'static [(&'static str, bool)],
+    /// The service's SigV4 settings, before the endpoint's auth scheme adjusts them (see
+    /// [`signing_settings`]).
+    pub signing: super::sigv4::SigningSettings,
 }
 
 /// Facts about one operation.
@@ -63,6 +66,11 @@ pub struct OperationSpec {
     pub request_compression: &'static [&'static str],
     /// `@httpChecksumRequired`: send a `Content-MD5` of the (final) body.
     pub content_md5: bool,
+    /// A 200 response whose body is an `<Error>` document is an error (S3's CopyObject,
+    /// UploadPartCopy, CompleteMultipartUpload; a service customisation).
+    pub error_in_ok_response: bool,
+    /// `aws.protocols#httpChecksum` request checksums and response validation.
+    pub checksum: Option<&'static super::checksum::ChecksumSpec>,
     /// `@staticContextParams`: endpoint rule-set parameters with a fixed value for this
     /// operation. Parameters read from the input travel in `RequestParts::endpoint_params`.
     pub endpoint_params: &'static [(&'static str, StaticParam)],
@@ -369,14 +377,58 @@ impl Handle {
             let creds = self.credentials()?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
             let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
+            let settings = signing_settings(self.service.signing, endpoint);
             let signed = match stream.and_then(|s| s.sha256.as_deref()) {
-                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, SystemTime::now()),
-                None => super::sigv4::sign(&mut request, creds, &region, &name, SystemTime::now()),
+                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, SystemTime::now(), &settings),
+                None => super::sigv4::sign_with(&mut request, creds, &region, &name, SystemTime::now(), &settings).map(|_| ()),
             };
             signed.map_err(|e| format!("signing failed: {e}"))?;
         }
         Ok(request)
     }
+}
+
+/// Presigns a request (see [`super::presigning`]): resolves the endpoint as [`invoke`] does,
+/// then signs the request in its query string with `UNSIGNED-PAYLOAD`, valid for the config's
+/// `expires_in` from its start time. The headers the operation sets (and the endpoint's) are
+/// signed and returned; the body is not part of the presigned request.
+pub async fn presign<E>(
+    handle: &Handle,
+    op: &'static OperationSpec,
+    parts: RequestParts,
+    config: &super::presigning::PresigningConfig,
+) -> Result<super::presigning::PresignedRequest, SdkError<E>> {
+    let fail = |e: String| SdkError::construction_failure(MessageError(format!("presigning {}: {e}", op.name)));
+    if let Some(e) = &handle.config.config_error {
+        return Err(fail(e.clone()));
+    }
+    let endpoint = handle.endpoint_for(op, &parts.endpoint_params).map_err(|e| fail(format!("endpoint resolution failed: {e}")))?;
+    let url = request_url(&endpoint, &parts).map_err(fail)?;
+    let uri: http::Uri = url.parse().map_err(|e| fail(format!("invalid URI {url:?}: {e}")))?;
+    let mut headers = parts.headers.clone();
+    for (name, values) in &endpoint.headers {
+        for v in values {
+            let name = http::HeaderName::try_from(name.as_str()).map_err(|e| fail(e.to_string()))?;
+            headers.append(name, http::HeaderValue::try_from(v.as_str()).map_err(|e| fail(e.to_string()))?);
+        }
+    }
+    let creds = handle.credentials().map_err(|e| fail(e))?;
+    let (region, name) = signing_scope(&endpoint, handle.config.region.as_ref().map(|r| r.as_str()), handle.service.signing_name);
+    let region = region.ok_or_else(|| fail("no region to sign the request with: set Config::builder().region(..)".into()))?;
+    let settings = signing_settings(handle.service.signing, &endpoint);
+    let signed = super::sigv4::presign_uri(
+        &parts.method,
+        &uri,
+        &headers,
+        creds,
+        &region,
+        &name,
+        config.start_time(),
+        config.expires().as_secs(),
+        &settings,
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    Ok(super::presigning::PresignedRequest::new(parts.method, signed.to_string(), headers))
 }
 
 /// The URL of a request: its parts joined to the resolved endpoint's URL, or to the URL the
@@ -435,13 +487,27 @@ pub fn host_label<'a>(value: Option<&'a str>, field: &'static str) -> Result<&'a
     }
 }
 
-/// The SigV4 region and name: from the endpoint's `authSchemes` when the rules give them.
-fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &str) -> (Option<String>, String) {
-    let scheme = endpoint
+/// The endpoint's `sigv4` auth scheme (from its `authSchemes` property), if the rules give one.
+fn sigv4_scheme(endpoint: &Endpoint) -> Option<&serde_json::Value> {
+    endpoint
         .properties
         .get("authSchemes")
         .and_then(|v| v.as_array())
-        .and_then(|a| a.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
+        .and_then(|a| a.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")))
+}
+
+/// The SigV4 settings of a request: the service's, adjusted by the endpoint's `sigv4` auth
+/// scheme (`disableDoubleEncoding`, `disableNormalizePath`).
+pub fn signing_settings(service: super::sigv4::SigningSettings, endpoint: &Endpoint) -> super::sigv4::SigningSettings {
+    match sigv4_scheme(endpoint) {
+        Some(scheme) => service.with_auth_scheme(scheme),
+        None => service,
+    }
+}
+
+/// The SigV4 region and name: from the endpoint's `authSchemes` when the rules give them.
+pub(crate) fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &str) -> (Option<String>, String) {
+    let scheme = sigv4_scheme(endpoint);
     let region = scheme
         .and_then(|s| s.get("signingRegion"))
         .and_then(|v| v.as_str())
@@ -549,12 +615,28 @@ async fn run<E>(
         }
         add_content_md5(&mut request).map_err(|e| SdkError::construction_failure(MessageError(e)))?;
     }
+    if let Some(spec) = op.checksum {
+        if stream.is_none() {
+            super::checksum::add_request_checksum(spec, &mut request)
+                .map_err(|e| SdkError::construction_failure(MessageError(format!("{}: {e}", op.name))))?;
+        }
+    }
+    let validate = op.checksum.filter(|_| request.validate_response_checksum);
     let work = async {
         let prepared = match stream {
             Some(body) => Some(prepare_stream(op, body).await.map_err(|e| SdkError::construction_failure(MessageError(e)))?),
             None => None,
         };
-        attempts(handle, op, &request, prepared.as_ref(), stream_output, read_error).await
+        let (response, body, attempts) = attempts(handle, op, &request, prepared.as_ref(), stream_output, read_error).await?;
+        // A buffered body is checked against the response's checksum when the caller asked;
+        // a streaming body is left to the caller.
+        if let (Some(spec), None) = (validate, &body) {
+            if let Err(mismatch) = super::checksum::validate_response(spec, response.headers(), response.body()) {
+                let meta = response_metadata(&response, attempts);
+                return Err(SdkError::response_error(mismatch, response, meta));
+            }
+        }
+        Ok((response, body, attempts))
     };
     #[cfg(feature = "rt-tokio")]
     {
@@ -689,7 +771,7 @@ async fn attempts<E>(
         let replayable = stream.map_or(true, |s| s.body.is_replayable());
         // Classify: success ends the loop; failures ask the retry strategy.
         let verdict = match &outcome {
-            Attempt::Response(r, _) if r.status().is_success() => {
+            Attempt::Response(r, _) if r.status().is_success() && !(op.error_in_ok_response && is_error_document(r.body())) => {
                 trace_event!(debug, operation = op.name, attempt, status = r.status().as_u16(), request_id = ?r.request_id(), "success");
                 handle.retry.on_success(last_retry_cost);
                 let Attempt::Response(response, body) = outcome else { unreachable!("matched above") };
@@ -703,7 +785,9 @@ async fn attempts<E>(
                 let meta = (handle.service.error_metadata)(r);
                 let code = meta.code();
                 let modeled = code.and_then(|c| handle.service.retryable_errors.iter().find(|(name, _)| *name == c));
-                let mut outcome = AttemptOutcome::response(r.status().as_u16(), code).with_safe_to_retry(op.idempotent);
+                // An error in a 200 response is a failure on the server side, retried as a 500.
+                let status = if r.status().is_success() { 500 } else { r.status().as_u16() };
+                let mut outcome = AttemptOutcome::response(status, code).with_safe_to_retry(op.idempotent);
                 if let Some((_, throttling)) = modeled {
                     outcome = outcome.with_modeled_retryable(*throttling);
                 }
@@ -743,6 +827,20 @@ fn finish_error<E>(handle: &Handle, outcome: Attempt, attempts: u32, read_error:
             SdkError::service_error(error, response)
         }
     }
+}
+
+/// Whether a response body is an XML document whose root element is `<Error>` (after an
+/// optional XML declaration and whitespace), as S3 sends in a 200 response when a copy or a
+/// multipart completion fails after it started answering.
+pub fn is_error_document(body: &[u8]) -> bool {
+    let mut rest = body.trim_ascii_start();
+    if rest.starts_with(b"<?xml") {
+        match rest.windows(2).position(|w| w == b"?>") {
+            Some(end) => rest = rest[end + 2..].trim_ascii_start(),
+            None => return false,
+        }
+    }
+    rest.strip_prefix(b"<Error").is_some_and(|after| matches!(after.first(), Some(b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/')))
 }
 
 /// A modelled error structure: receives the response's metadata once its body is read.
@@ -859,6 +957,7 @@ mod tests {
         endpoint_rules: "",
         default_headers: &[("accept", "application/json")],
         retryable_errors: &[],
+        signing: super::super::sigv4::SigningSettings::STANDARD,
     };
     static COMPRESSED_OP: OperationSpec = OperationSpec {
         name: "Put",
@@ -866,6 +965,8 @@ mod tests {
         idempotent: false,
         request_compression: &["gzip"],
         content_md5: false,
+        error_in_ok_response: false,
+        checksum: None,
         endpoint_params: &[],
     };
 
@@ -899,6 +1000,125 @@ mod tests {
     fn invoke_adds_the_service_default_headers() {
         let req = send(|b| b, b"{}", None);
         assert_eq!(req.header("accept"), Some("application/json"));
+    }
+
+    static S3_STYLE_SERVICE: ServiceSpec = ServiceSpec {
+        signing: super::super::sigv4::SigningSettings { normalize_uri_path: false, content_sha256_header: true, ..super::super::sigv4::SigningSettings::STANDARD },
+        ..TEST_SERVICE
+    };
+    static ERROR_IN_200_OP: OperationSpec = OperationSpec {
+        name: "CopyObject",
+        signed: true,
+        idempotent: true,
+        request_compression: &[],
+        content_md5: false,
+        error_in_ok_response: true,
+        checksum: None,
+        endpoint_params: &[],
+    };
+    static CHECKSUM_SPEC: super::super::checksum::ChecksumSpec =
+        super::super::checksum::ChecksumSpec { request_checksum: true, response_algorithms: &["CRC32C", "CRC32", "SHA256"] };
+    static CHECKSUM_OP: OperationSpec = OperationSpec { name: "PutObject", checksum: Some(&CHECKSUM_SPEC), error_in_ok_response: false, ..ERROR_IN_200_OP };
+
+    /// Invokes `op` of `service` with `parts` against one canned response.
+    fn invoke_once(service: &'static ServiceSpec, op: &'static OperationSpec, parts: RequestParts, response: super::super::mock::MockResponse) -> (Result<Success, SdkError<MessageError>>, Vec<super::super::mock::RecordedRequest>) {
+        let mock = super::super::mock::MockHttpClient::new().with_response(response);
+        let config = mock.config_builder().retry_config(super::super::retry::RetryConfig::standard().with_max_attempts(1)).build();
+        let handle = Handle::new(config, service);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let result = runtime.block_on(invoke(&handle, op, parts, read_error));
+        (result, mock.requests())
+    }
+
+    #[test]
+    fn error_documents_in_200_responses_are_errors_for_the_operations_that_send_them() {
+        assert!(is_error_document(b"<Error><Code>InternalError</Code></Error>"));
+        assert!(is_error_document(b"\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<Error>\n<Code>SlowDown</Code></Error>"));
+        assert!(!is_error_document(b"<?xml version=\"1.0\"?><CopyObjectResult><ETag>x</ETag></CopyObjectResult>"));
+        assert!(!is_error_document(b"<Errors/>") && !is_error_document(b""));
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>";
+        let (result, _) = invoke_once(&TEST_SERVICE, &ERROR_IN_200_OP, RequestParts::new(http::Method::PUT, "/k"), super::super::mock::MockResponse::new(200, body));
+        match result {
+            Err(SdkError::ServiceError(e)) => assert_eq!(e.raw().status().as_u16(), 200),
+            other => panic!("expected a service error, got {:?}", other.map(|s| s.response.status())),
+        }
+        // Operations without the customisation take the 200 as it is.
+        let (result, _) = invoke_once(&TEST_SERVICE, &PLAIN_OP, RequestParts::new(http::Method::PUT, "/k"), super::super::mock::MockResponse::new(200, body));
+        assert!(result.is_ok());
+        // A successful copy passes.
+        let ok = "<?xml version=\"1.0\"?><CopyObjectResult><ETag>x</ETag></CopyObjectResult>";
+        let (result, _) = invoke_once(&TEST_SERVICE, &ERROR_IN_200_OP, RequestParts::new(http::Method::PUT, "/k"), super::super::mock::MockResponse::new(200, ok));
+        assert!(result.is_ok());
+    }
+
+    #[test]
+    fn s3_style_services_send_the_payload_hash() {
+        let mut parts = RequestParts::new(http::Method::PUT, "/a//b");
+        parts.body = b"Hello world".to_vec();
+        let (result, requests) = invoke_once(&S3_STYLE_SERVICE, &PLAIN_OP, parts.clone(), super::super::mock::MockResponse::new(200, ""));
+        assert!(result.is_ok());
+        assert_eq!(requests[0].header("x-amz-content-sha256"), Some(super::super::sigv4::sha256_hex(b"Hello world").as_str()));
+        assert!(requests[0].header("authorization").unwrap().contains("x-amz-content-sha256"));
+        let (_, requests) = invoke_once(&TEST_SERVICE, &PLAIN_OP, parts, super::super::mock::MockResponse::new(200, ""));
+        assert_eq!(requests[0].header("x-amz-content-sha256"), None);
+    }
+
+    #[test]
+    fn flexible_checksums_are_sent_and_validated() {
+        let mut parts = RequestParts::new(http::Method::PUT, "/k");
+        parts.body = b"Hello world".to_vec();
+        parts.checksum_algorithm = Some("CRC32C".into());
+        let (result, requests) = invoke_once(&S3_STYLE_SERVICE, &CHECKSUM_OP, parts.clone(), super::super::mock::MockResponse::new(200, ""));
+        assert!(result.is_ok());
+        assert_eq!(requests[0].header("x-amz-checksum-crc32c"), Some("crUfeA=="));
+        assert_eq!(requests[0].header("x-amz-sdk-checksum-algorithm"), Some("CRC32C"));
+        // The checksum header is signed.
+        assert!(requests[0].header("authorization").unwrap().contains("x-amz-checksum-crc32c"));
+        // Validation: only when asked, and a mismatch is a response error.
+        let bad = || super::super::mock::MockResponse::new(200, "Hello world!").header("x-amz-checksum-crc32c", "crUfeA==");
+        let (result, _) = invoke_once(&S3_STYLE_SERVICE, &CHECKSUM_OP, parts.clone(), bad());
+        assert!(result.is_ok(), "not validated unless asked");
+        parts.validate_response_checksum = true;
+        let (result, _) = invoke_once(&S3_STYLE_SERVICE, &CHECKSUM_OP, parts.clone(), bad());
+        let err = result.err().expect("a checksum mismatch fails the call");
+        assert!(matches!(err, SdkError::ResponseError(_)));
+        let source = std::error::Error::source(&err).expect("a source");
+        assert_eq!(source.downcast_ref::<super::super::checksum::ChecksumMismatch>().expect("a checksum mismatch").algorithm, "CRC32C");
+        let good = super::super::mock::MockResponse::new(200, "Hello world").header("x-amz-checksum-crc32c", "crUfeA==");
+        assert!(invoke_once(&S3_STYLE_SERVICE, &CHECKSUM_OP, parts, good).0.is_ok());
+    }
+
+    static S3_DOC_SERVICE: ServiceSpec = ServiceSpec { signing_name: "s3", default_headers: &[], ..S3_STYLE_SERVICE };
+
+    #[test]
+    fn presign_matches_the_s3_documentation_example_and_sends_nothing() {
+        use super::super::presigning::PresigningConfig;
+        let mock = super::super::mock::MockHttpClient::new();
+        let config = mock
+            .config_builder()
+            .endpoint_url("https://examplebucket.s3.amazonaws.com")
+            .credentials_provider(Credentials::from_keys("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None))
+            .build();
+        let handle = Handle::new(config, &S3_DOC_SERVICE);
+        let start = std::time::UNIX_EPOCH + Duration::from_secs(1_369_353_600);
+        let presigning = PresigningConfig::builder().expires_in(Duration::from_secs(86_400)).start_time(start).build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let parts = RequestParts::new(http::Method::GET, "/test.txt");
+        let presigned = runtime.block_on(presign::<MessageError>(&handle, &PLAIN_OP, parts, &presigning)).unwrap();
+        assert_eq!(presigned.method(), "GET");
+        assert_eq!(
+            presigned.uri(),
+            "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        );
+        assert_eq!(presigned.headers().count(), 0);
+        assert!(mock.requests().is_empty(), "presigning sends nothing");
+        // The operation's headers are signed and returned; a query the operation has is kept.
+        let mut parts = RequestParts::new(http::Method::PUT, "/k?x-id=PutObject");
+        parts.header("content-type", "text/plain").unwrap();
+        let presigned = runtime.block_on(presign::<MessageError>(&handle, &PLAIN_OP, parts, &presigning)).unwrap();
+        assert!(presigned.uri().starts_with("https://examplebucket.s3.amazonaws.com/k?x-id=PutObject&X-Amz-Algorithm="), "{}", presigned.uri());
+        assert!(presigned.uri().contains("X-Amz-SignedHeaders=content-type%3Bhost&"), "{}", presigned.uri());
+        assert_eq!(presigned.headers().collect::<Vec<_>>(), vec![("content-type", "text/plain")]);
     }
 
     #[cfg(feature = "content-md5")]
@@ -967,10 +1187,10 @@ mod tests {
         {"type":"endpoint","conditions":[{"fn":"isSet","argv":[{"ref":"Bucket"}]}],"endpoint":{"url":"https://{Bucket}.{Region}.example.com"}},
         {"type":"endpoint","conditions":[],"endpoint":{"url":"https://{Region}.example.com"}}]}"#;
     static RULES_SERVICE: ServiceSpec = ServiceSpec { endpoint_rules: RULES, ..TEST_SERVICE };
-    static PLAIN_OP: OperationSpec = OperationSpec { name: "Plain", signed: true, idempotent: false, request_compression: &[], content_md5: false, endpoint_params: &[] };
+    static PLAIN_OP: OperationSpec = OperationSpec { name: "Plain", signed: true, idempotent: false, request_compression: &[], content_md5: false, error_in_ok_response: false, checksum: None, endpoint_params: &[] };
     static CONTROL_OP: OperationSpec =
-        OperationSpec { name: "Control", signed: true, idempotent: false, request_compression: &[], content_md5: false, endpoint_params: &[("Control", StaticParam::Bool(true))] };
-    static BUCKET_OP: OperationSpec = OperationSpec { name: "Bucket", signed: true, idempotent: false, request_compression: &[], content_md5: false, endpoint_params: &[] };
+        OperationSpec { name: "Control", signed: true, idempotent: false, request_compression: &[], content_md5: false, error_in_ok_response: false, checksum: None, endpoint_params: &[("Control", StaticParam::Bool(true))] };
+    static BUCKET_OP: OperationSpec = OperationSpec { name: "Bucket", signed: true, idempotent: false, request_compression: &[], content_md5: false, error_in_ok_response: false, checksum: None, endpoint_params: &[] };
 
     fn rules_handle(f: impl FnOnce(super::super::config::Builder) -> super::super::config::Builder) -> Handle {
         Handle::new(f(Config::builder().ignore_environment().region("us-west-2")).build(), &RULES_SERVICE)
@@ -1042,12 +1262,28 @@ mod tests {
         assert_eq!(signing_scope(&endpoint, Some("us-east-1"), "svc"), (Some("us-gov-west-1".into()), "other".into()));
     }
 
+    #[test]
+    fn signing_settings_follow_the_auth_scheme() {
+        use super::super::sigv4::{SigningSettings, UriEncoding};
+        let s3_service = SigningSettings { normalize_uri_path: false, content_sha256_header: true, ..SigningSettings::STANDARD };
+        let mut endpoint = Endpoint { url: "https://b.s3.amazonaws.com".into(), headers: Default::default(), properties: Default::default() };
+        assert_eq!(signing_settings(s3_service, &endpoint), s3_service);
+        // S3's rules: `sigv4a` first, then `sigv4` with `disableDoubleEncoding`.
+        endpoint.properties.insert(
+            "authSchemes".into(),
+            serde_json::json!([{"name": "sigv4a", "disableDoubleEncoding": false}, {"name": "sigv4", "signingName": "s3", "signingRegion": "us-east-1", "disableDoubleEncoding": true}]),
+        );
+        assert_eq!(signing_settings(s3_service, &endpoint), SigningSettings::s3());
+        let standard = signing_settings(SigningSettings::STANDARD, &endpoint);
+        assert_eq!((standard.uri_encoding, standard.normalize_uri_path, standard.content_sha256_header), (UriEncoding::Single, true, false));
+    }
+
     // ---- streaming bodies ----
 
     static STREAM_OP: OperationSpec =
-        OperationSpec { name: "Stream", signed: true, idempotent: true, request_compression: &[], content_md5: false, endpoint_params: &[] };
+        OperationSpec { name: "Stream", signed: true, idempotent: true, request_compression: &[], content_md5: false, error_in_ok_response: false, checksum: None, endpoint_params: &[] };
     static UNSIGNED_STREAM_OP: OperationSpec =
-        OperationSpec { name: "UnsignedStream", signed: false, idempotent: true, request_compression: &[], content_md5: false, endpoint_params: &[] };
+        OperationSpec { name: "UnsignedStream", signed: false, idempotent: true, request_compression: &[], content_md5: false, error_in_ok_response: false, checksum: None, endpoint_params: &[] };
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)

@@ -20,7 +20,8 @@
 //! * `x-amz-content-sha256` is not sent by default: the AWS JSON and query protocols do not
 //!   need it, and it only costs bytes. [`SigningSettings::content_sha256_header`] turns it on.
 //!   When a request already carries that header, its value (e.g. `UNSIGNED-PAYLOAD`) is the
-//!   payload hash, as S3 requires.
+//!   payload hash and is kept, as S3 requires. [`presign_uri`] signs in the query string
+//!   (presigned URLs) with `UNSIGNED-PAYLOAD`.
 //! * Headers that proxies and transports are known to add or rewrite (`user-agent`,
 //!   `connection`, `expect`, ...) are never signed; the list is the AWS SDK for JavaScript's.
 //! * Signing replaces any `authorization`, `x-amz-date` and `x-amz-security-token` already on
@@ -85,15 +86,16 @@ pub struct SigningSettings {
 
 impl Default for SigningSettings {
     fn default() -> Self {
-        SigningSettings {
-            uri_encoding: UriEncoding::Double,
-            normalize_uri_path: true,
-            content_sha256_header: false,
-        }
+        SigningSettings::STANDARD
     }
 }
 
 impl SigningSettings {
+    /// The settings of every service but S3: double encoding, normalised path, no payload
+    /// hash header.
+    pub const STANDARD: SigningSettings =
+        SigningSettings { uri_encoding: UriEncoding::Double, normalize_uri_path: true, content_sha256_header: false };
+
     /// The settings S3 requires: single encoding, no normalisation, payload hash header.
     pub fn s3() -> Self {
         SigningSettings {
@@ -102,7 +104,25 @@ impl SigningSettings {
             content_sha256_header: true,
         }
     }
+
+    /// These settings adjusted by the properties of an endpoint's `sigv4` auth scheme (the
+    /// JSON object in the endpoint's `authSchemes`): `disableDoubleEncoding: true` selects
+    /// [`UriEncoding::Single`] and `disableNormalizePath: true` turns normalisation off.
+    /// Properties that are absent leave the setting as it is.
+    pub fn with_auth_scheme(mut self, scheme: &serde_json::Value) -> Self {
+        if let Some(disable) = scheme.get("disableDoubleEncoding").and_then(|v| v.as_bool()) {
+            self.uri_encoding = if disable { UriEncoding::Single } else { UriEncoding::Double };
+        }
+        if let Some(disable) = scheme.get("disableNormalizePath").and_then(|v| v.as_bool()) {
+            self.normalize_uri_path = !disable;
+        }
+        self
+    }
 }
+
+/// The payload hash S3 accepts in place of the body's SHA-256 when the body is not signed
+/// (presigned URLs, streams of unknown content over HTTPS).
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// Why a request could not be signed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,19 +199,19 @@ pub fn sign_with(
     time: SystemTime,
     settings: &SigningSettings,
 ) -> Result<SigningDetails, SigningError> {
-    // A body hash given in `x-amz-content-sha256` is used as is (unless the settings replace it).
-    let hash = if !settings.content_sha256_header && request.headers().contains_key("x-amz-content-sha256") {
-        String::new()
-    } else {
-        sha256_hex(request.body())
+    // A body hash given in `x-amz-content-sha256` (such as `UNSIGNED-PAYLOAD`) is used as is.
+    let given = request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string());
+    let hash = match given {
+        Some(hash) => hash,
+        None => sha256_hex(request.body()),
     };
     let (method, uri) = (request.method().clone(), request.uri().clone());
     sign_parts(&method, &uri, request.headers_mut(), &hash, credentials, region, service, time, settings)
 }
 
-/// Signs a request whose body is not in memory (a streaming body) with the default settings,
-/// given the hex SHA-256 of the body (computed by reading it in chunks). The signature is the
-/// one [`sign`] gives the same request with the body in memory.
+/// Signs a request whose body is not in memory (a streaming body), given the hex SHA-256 of
+/// the body (computed by reading it in chunks) or [`UNSIGNED_PAYLOAD`]. The signature is the
+/// one [`sign_with`] gives the same request with the body in memory.
 pub fn sign_with_payload_hash<B>(
     request: &mut http::Request<B>,
     payload_hash: &str,
@@ -199,9 +219,75 @@ pub fn sign_with_payload_hash<B>(
     region: &str,
     service: &str,
     time: SystemTime,
+    settings: &SigningSettings,
 ) -> Result<(), SigningError> {
     let (method, uri) = (request.method().clone(), request.uri().clone());
-    sign_parts(&method, &uri, request.headers_mut(), payload_hash, credentials, region, service, time, &SigningSettings::default()).map(|_| ())
+    sign_parts(&method, &uri, request.headers_mut(), payload_hash, credentials, region, service, time, settings).map(|_| ())
+}
+
+/// The longest validity of a presigned request: 7 days.
+pub const MAX_PRESIGNED_EXPIRY_SECS: u64 = 7 * 24 * 3600;
+
+/// Signs a request in its query string (a presigned URL): adds `X-Amz-Algorithm`,
+/// `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`,
+/// `X-Amz-Security-Token` (for temporary credentials) and finally `X-Amz-Signature` to the
+/// URI's query. The payload is `UNSIGNED-PAYLOAD`. The signed headers are `host` and the
+/// headers in `headers` (which whoever sends the URL must send too). Returns the new URI.
+#[allow(clippy::too_many_arguments)]
+pub fn presign_uri(
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+    expires_in_secs: u64,
+    settings: &SigningSettings,
+) -> Result<http::Uri, SigningError> {
+    let date = AmzDate::from_system_time(time)?;
+    let scope = credential_scope(&date.date, region, service);
+    let mut signing_headers = headers.clone();
+    signing_headers.remove("x-amz-content-sha256");
+    let (_, signed_headers) = canonical_headers(uri, &signing_headers)?;
+    let mut params = vec![
+        ("X-Amz-Algorithm".to_string(), ALGORITHM.to_string()),
+        ("X-Amz-Credential".to_string(), format!("{}/{scope}", credentials.access_key_id())),
+        ("X-Amz-Date".to_string(), date.date_time.clone()),
+        ("X-Amz-Expires".to_string(), expires_in_secs.to_string()),
+        ("X-Amz-SignedHeaders".to_string(), signed_headers),
+    ];
+    if let Some(token) = credentials.session_token() {
+        params.push(("X-Amz-Security-Token".to_string(), token.to_string()));
+    }
+    let mut query = uri.query().unwrap_or("").to_string();
+    let append = |query: &mut String, name: &str, value: &str| {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(name);
+        query.push('=');
+        query.push_str(&uri_encode(value.as_bytes(), false));
+    };
+    for (name, value) in &params {
+        append(&mut query, name, value);
+    }
+    let unsigned = with_query(uri, &query)?;
+    let canonical = canonical_request_hashed(method, &unsigned, &signing_headers, UNSIGNED_PAYLOAD, settings)?;
+    let string_to_sign = string_to_sign(&date.date_time, &scope, &canonical.text);
+    let key = signing_key(credentials.secret_access_key(), &date.date, region, service);
+    let signature = signature(&key, &string_to_sign);
+    append(&mut query, "X-Amz-Signature", &signature);
+    with_query(uri, &query)
+}
+
+/// `uri` with its query replaced by `query`.
+fn with_query(uri: &http::Uri, query: &str) -> Result<http::Uri, SigningError> {
+    let mut parts = uri.clone().into_parts();
+    let path = uri.path();
+    let pq = if query.is_empty() { path.to_string() } else { format!("{path}?{query}") };
+    parts.path_and_query = Some(pq.parse().map_err(|_| SigningError::InvalidHeaderValue("uri".into()))?);
+    http::Uri::from_parts(parts).map_err(|_| SigningError::InvalidHeaderValue("uri".into()))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1369,7 +1455,7 @@ mod tests {
         let mut buffered = request("PUT", "https://example.amazonaws.com/o", &[("content-length", "31")], body);
         sign(&mut buffered, &creds, "us-east-1", "service", time).unwrap();
         let mut streamed = request("PUT", "https://example.amazonaws.com/o", &[("content-length", "31")], "").map(|_| ());
-        sign_with_payload_hash(&mut streamed, &sha256_hex(body.as_bytes()), &creds, "us-east-1", "service", time).unwrap();
+        sign_with_payload_hash(&mut streamed, &sha256_hex(body.as_bytes()), &creds, "us-east-1", "service", time, &SigningSettings::default()).unwrap();
         assert_eq!(buffered.headers(), streamed.headers());
     }
 
@@ -1404,7 +1490,19 @@ mod tests {
             "{}",
             details.canonical_request
         );
-        // With the header option, it is replaced by the real hash.
+        // With the header option too, a given hash is kept (the caller asked for it).
+        let details = sign_with(
+            &mut req,
+            &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
+            "us-east-1",
+            "s3",
+            suite_time(),
+            &SigningSettings::s3(),
+        )
+        .unwrap();
+        assert!(details.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
+        // Without a given hash, the header option adds the body's.
+        req.headers_mut().remove("x-amz-content-sha256");
         let details = sign_with(
             &mut req,
             &Credentials::from_keys(ACCESS_KEY, SECRET_KEY, None),
@@ -1415,6 +1513,7 @@ mod tests {
         )
         .unwrap();
         assert!(details.canonical_request.ends_with(&sha256_hex(b"body")));
+        assert_eq!(req.headers()["x-amz-content-sha256"].to_str().unwrap(), sha256_hex(b"body"));
     }
 
     #[test]
@@ -1562,5 +1661,91 @@ mod tests {
         // Extreme inputs do not panic.
         let _ = civil_from_days(i64::MAX);
         let _ = civil_from_days(i64::MIN);
+    }
+
+    // The S3 examples of the AWS documentation ("Signature Calculations for the Authorization
+    // Header" and "Query String Authentication"): bucket `examplebucket`, us-east-1,
+    // 2013-05-24T00:00:00Z.
+    const S3_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+    const S3_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+    fn s3_time() -> SystemTime {
+        UNIX_EPOCH + std::time::Duration::from_secs(1_369_353_600)
+    }
+
+    fn s3_sign(req: &mut http::Request<Vec<u8>>) -> SigningDetails {
+        let creds = Credentials::from_keys(S3_KEY, S3_SECRET, None);
+        let settings = SigningSettings::STANDARD.with_auth_scheme(&serde_json::json!({"name": "sigv4", "disableDoubleEncoding": true}));
+        let settings = SigningSettings { normalize_uri_path: false, content_sha256_header: true, ..settings };
+        assert_eq!(settings, SigningSettings::s3());
+        sign_with(req, &creds, "us-east-1", "s3", s3_time(), &settings).unwrap()
+    }
+
+    fn signature_of(req: &http::Request<Vec<u8>>) -> String {
+        let auth = req.headers()["authorization"].to_str().unwrap().to_string();
+        auth.rsplit("Signature=").next().unwrap().to_string()
+    }
+
+    #[test]
+    fn s3_documentation_examples() {
+        // GET Object with a range.
+        let mut get = request("GET", "https://examplebucket.s3.amazonaws.com/test.txt", &[("range", "bytes=0-9")], "");
+        let details = s3_sign(&mut get);
+        assert!(details.canonical_request.contains("host;range;x-amz-content-sha256;x-amz-date\ne3b0c442"), "{}", details.canonical_request);
+        assert_eq!(get.headers()["x-amz-content-sha256"], EMPTY_PAYLOAD_SHA256);
+        assert_eq!(signature_of(&get), "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+        // PUT Object: `$` in the key is encoded once (`%24`).
+        let mut put = request(
+            "PUT",
+            "https://examplebucket.s3.amazonaws.com/test$file.text",
+            &[("date", "Fri, 24 May 2013 00:00:00 GMT"), ("x-amz-storage-class", "REDUCED_REDUNDANCY")],
+            "Welcome to Amazon S3.",
+        );
+        let details = s3_sign(&mut put);
+        assert!(details.canonical_request.starts_with("PUT\n/test%24file.text\n"), "{}", details.canonical_request);
+        assert_eq!(signature_of(&put), "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+        // GET Bucket lifecycle and ListObjects.
+        let mut lifecycle = request("GET", "https://examplebucket.s3.amazonaws.com/?lifecycle", &[], "");
+        s3_sign(&mut lifecycle);
+        assert_eq!(signature_of(&lifecycle), "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+        let mut list = request("GET", "https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J", &[], "");
+        s3_sign(&mut list);
+        assert_eq!(signature_of(&list), "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
+    }
+
+    #[test]
+    fn s3_settings_keep_the_path_and_a_given_payload_hash() {
+        // Single encoding of an encoded space and no normalisation of `//` or `..`.
+        let settings = SigningSettings::s3();
+        assert_eq!(canonical_uri("/a%20b//c/../d", &settings), "/a%20b//c/../d");
+        assert_eq!(canonical_uri("/a%20b//c/../d", &SigningSettings::STANDARD), "/a%2520b/d");
+        let scheme = serde_json::json!({"name": "sigv4", "disableDoubleEncoding": false, "disableNormalizePath": true});
+        let adjusted = SigningSettings::s3().with_auth_scheme(&scheme);
+        assert_eq!((adjusted.uri_encoding, adjusted.normalize_uri_path), (UriEncoding::Double, false));
+        assert_eq!(SigningSettings::STANDARD.with_auth_scheme(&serde_json::json!({"name": "sigv4"})), SigningSettings::STANDARD);
+        // `UNSIGNED-PAYLOAD` already on the request is the payload hash and is kept.
+        let mut req = request("PUT", "https://examplebucket.s3.amazonaws.com/k", &[("x-amz-content-sha256", UNSIGNED_PAYLOAD)], "body");
+        let details = s3_sign(&mut req);
+        assert!(details.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"), "{}", details.canonical_request);
+        assert_eq!(req.headers()["x-amz-content-sha256"], UNSIGNED_PAYLOAD);
+    }
+
+    #[test]
+    fn s3_presigned_url_documentation_example() {
+        let creds = Credentials::from_keys(S3_KEY, S3_SECRET, None);
+        let uri: http::Uri = "https://examplebucket.s3.amazonaws.com/test.txt".parse().unwrap();
+        let out = presign_uri(&http::Method::GET, &uri, &HeaderMap::new(), &creds, "us-east-1", "s3", s3_time(), 86_400, &SigningSettings::s3()).unwrap();
+        assert_eq!(
+            out.to_string(),
+            "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        );
+        // A session token is part of the signed query; signed headers are listed.
+        let temp = Credentials::from_keys(S3_KEY, S3_SECRET, Some("tok/en+=".into()));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-amz-meta-a", HeaderValue::from_static("1"));
+        let out = presign_uri(&http::Method::PUT, &uri, &headers, &temp, "us-east-1", "s3", s3_time(), 60, &SigningSettings::s3()).unwrap();
+        let q = out.query().unwrap();
+        assert!(q.contains("X-Amz-Security-Token=tok%2Fen%2B%3D&") && q.contains("X-Amz-SignedHeaders=host%3Bx-amz-meta-a&"), "{q}");
+        assert!(q.rsplit('&').next().unwrap().starts_with("X-Amz-Signature="), "{q}");
     }
 }

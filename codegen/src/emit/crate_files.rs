@@ -45,6 +45,16 @@ pub fn lib_rs(ctx: &Ctx, layout: &[FileSpec]) -> TokenStream {
         })
     });
     let runtime_mod = if layout.iter().any(|f| f.path == "src/runtime/mod.rs") { quote!(mod runtime;) } else { quote!() };
+    let presigning = if info.presignable {
+        quote!(
+            #[doc = "Presigned requests: `client.op()...presigned(PresigningConfig::expires_in(duration)?).await`."]
+            pub mod presigning {
+                pub use crate::runtime::presigning::{PresignedRequest, PresigningConfig, PresigningConfigBuilder, PresigningConfigError};
+            }
+        )
+    } else {
+        quote!()
+    };
     quote!(
         #![doc = #crate_doc]
         #![forbid(unsafe_code)]
@@ -53,6 +63,7 @@ pub fn lib_rs(ctx: &Ctx, layout: &[FileSpec]) -> TokenStream {
 
         #(#mods)*
         #runtime_mod
+        #presigning
 
         pub use client::Client;
         pub use config::Config;
@@ -81,6 +92,15 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
         let throttling = r.throttling;
         Some(quote!((#code, #throttling)))
     });
+    let signing = if info.s3_style_signing {
+        quote!(crate::runtime::sigv4::SigningSettings {
+            uri_encoding: crate::runtime::sigv4::UriEncoding::Double,
+            normalize_uri_path: false,
+            content_sha256_header: true,
+        })
+    } else {
+        quote!(crate::runtime::sigv4::SigningSettings::STANDARD)
+    };
     quote!(
         #[doc = "The version of this generated crate."]
         pub const PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -94,6 +114,7 @@ pub fn meta_rs(ctx: &Ctx) -> TokenStream {
             endpoint_rules: #endpoint_rules,
             default_headers: &[#(#default_headers),*],
             retryable_errors: &[#(#retryable),*],
+            signing: #signing,
         };
     )
 }

@@ -284,6 +284,24 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let idempotent = op.info.idempotent;
     let compression = &op.info.request_compression;
     let (static_params, set_endpoint_params, endpoint_params_fn) = endpoint_params(ctx, op_id);
+    let error_in_ok_response = op.info.error_in_ok_response;
+    // Services whose operations can be presigned (a customisation) get `presigned(..)`.
+    let presigned = if ctx.service.presignable {
+        quote!(
+            #[doc = "Creates a presigned request for this operation (signed in its query string, payload unsigned) instead of sending it; see [`PresigningConfig`](crate::presigning::PresigningConfig). The request body, if any, is not part of it."]
+            pub async fn presigned(
+                self,
+                presigning_config: crate::presigning::PresigningConfig,
+            ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::SdkError<#error_ident>> {
+                                let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
+                crate::runtime::orchestrator::presign(&self.handle, &SPEC, request, &presigning_config).await
+            }
+        )
+    } else {
+        quote!()
+    };
+    let (checksum_spec, set_checksum) = http_checksum(ctx, op_id, input_shape);
 
     // An operation with a `@streaming` blob payload in its output leaves a 2xx response body
     // unread: it becomes that member.
@@ -363,6 +381,8 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             idempotent: #idempotent,
             request_compression: &[#(#compression),*],
             content_md5: #content_md5,
+            error_in_ok_response: #error_in_ok_response,
+            checksum: #checksum_spec,
             endpoint_params: &[#(#static_params),*],
         };
 
@@ -373,6 +393,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             #endpoint_url
             #tree_hash
             #set_endpoint_params
+            #set_checksum
             ::std::result::Result::Ok(parts)
         }
         #endpoint_params_fn
@@ -429,6 +450,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 crate::client::customize::CustomizableOperation::new(self)
             }
             #into_paginator
+            #presigned
             #(#fluent_setters)*
         }
         impl crate::client::customize::internal::CustomizableSend<#output_ident, #error_ident> for #fluent_ident {
@@ -452,6 +474,43 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
         }
     )
+}
+
+/// `aws.protocols#httpChecksum`: the operation's `ChecksumSpec` (an `Option<&ChecksumSpec>`
+/// expression) and the statements of `ser_request` that pass the caller's algorithm choice and
+/// validation mode to the runtime.
+fn http_checksum(ctx: &Ctx, op_id: &str, input: &crate::model::Shape) -> (TokenStream, TokenStream) {
+    let Kind::Operation(op) = &ctx.model.shapes[op_id].kind else { return (quote!(::std::option::Option::None), quote!()) };
+    let Some(c) = &op.info.http_checksum else { return (quote!(::std::option::Option::None), quote!()) };
+    let request_checksum = c.request_checksum_required || c.request_algorithm_member.is_some();
+    let algorithms: Vec<String> = c.response_algorithms.iter().map(|a| a.to_ascii_uppercase()).collect();
+    let spec = quote!(::std::option::Option::Some(&crate::runtime::checksum::ChecksumSpec {
+        request_checksum: #request_checksum,
+        response_algorithms: &[#(#algorithms),*],
+    }));
+    // The member's text: enums by `as_str()`, strings as they are.
+    let member_text = |name: &str| -> Option<TokenStream> {
+        let m = super::shapes::members_of(input).iter().find(|m| m.name == name)?;
+        let field = ctx.sym.member_ident(&input.id, &m.name);
+        let as_str = match ctx.model.shapes.get(&m.target).map(|t| &t.kind) {
+            Some(Kind::Enum(_)) => quote!(v.as_str()),
+            Some(Kind::String) => quote!(v.as_str()),
+            _ => return None,
+        };
+        Some(if ctx.sym.is_optional(ctx.model, &input.id, m) {
+            quote!(input.#field.as_ref().map(|v| #as_str))
+        } else {
+            quote!({ let v = &input.#field; ::std::option::Option::Some(#as_str) })
+        })
+    };
+    let mut set = Vec::new();
+    if let Some(text) = c.request_algorithm_member.as_deref().and_then(member_text) {
+        set.push(quote!(parts.checksum_algorithm = #text.map(::std::string::ToString::to_string);));
+    }
+    if let Some(text) = c.request_validation_mode_member.as_deref().and_then(member_text) {
+        set.push(quote!(parts.validate_response_checksum = #text == ::std::option::Option::Some("ENABLED");));
+    }
+    (spec, quote!(#(#set)*))
 }
 
 /// The rule-set parameter names of the service (empty without a rule set): bindings of other

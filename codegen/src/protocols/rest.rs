@@ -323,6 +323,17 @@ pub fn read_bound_members(ctx: &Ctx, shape: &Shape, doc: Doc) -> TokenStream {
                     }
                     _ => parse(ctx, m, &m.target, quote!(text.as_str()), &path),
                 };
+                // A customisation reads some timestamp headers leniently: unset when unparseable
+                // (S3's `Expires`).
+                let lenient = optional
+                    && matches!(target.kind, Kind::Timestamp)
+                    && ctx.service.lenient_response_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
+                if lenient {
+                    out.push(quote!(if let ::std::option::Option::Some(text) = #rt::header(response, #name)? {
+                        out.#field = (|| ::std::result::Result::<_, crate::runtime::error::DeserializeError>::Ok(#value))().ok();
+                    }));
+                    continue;
+                }
                 let value = wrap(value);
                 out.push(quote!(if let ::std::option::Option::Some(text) = #rt::header(response, #name)? { out.#field = #value; }));
             }
