@@ -4,9 +4,9 @@
 //! under `MOTO_REQUIRED=1` (`.ci/moto.sh`).
 //!
 //! Addressing: moto on `127.0.0.1` cannot serve virtual-hosted buckets (`bucket.127.0.0.1`
-//! does not resolve). S3's endpoint rules already choose path style for an IP endpoint, and the
-//! client is configured with `force_path_style(true)` as well, as it would be for a host name
-//! such as `localhost`; the first exchange checks that the bucket is in the path.
+//! does not resolve). The client is configured with `force_path_style(true)`, as it must be for
+//! a host name such as `localhost`; S3's endpoint rules choose path style for an IP endpoint
+//! anyway, which step 1 checks with a second client without it.
 
 mod moto_support;
 
@@ -74,6 +74,22 @@ async fn moto_s3() {
     let auth = ex.header("authorization").expect("signed");
     assert!(auth.contains(&format!("/{REGION}/s3/aws4_request")), "{auth}");
     ok(s3.head_bucket().bucket(&bucket).send().await, "HeadBucket");
+    http.one("HEAD", &format!("/{bucket}"), 200);
+    // Without force_path_style an IP endpoint still gets path style from the endpoint rules
+    // (`bucket.127.0.0.1` would not resolve); a host name would get `bucket.host` instead.
+    let rules_only = s3::Client::from_conf(
+        s3::Config::builder()
+            .region(REGION)
+            .endpoint_url(&endpoint)
+            .credentials_provider(Credentials::from_keys("testing", "testing", None))
+            .http_client(http.clone())
+            .ignore_environment()
+            .build(),
+    );
+    ok(rules_only.head_bucket().bucket(&bucket).send().await, "HeadBucket (no force_path_style)");
+    http.one("HEAD", &format!("/{bucket}"), 200);
+    let err = service_error(s3.head_bucket().bucket(format!("{bucket}-missing")).send().await, "HeadBucket missing");
+    assert!(err.is_not_found(), "a bodiless 404 is NotFound: {err:?}");
     http.take();
 
     // -- 2. PutObject from a file, streamed.

@@ -1,4 +1,5 @@
-//! Shared by the moto end-to-end suites (`moto_e2e.rs`, `moto_apigateway.rs`, `moto_lambda.rs`):
+//! Shared by the moto end-to-end suites (`moto_e2e.rs`, `moto_apigateway.rs`, `moto_lambda.rs`,
+//! `moto_s3.rs`, `moto_sts.rs`, `moto_sns.rs`, `moto_sqs.rs`):
 //! the skip/require convention, raw HTTP to moto for set-up the generated crates cannot do, a
 //! recording transport for any generated crate ([`recorder!`]) and small text helpers.
 #![allow(dead_code, unused_macros)]
