@@ -3,8 +3,9 @@
 #
 # Installs moto[server] into a venv under target/, starts moto_server on a free loopback port,
 # runs the moto suites of client-tests against it (moto_e2e.rs: Cognito, awsJson1_1;
-# moto_apigateway.rs and moto_lambda.rs: restJson1; MOTO_REQUIRED=1: a test fails instead of
-# skipping if it cannot find the server) and always stops the server.
+# moto_apigateway.rs and moto_lambda.rs: restJson1; moto_s3.rs: restXml; moto_sts.rs and
+# moto_sns.rs: awsQuery; moto_sqs.rs: awsJson1_0 with @awsQueryCompatible; MOTO_REQUIRED=1: a
+# test fails instead of skipping if it cannot find the server) and always stops the server.
 #
 # Environment: PYTHON (default python3), MOTO_VERSION (default below), MOTO_PORT (default: a
 # free port), MOTO_VENV (default target/moto-venv).
@@ -84,8 +85,9 @@ done
 [[ $up == 1 ]] || { echo "moto_server did not answer on $endpoint within 30s" >&2; exit 1; }
 echo "moto answers on $endpoint after $((SECONDS - started))s"
 
-step "cargo test -p client-tests (moto_e2e, moto_apigateway, moto_lambda) against $endpoint"
+suites=(moto_e2e moto_apigateway moto_lambda moto_s3 moto_sts moto_sns moto_sqs)
+step "cargo test -p client-tests (${suites[*]}) against $endpoint"
 MOTO_ENDPOINT="$endpoint" MOTO_REQUIRED=1 cargo test -p client-tests \
-  --test moto_e2e --test moto_apigateway --test moto_lambda -- --nocapture
+  "${suites[@]/#/--test=}" -- --nocapture
 
 step "moto e2e passed in $((SECONDS - started))s"

@@ -37,6 +37,15 @@ static TREE_HASH_CHECKSUMS: &[(&str, &str)] =
 /// path-style addressing decided by the endpoint rules), so it is removed from the path: S3.
 static BUCKET_IN_ENDPOINT: &[&str] = &["com.amazonaws.s3#AmazonS3"];
 
+/// Services whose error responses without a body and with status 404 have the code
+/// `NotFound` (HeadObject and HeadBucket cannot carry an `<Error>`): S3, as in aws-sdk-rust.
+static EMPTY_404_IS_NOT_FOUND: &[&str] = &["com.amazonaws.s3#AmazonS3"];
+
+/// Whether a bodiless 404 from `service` is read as the error code `NotFound`.
+pub fn empty_404_is_not_found(service: &str) -> bool {
+    EMPTY_404_IS_NOT_FOUND.contains(&service)
+}
+
 /// Whether `service` moves its leading `{Bucket}` label into the endpoint.
 pub fn bucket_in_endpoint(service: &str) -> bool {
     BUCKET_IN_ENDPOINT.contains(&service)
@@ -111,6 +120,12 @@ mod tests {
         assert_eq!(endpoint_url_member("com.amazonaws.machinelearning#AmazonML_20141212", "Predict"), Some("PredictEndpoint"));
         assert_eq!(endpoint_url_member("com.amazonaws.machinelearning#AmazonML_20141212", "GetMLModel"), None);
         assert_eq!(endpoint_url_member("example#Other", "Predict"), None);
+    }
+
+    #[test]
+    fn s3_reads_a_bodiless_404_as_not_found() {
+        assert!(empty_404_is_not_found("com.amazonaws.s3#AmazonS3"));
+        assert!(!empty_404_is_not_found("com.amazonaws.cloudfront#Cloudfront2020_05_31"));
     }
 
     #[test]

@@ -93,3 +93,50 @@ fn machine_learning_predict_takes_its_endpoint_from_the_input() {
     let out = files("example#Svc", "Predict", serde_json::json!({}));
     assert!(!out["src/operation/predict.rs"].contains("endpoint_url"));
 }
+
+/// S3's ListObjectsV2 pages with `ContinuationToken` (shape `Token`) in and
+/// `NextContinuationToken` (shape `NextToken`) out: distinct shapes, both strings. The paginator
+/// must still be generated (it was silently left out when the shape ids differed).
+#[test]
+fn a_paginator_whose_tokens_are_distinct_string_shapes() {
+    let model = serde_json::json!({
+        "smithy": "2.0",
+        "shapes": {
+            "example#Svc": {
+                "type": "service", "version": "2024-01-01",
+                "operations": [{ "target": "example#List" }],
+                "traits": { "aws.protocols#awsJson1_1": {}, "aws.api#service": { "sdkId": "Example" } }
+            },
+            "example#List": {
+                "type": "operation",
+                "input": { "target": "example#ListInput" },
+                "output": { "target": "example#ListOutput" },
+                "traits": { "smithy.api#paginated": { "inputToken": "ContinuationToken", "outputToken": "NextContinuationToken", "pageSize": "MaxKeys" } }
+            },
+            "example#Token": { "type": "string" },
+            "example#NextToken": { "type": "string" },
+            "example#Other": { "type": "integer" },
+            "example#ListInput": { "type": "structure", "members": {
+                "ContinuationToken": { "target": "example#Token" },
+                "MaxKeys": { "target": "smithy.api#Integer" }
+            } },
+            "example#ListOutput": { "type": "structure", "members": {
+                "NextContinuationToken": { "target": "example#NextToken" },
+                "Marker": { "target": "example#Other" }
+            } }
+        }
+    });
+    let files = [("example.json".to_string(), model.to_string())];
+    let out = format_files(generate(&files, &spec("example#Svc")).expect("generates")).expect("formats");
+    let list = &out["src/operation/list.rs"];
+    assert!(list.contains("pub fn into_paginator(self) -> paginator::ListPaginator"), "{list}");
+    assert!(list.contains(".next_continuation_token"), "{list}");
+    assert!(list.contains("pub fn page_size(mut self, limit: i32)"), "{list}");
+
+    // Tokens of different Rust types still give no paginator.
+    let mut model = model;
+    model["shapes"]["example#List"]["traits"]["smithy.api#paginated"]["outputToken"] = "Marker".into();
+    let files = [("example.json".to_string(), model.to_string())];
+    let out = format_files(generate(&files, &spec("example#Svc")).expect("generates")).expect("formats");
+    assert!(!out["src/operation/list.rs"].contains("into_paginator"));
+}

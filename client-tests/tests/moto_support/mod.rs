@@ -1,4 +1,5 @@
-//! Shared by the moto end-to-end suites (`moto_e2e.rs`, `moto_apigateway.rs`, `moto_lambda.rs`):
+//! Shared by the moto end-to-end suites (`moto_e2e.rs`, `moto_apigateway.rs`, `moto_lambda.rs`,
+//! `moto_s3.rs`, `moto_sts.rs`, `moto_sns.rs`, `moto_sqs.rs`):
 //! the skip/require convention, raw HTTP to moto for set-up the generated crates cannot do, a
 //! recording transport for any generated crate ([`recorder!`]) and small text helpers.
 #![allow(dead_code, unused_macros)]
@@ -220,17 +221,19 @@ macro_rules! recorder {
     ($krate:ident) => {
         /// One request the client sent and the status it got back.
         #[derive(Clone, Debug)]
+        #[allow(dead_code)]
         struct Exchange {
             method: String,
             /// Path and query exactly as on the wire.
             uri: String,
             headers: Vec<(String, String)>,
-            /// The body as text (every body here is JSON).
+            /// The body as text (JSON, XML or a form; `<stream>` for a streaming body).
             body: String,
             /// `None` when the transport failed.
             status: Option<u16>,
         }
 
+        #[allow(dead_code)]
         impl Exchange {
             fn header(&self, name: &str) -> Option<&str> {
                 self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -299,8 +302,37 @@ macro_rules! recorder {
                     result
                 })
             }
+
+            /// Streams through the inner client (a file body is read in chunks, not buffered
+            /// here); the body is recorded as `<stream>`.
+            fn call_streaming(
+                &self,
+                request: http::Request<$krate::primitives::ByteStream>,
+            ) -> $krate::config::BoxFuture<
+                '_,
+                Result<http::Response<$krate::primitives::ByteStream>, $krate::error::ConnectorError>,
+            > {
+                let mut exchange = Exchange {
+                    method: request.method().to_string(),
+                    uri: request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+                    headers: request
+                        .headers()
+                        .iter()
+                        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                        .collect(),
+                    body: "<stream>".to_owned(),
+                    status: None,
+                };
+                Box::pin(async move {
+                    let result = self.inner.call_streaming(request).await;
+                    exchange.status = result.as_ref().ok().map(|r| r.status().as_u16());
+                    self.log.lock().unwrap().push(exchange);
+                    result
+                })
+            }
         }
 
+        #[allow(dead_code)]
         fn service_error<E: std::error::Error + 'static>(
             result: Result<impl std::fmt::Debug, $krate::error::SdkError<E>>,
             what: &str,
@@ -318,6 +350,7 @@ macro_rules! recorder {
             result.unwrap_or_else(|e| panic!("{what} failed: {}", $krate::error::DisplayErrorContext(&e)))
         }
 
+        #[allow(dead_code)]
         fn client(endpoint: &str, credentials: $krate::config::Credentials, http: &Recorder) -> $krate::Client {
             let config = $krate::Config::builder()
                 .region("us-east-1")

@@ -332,7 +332,8 @@ pub mod read {
 pub fn error_element(root: &Element) -> Option<&Element> {
     match root.name.as_str() {
         "Error" => Some(root),
-        "ErrorResponse" => root.child("Error"),
+        // `<ErrorResponse><Errors><Error>`: moto's authentication errors for Query services.
+        "ErrorResponse" => root.child("Error").or_else(|| root.child("Errors").and_then(|e| e.child("Error"))),
         "Response" => root.child("Errors").and_then(|e| e.child("Error")),
         _ => None,
     }
@@ -366,9 +367,48 @@ pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     meta.build()
 }
 
+/// As [`error_metadata`], for S3: a response without a body (HeadObject's and HeadBucket's
+/// 404, which S3 cannot give a body to) gets the code `NotFound` when its status is 404, as
+/// aws-sdk-rust's S3 customisation does, so `is_not_found()` classifies it.
+pub fn error_metadata_s3(response: &HttpResponse) -> ErrorMetadata {
+    let meta = error_metadata(response);
+    if meta.code().is_none() && response.body().is_empty() && response.status().as_u16() == 404 {
+        let mut b = ErrorMetadata::builder().status(404).code("NotFound");
+        if let Some(id) = meta.request_id() {
+            b = b.request_id(id);
+        }
+        return b.build();
+    }
+    meta
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_response_with_errors_wrapper() {
+        let body = br#"<?xml version="1.0" encoding="utf-8"?>
+<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message><Type>Sender</Type></Error></Errors></ErrorResponse>"#;
+        let r = HttpResponse::new(403, http::HeaderMap::new(), body.to_vec());
+        let meta = error_metadata(&r);
+        assert_eq!(meta.code(), Some("SignatureDoesNotMatch"));
+        assert_eq!(meta.message(), Some("The request signature we calculated does not match"));
+    }
+
+    #[test]
+    fn s3_empty_404_is_not_found() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amz-request-id", http::HeaderValue::from_static("R1"));
+        let r = HttpResponse::new(404, headers, Vec::new());
+        let meta = error_metadata_s3(&r);
+        assert_eq!((meta.code(), meta.request_id(), meta.status()), (Some("NotFound"), Some("R1"), Some(404)));
+        assert_eq!(error_metadata(&r).code(), None, "only S3 reads it so");
+        let r = HttpResponse::new(403, http::HeaderMap::new(), Vec::new());
+        assert_eq!(error_metadata_s3(&r).code(), None);
+        let r = HttpResponse::new(404, http::HeaderMap::new(), b"<Error><Code>NoSuchKey</Code></Error>".to_vec());
+        assert_eq!(error_metadata_s3(&r).code(), Some("NoSuchKey"));
+    }
 
     #[test]
     fn parses_elements_attributes_entities() {

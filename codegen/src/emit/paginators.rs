@@ -61,7 +61,12 @@ pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (Toke
     let Some((token_expr, token_target)) = path_expr(ctx, &output.id, quote!(&page), &p.output_token) else {
         return (quote!(), quote!());
     };
-    if token_target != in_member.target {
+    // The tokens may be distinct shapes of one Rust type (S3's `Token` and `NextToken`, both
+    // strings): what matters is that the output's value can be passed to the input's setter.
+    if token_target != in_member.target
+        && ctx.sym.value_type(ctx.model, &token_target).to_string()
+            != ctx.sym.value_type(ctx.model, &in_member.target).to_string()
+    {
         return (quote!(), quote!());
     }
     let set_token = ctx.sym.setter(&input.id, &in_member.name);

@@ -536,9 +536,12 @@ impl Protocol for Rest {
         quote!(crate::runtime::orchestrator::read_modeled(response, meta, crate::protocol::#read))
     }
 
-    fn error_metadata_fn(&self, _ctx: &Ctx) -> TokenStream {
+    fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream {
         match self.doc {
             Doc::Json => quote!(crate::runtime::json::error_metadata),
+            Doc::Xml if crate::customizations::empty_404_is_not_found(&ctx.sel.service) => {
+                quote!(crate::runtime::xml::error_metadata_s3)
+            }
             Doc::Xml => quote!(crate::runtime::xml::error_metadata),
         }
     }
