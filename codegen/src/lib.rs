@@ -9,6 +9,7 @@ pub mod bindings;
 pub mod customizations;
 pub mod docs;
 pub mod emit;
+pub mod idl;
 pub mod model;
 pub mod protocols;
 pub mod sanitize;
@@ -140,12 +141,32 @@ pub struct Generated {
     pub text: BTreeMap<String, String>,
 }
 
-/// Parses, normalises and selects: the model as the emitters will see it.
-pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Model, select::Selection), Error> {
+/// Whether a model file is Smithy IDL (`.smithy`) rather than a JSON AST (anything else).
+pub fn is_idl(name: &str) -> bool {
+    name.ends_with(".smithy")
+}
+
+/// Reads model files, each by its extension: `.smithy` files with [`idl`] (together, so relative
+/// shape IDs may name shapes of the other IDL files), the rest as JSON AST with [`ast::parse`].
+/// Keeps the input order.
+pub fn parse_files(files: &[(String, String)]) -> Result<Vec<(String, ast::ModelFile)>, Error> {
+    let idl: Vec<(String, String)> = files.iter().filter(|(n, _)| is_idl(n)).cloned().collect();
+    let mut idl_parsed = idl::parse_files(&idl)?.into_iter();
     let mut parsed = Vec::new();
     for (name, text) in files {
-        parsed.push((name.clone(), ast::parse(name, text)?));
+        let file = if is_idl(name) {
+            idl_parsed.next().ok_or_else(|| Error::model(name, None, "internal error: IDL file count mismatch"))?
+        } else {
+            ast::parse(name, text)?
+        };
+        parsed.push((name.clone(), file));
     }
+    Ok(parsed)
+}
+
+/// Parses, normalises and selects: the model as the emitters will see it.
+pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Model, select::Selection), Error> {
+    let parsed = parse_files(files)?;
     let model = model::normalize(&parsed)?;
     let streams = payload_streams(&model, &spec.service);
     let wanted = match &spec.operations {
