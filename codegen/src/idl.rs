@@ -138,6 +138,10 @@ struct Token {
     col: usize,
     /// The `///` documentation comment lines right before this token.
     doc: Option<String>,
+    /// A line break (or a comment, which ends with one) comes between this token and the last.
+    nl_before: bool,
+    /// Whitespace, a comma or a comment comes between this token and the last.
+    ws_before: bool,
 }
 
 fn is_word_start(c: char) -> bool {
@@ -172,7 +176,7 @@ impl Lexer<'_> {
         Some(c)
     }
     fn err(&self, line: usize, col: usize, msg: impl std::fmt::Display) -> Error {
-        Error::model(self.file, None, format!("{}:{line}:{col}: {msg}", self.file))
+        Error::model(&format!("{}:{line}:{col}", self.file), None, msg.to_string())
     }
     fn rest_of_line(&mut self) -> String {
         let mut s = String::new();
@@ -248,6 +252,7 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
     // Whether a token precedes the current position on its line: a `///` comment there is an
     // ordinary comment, not documentation.
     let mut line_has_token = false;
+    let (mut nl_before, mut ws_before) = (false, false);
     if lx.peek(0) == Some('\u{feff}') {
         lx.bump();
     }
@@ -256,8 +261,10 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
         let (line, col) = (lx.line, lx.col);
         if c == '\n' {
             line_has_token = false;
+            nl_before = true;
         }
         if c.is_whitespace() || c == ',' {
+            ws_before = true;
             lx.bump();
             continue;
         }
@@ -267,6 +274,7 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
             }
             lx.bump();
             lx.bump();
+            ws_before = true;
             if lx.peek(0) == Some('/') && !line_has_token {
                 lx.bump();
                 let text = lx.rest_of_line();
@@ -367,9 +375,10 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
         };
         let doc = if doc.is_empty() { None } else { Some(std::mem::take(&mut doc).join("\n")) };
         line_has_token = true;
-        out.push(Token { tok, line, col, doc });
+        out.push(Token { tok, line, col, doc, nl_before, ws_before });
+        (nl_before, ws_before) = (false, false);
     }
-    out.push(Token { tok: Tok::Eof, line: lx.line, col: lx.col, doc: None });
+    out.push(Token { tok: Tok::Eof, line: lx.line, col: lx.col, doc: None, nl_before: true, ws_before: true });
     Ok(out)
 }
 
@@ -695,11 +704,37 @@ impl<'a> Parser<'a> {
         t
     }
     fn err_at(&self, t: &Token, msg: impl std::fmt::Display) -> Error {
-        Error::model(self.file, None, format!("{}:{}:{}: {msg}", self.file, t.line, t.col))
+        Error::model(&format!("{}:{}:{}", self.file, t.line, t.col), None, msg.to_string())
     }
     fn expected(&self, what: &str) -> Error {
         let t = self.tok();
         self.err_at(t, format!("expected {what}, found {}", t.tok.describe()))
+    }
+    /// The current token must be on the line of the previous one.
+    fn same_line(&self, what: &str) -> R<()> {
+        let t = self.tok();
+        if t.nl_before && t.tok != Tok::Eof {
+            return Err(self.err_at(t, format!("expected {what} on the same line, found a line break")));
+        }
+        Ok(())
+    }
+    /// A line break must come before the current token.
+    fn br(&self) -> R<()> {
+        let t = self.tok();
+        if !t.nl_before {
+            return Err(self.err_at(t, format!("expected a line break, found {}", t.tok.describe())));
+        }
+        Ok(())
+    }
+    fn v1(&self) -> bool {
+        self.out.version == "1.0"
+    }
+    /// Fails for IDL 2.0 features in a 1.0 file.
+    fn v2_only(&self, t: &Token, feature: &str) -> R<()> {
+        if self.v1() {
+            return Err(self.err_at(t, format!("{feature} needs `$version: \"2.0\"`; this file is IDL 1.0")));
+        }
+        Ok(())
     }
     fn is_punct(&self, c: char) -> bool {
         self.tok().tok == Tok::Punct(c)
@@ -729,7 +764,7 @@ impl<'a> Parser<'a> {
     fn ident(&mut self, what: &str) -> R<String> {
         let t = self.tok();
         let w = self.word(what)?;
-        if w.contains(['.', '#', '$']) {
+        if w.contains(['.', '#', '$']) || !w.chars().any(|c| c.is_ascii_alphanumeric()) {
             return Err(self.err_at(t, format!("expected {what}, found `{w}` (not an identifier)")));
         }
         Ok(w)
@@ -804,16 +839,24 @@ impl<'a> Parser<'a> {
 
     fn file(mut self) -> R<ParsedFile> {
         // Control section.
+        let mut seen_control = HashSet::new();
         while self.is_punct('$') {
             let at = self.next();
+            self.same_line("the control statement name")?;
             let key = match &self.tok().tok {
-                Tok::Word(w) => w.clone(),
+                Tok::Word(w) if !w.contains(['.', '#', '$']) => w.clone(),
                 Tok::Str(s) => s.clone(),
                 _ => return Err(self.expected("a control statement name")),
             };
             self.next();
+            self.same_line("`:`")?;
             self.punct(':')?;
+            self.same_line("the control statement value")?;
             let value = self.node()?;
+            self.br()?;
+            if !seen_control.insert(key.clone()) {
+                return Err(self.err_at(at, format!("the control statement `${key}` is given twice")));
+            }
             match key.as_str() {
                 "version" => {
                     let v = match &value {
@@ -846,15 +889,22 @@ impl<'a> Parser<'a> {
         // Metadata.
         while self.is_word("metadata") && !matches!(self.peek(1), Tok::Punct(_) | Tok::Walrus) {
             self.next();
+            self.same_line("the metadata key")?;
             let at = self.tok();
+            if !at.ws_before {
+                return Err(self.err_at(at, "expected a space after `metadata`"));
+            }
             let key = match &at.tok {
                 Tok::Word(w) if !w.contains(['.', '#', '$']) => w.clone(),
                 Tok::Str(s) => s.clone(),
                 _ => return Err(self.expected("a metadata key (identifier or string)")),
             };
             self.next();
+            self.same_line("`=`")?;
             self.punct('=')?;
+            self.same_line("the metadata value")?;
             let node = self.node()?;
+            self.br()?;
             let value = self.node_json(node)?;
             match (self.out.metadata.get_mut(&key), value) {
                 (Some(Value::Array(a)), Value::Array(b)) => a.extend(b),
@@ -868,8 +918,10 @@ impl<'a> Parser<'a> {
         // Namespace.
         if self.is_word("namespace") && !matches!(self.peek(1), Tok::Punct(_) | Tok::Walrus | Tok::Eof) {
             self.next();
+            self.same_line("the namespace")?;
             let t = self.tok();
             let ns = self.word("a namespace")?;
+            self.br()?;
             if ns.contains(['#', '$']) || !ns.split('.').all(|p| p.starts_with(is_word_start) && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
                 return Err(self.err_at(t, format!("expected a namespace such as `com.example`, found `{ns}`")));
             }
@@ -877,8 +929,10 @@ impl<'a> Parser<'a> {
             // Use statements.
             while self.is_word("use") && matches!(self.peek(1), Tok::Word(_)) {
                 self.next();
+                self.same_line("the shape ID to use")?;
                 let t = self.tok();
                 let id = self.word("an absolute shape ID")?;
+                self.br()?;
                 self.check_shape_id(t, &id)?;
                 let Some((_, name)) = id.split_once('#').filter(|_| !id.contains('$')) else {
                     return Err(self.err_at(t, format!("expected an absolute shape ID without a member (`ns#Name`), found `{id}`")));
@@ -966,6 +1020,9 @@ impl<'a> Parser<'a> {
             if out.contains_key(&id) {
                 return Err(self.err_at(at, format!("the trait `{id}` is applied twice")));
             }
+            if id == "smithy.api#mixin" {
+                self.v2_only(at, "the `@mixin` trait")?;
+            }
             out.insert(id, value);
         }
         Ok(out)
@@ -1052,7 +1109,7 @@ impl<'a> Parser<'a> {
             Node::Num(v) => v,
             Node::Str(s) => Value::String(s),
             Node::Id(w, line, col) => {
-                let t = Token { tok: Tok::Word(w.clone()), line, col, doc: None };
+                let t = Token { tok: Tok::Word(w.clone()), line, col, doc: None, nl_before: false, ws_before: false };
                 Value::String(self.resolve(&t, &w, true)?)
             }
             Node::List(items) => Value::Array(items.into_iter().map(|i| self.node_json(i)).collect::<R<_>>()?),
@@ -1069,7 +1126,7 @@ impl<'a> Parser<'a> {
     fn reference_node(&self, n: &Node, what: &str, at: &Token) -> R<Value> {
         match n {
             Node::Id(w, line, col) => {
-                let t = Token { tok: Tok::Word(w.clone()), line: *line, col: *col, doc: None };
+                let t = Token { tok: Tok::Word(w.clone()), line: *line, col: *col, doc: None, nl_before: false, ws_before: false };
                 let id = self.resolve(&t, w, false)?;
                 if id.contains('$') {
                     return Err(self.err_at(&t, format!("expected a shape ID for {what}, found the member ID `{w}`")));
@@ -1086,10 +1143,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn mixins(&mut self) -> R<Option<Value>> {
-        if !self.is_word("with") {
+    /// `with [...]`; `next_line`: may start on a new line (inline input and output).
+    fn mixins(&mut self, next_line: bool) -> R<Option<Value>> {
+        if !self.is_word("with") || (self.tok().nl_before && !next_line) {
             return Ok(None);
         }
+        self.v2_only(self.tok(), "`with` mixins")?;
         self.next();
         self.punct('[')?;
         let mut out = Vec::new();
@@ -1112,6 +1171,7 @@ impl<'a> Parser<'a> {
         }
         let kt = self.tok();
         let kind = self.word("a shape type (`structure`, `string`, ...)")?;
+        self.same_line("the shape name")?;
         let nt = self.tok();
         let name = self.ident("a shape name")?;
         let id = format!("{}#{name}", self.namespace()?);
@@ -1123,14 +1183,18 @@ impl<'a> Parser<'a> {
             _ => return Err(self.err_at(kt, format!("expected a shape type (`structure`, `string`, ...), found `{kind}`"))),
         };
         shape.insert("type".into(), Value::String(kind_json.into()));
-        if matches!(kind_json, "structure" | "union" | "list" | "set" | "map") && self.is_word("for") {
+        if matches!(kind_json, "enum" | "intEnum") {
+            self.v2_only(kt, &format!("the `{kind_json}` shape"))?;
+        }
+        if matches!(kind_json, "structure" | "union" | "list" | "set" | "map") && self.is_word("for") && !self.tok().nl_before {
+            self.v2_only(self.tok(), "binding a structure to a resource with `for`")?;
             self.next();
             let res = self.shape_ref("a resource shape ID after `for`")?;
             self.out.for_resource.insert(id.clone(), res);
         }
-        let mixins = self.mixins()?;
+        let mixins = self.mixins(false)?;
         match kind_json {
-            k if SIMPLE_TYPES.contains(&k) => {}
+            k if SIMPLE_TYPES.contains(&k) => self.br()?,
             "enum" | "intEnum" => {
                 let members = self.enum_members(kind_json == "intEnum", mixins.is_some())?;
                 shape.insert("members".into(), Value::Object(members));
@@ -1211,12 +1275,17 @@ impl<'a> Parser<'a> {
             let t = self.tok();
             let name = self.ident("an enum member name or `}`")?;
             if self.is_punct('=') {
+                self.same_line("the `=` of the value")?;
                 self.next();
+                self.same_line("the enum value")?;
                 let vt = self.tok();
                 let v = self.node()?;
+                if !self.is_punct('}') {
+                    self.br()?;
+                }
                 let v = match (int, v) {
                     (false, Node::Str(s)) => Value::String(s),
-                    (true, Node::Num(n)) if n.is_i64() => n,
+                    (true, Node::Num(n)) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => n,
                     _ => return Err(self.err_at(vt, if int { "expected an integer intEnum value" } else { "expected a string enum value" })),
                 };
                 traits.insert("smithy.api#enumValue".into(), v);
@@ -1254,6 +1323,7 @@ impl<'a> Parser<'a> {
             }
             let elided = self.is_punct('$');
             if elided {
+                self.v2_only(self.tok(), "an elided member target (`$name`)")?;
                 self.next();
             }
             let t = self.tok();
@@ -1270,8 +1340,14 @@ impl<'a> Parser<'a> {
                 target
             };
             if self.is_punct('=') {
+                self.same_line("the `=` of the default value")?;
+                self.v2_only(self.tok(), "a default value (`= value`)")?;
                 self.next();
+                self.same_line("the default value")?;
                 let n = self.node()?;
+                if !self.is_punct('}') {
+                    self.br()?;
+                }
                 traits.insert("smithy.api#default".into(), self.node_json(n)?);
             }
             if out.contains_key(&name) {
@@ -1321,6 +1397,7 @@ impl<'a> Parser<'a> {
         self.punct('{')?;
         for (key, n) in self.object_entries('}')? {
             let v = match key.as_str() {
+                "properties" if self.v1() => return Err(self.err_at(at, "resource `properties` need `$version: \"2.0\"`; this file is IDL 1.0")),
                 "identifiers" | "properties" => match &n {
                     Node::Obj(entries) => {
                         let mut m = Map::new();
@@ -1352,6 +1429,7 @@ impl<'a> Parser<'a> {
                 if key != "input" && key != "output" {
                     return Err(self.err_at(t, format!("expected `input` or `output` before `:=`, found `{key}`")));
                 }
+                self.v2_only(t, "inline operation input and output (`:=`)")?;
                 self.next();
                 let first = self.tok();
                 let mut traits = self.traits()?;
@@ -1359,7 +1437,7 @@ impl<'a> Parser<'a> {
                     traits.entry("smithy.api#documentation").or_insert_with(|| Value::String(doc.clone()));
                 }
                 traits.insert(format!("smithy.api#{key}"), Value::Object(Map::new()));
-                let mixins = self.mixins()?;
+                let mixins = self.mixins(true)?;
                 let members = self.members(t)?;
                 let suffix = if key == "input" { &self.input_suffix } else { &self.output_suffix };
                 let id = format!("{}#{op}{suffix}", self.namespace()?);
@@ -1400,7 +1478,7 @@ mod tests {
     #[test]
     fn reads_structures_traits_and_defaults() {
         let v = json(
-            "$version: \"2.0\"\nnamespace a.b\n/// Docs\n@tags([\"x\"])\nstructure S { @required a: String = \"x\", b: T }\nstructure T {}\n",
+            "$version: \"2.0\"\nnamespace a.b\n/// Docs\n@tags([\"x\"])\nstructure S {\n @required a: String = \"x\"\n b: T }\nstructure T {}\n",
         );
         let s = &v["shapes"]["a.b#S"];
         assert_eq!(s["traits"]["smithy.api#documentation"], "Docs");
@@ -1419,6 +1497,6 @@ mod tests {
     #[test]
     fn errors_name_the_position() {
         let e = to_json(&[("f.smithy".into(), "namespace a\nstructure S { a: }".into())]).unwrap_err();
-        assert!(e.to_string().contains("f.smithy:2:18: expected the member's target shape ID, found `}`"), "{e}");
+        assert_eq!(e.to_string(), "f.smithy:2:18: expected the member's target shape ID, found `}`");
     }
 }
