@@ -663,7 +663,11 @@ struct Parser<'a> {
     input_suffix: String,
     output_suffix: String,
     out: ParsedFile,
+    /// Nesting of node values, bounded so no input can overflow the stack.
+    depth: usize,
 }
+
+const MAX_DEPTH: usize = 100;
 
 type R<T> = Result<T, Error>;
 
@@ -678,6 +682,7 @@ impl<'a> Parser<'a> {
             uses: HashMap::new(),
             input_suffix: "Input".into(),
             output_suffix: "Output".into(),
+            depth: 0,
             out: ParsedFile {
                 file: file.to_string(),
                 version: "1.0".into(),
@@ -1053,6 +1058,17 @@ impl<'a> Parser<'a> {
     }
 
     fn node(&mut self) -> R<Node> {
+        self.depth += 1;
+        let out = if self.depth > MAX_DEPTH {
+            Err(self.err_at(self.tok(), format!("expected a value nested at most {MAX_DEPTH} levels deep")))
+        } else {
+            self.node_inner()
+        };
+        self.depth -= 1;
+        out
+    }
+
+    fn node_inner(&mut self) -> R<Node> {
         let t = self.tok();
         match &t.tok {
             Tok::Punct('[') => {
@@ -1437,10 +1453,15 @@ impl<'a> Parser<'a> {
                     traits.entry("smithy.api#documentation").or_insert_with(|| Value::String(doc.clone()));
                 }
                 traits.insert(format!("smithy.api#{key}"), Value::Object(Map::new()));
-                let mixins = self.mixins(true)?;
-                let members = self.members(t)?;
                 let suffix = if key == "input" { &self.input_suffix } else { &self.output_suffix };
                 let id = format!("{}#{op}{suffix}", self.namespace()?);
+                if self.is_word("for") {
+                    self.next();
+                    let res = self.shape_ref("a resource shape ID after `for`")?;
+                    self.out.for_resource.insert(id.clone(), res);
+                }
+                let mixins = self.mixins(true)?;
+                let members = self.members(t)?;
                 let mut s = Map::new();
                 s.insert("type".into(), Value::String("structure".into()));
                 s.insert("members".into(), Value::Object(members));
@@ -1492,6 +1513,19 @@ mod tests {
     fn text_blocks_strip_indentation() {
         let v = json("namespace a\n@documentation(\"\"\"\n    Hello\n      World\n    \"\"\")\nstring S\n");
         assert_eq!(v["shapes"]["a#S"]["traits"]["smithy.api#documentation"], "Hello\n  World\n");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = format!("metadata a = {}\n", "[".repeat(100_000));
+        let e = to_json(&[("d.smithy".into(), text)]).unwrap_err();
+        assert!(e.to_string().contains("nested at most"), "{e}");
+    }
+
+    #[test]
+    fn elided_members_take_resource_identifiers() {
+        let v = json("$version: \"2\"\nnamespace a\nresource R { identifiers: { id: String } }\nstructure S for R { $id }\n");
+        assert_eq!(v["shapes"]["a#S"]["members"]["id"]["target"], "smithy.api#String");
     }
 
     #[test]
