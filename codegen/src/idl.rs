@@ -79,7 +79,9 @@ pub fn to_json(files: &[(String, String)]) -> Result<Vec<Value>, Error> {
     let mut lexed = Vec::new();
     for (name, text) in files {
         let tokens = lex(name, text)?;
-        let first = Parser::new(name, &tokens, &known).file()?;
+        let mut pass_one = Parser::new(name, &tokens, &known);
+        pass_one.collect_only = true;
+        let first = pass_one.file()?;
         known.extend(first.defined.iter().cloned());
         lexed.push(tokens);
     }
@@ -148,29 +150,27 @@ fn is_word_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '#' | '$')
-}
-
 struct Lexer<'a> {
     file: &'a str,
-    chars: Vec<char>,
+    src: &'a str,
+    b: &'a [u8],
     i: usize,
     line: usize,
     col: usize,
 }
 
 impl Lexer<'_> {
-    fn peek(&self, k: usize) -> Option<char> {
-        self.chars.get(self.i + k).copied()
+    fn peek(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
     }
-    fn bump(&mut self) -> Option<char> {
-        let c = self.chars.get(self.i).copied()?;
+    /// Advances one byte; columns count characters (UTF-8 continuation bytes do not count).
+    fn bump(&mut self) -> Option<u8> {
+        let c = self.b.get(self.i).copied()?;
         self.i += 1;
-        if c == '\n' {
+        if c == b'\n' {
             self.line += 1;
             self.col = 1;
-        } else {
+        } else if c & 0xC0 != 0x80 {
             self.col += 1;
         }
         Some(c)
@@ -178,19 +178,22 @@ impl Lexer<'_> {
     fn err(&self, line: usize, col: usize, msg: impl std::fmt::Display) -> Error {
         Error::model(&format!("{}:{line}:{col}", self.file), None, msg.to_string())
     }
-    fn rest_of_line(&mut self) -> String {
-        let mut s = String::new();
+    fn rest_of_line(&mut self) -> &str {
+        let start = self.i;
         while let Some(c) = self.peek(0) {
-            if c == '\n' {
+            if c == b'\n' {
                 break;
             }
-            s.push(c);
             self.bump();
         }
-        s
+        &self.src[start..self.i]
     }
     /// Processes the escapes of a string body.
-    fn unescape(&self, raw: &[char], line: usize, col: usize) -> Result<String, Error> {
+    fn unescape(&self, raw: &str, line: usize, col: usize) -> Result<String, Error> {
+        if !raw.contains('\\') {
+            return Ok(raw.to_string());
+        }
+        let raw: Vec<char> = raw.chars().collect();
         let mut out = String::new();
         let mut i = 0;
         while i < raw.len() {
@@ -243,135 +246,129 @@ impl Lexer<'_> {
         }
         Ok(out)
     }
+    fn found(&self) -> String {
+        match self.src.get(self.i..).and_then(|r| r.chars().next()) {
+            Some(c) => format!("{c:?}"),
+            None => "the end of the file".into(),
+        }
+    }
 }
 
 fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
-    let mut lx = Lexer { file, chars: text.chars().collect(), i: 0, line: 1, col: 1 };
-    let mut out = Vec::new();
+    let mut lx = Lexer { file, src: text, b: text.as_bytes(), i: 0, line: 1, col: 1 };
+    let mut out = Vec::with_capacity(text.len() / 6);
     let mut doc: Vec<String> = Vec::new();
     // Whether a token precedes the current position on its line: a `///` comment there is an
     // ordinary comment, not documentation.
     let mut line_has_token = false;
     let (mut nl_before, mut ws_before) = (false, false);
-    if lx.peek(0) == Some('\u{feff}') {
-        lx.bump();
+    if text.starts_with('\u{feff}') {
+        lx.i = 3;
     }
     loop {
         let Some(c) = lx.peek(0) else { break };
         let (line, col) = (lx.line, lx.col);
-        if c == '\n' {
+        if c == b'\n' {
             line_has_token = false;
             nl_before = true;
         }
-        if c.is_whitespace() || c == ',' {
+        if matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b',') {
             ws_before = true;
             lx.bump();
             continue;
         }
-        if c == '/' {
-            if lx.peek(1) != Some('/') {
+        if c == b'/' {
+            if lx.peek(1) != Some(b'/') {
                 return Err(lx.err(line, col, "expected a comment (`//`), found a single `/`"));
             }
             lx.bump();
             lx.bump();
             ws_before = true;
-            if lx.peek(0) == Some('/') && !line_has_token {
+            if lx.peek(0) == Some(b'/') && !line_has_token {
                 lx.bump();
                 let text = lx.rest_of_line();
-                let text = text.strip_suffix('\r').unwrap_or(&text);
+                let text = text.strip_suffix('\r').unwrap_or(text);
                 doc.push(text.strip_prefix(' ').unwrap_or(text).to_string());
             } else {
                 lx.rest_of_line();
             }
             continue;
         }
-        let tok = if is_word_start(c) {
-            let mut w = String::new();
-            while let Some(c) = lx.peek(0) {
-                if !is_word_char(c) {
-                    break;
-                }
-                w.push(c);
+        let tok = if c.is_ascii_alphabetic() || c == b'_' {
+            let start = lx.i;
+            while lx.peek(0).is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'#' | b'$')) {
                 lx.bump();
             }
-            Tok::Word(w)
-        } else if c == '-' || c.is_ascii_digit() {
-            let mut n = String::new();
-            while let Some(c) = lx.peek(0) {
-                if !(c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.')) {
-                    break;
-                }
-                n.push(c);
+            Tok::Word(text[start..lx.i].to_string())
+        } else if c == b'-' || c.is_ascii_digit() {
+            let start = lx.i;
+            while lx.peek(0).is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'+' | b'.')) {
                 lx.bump();
             }
-            Tok::Num(n)
-        } else if c == '"' {
-            if lx.peek(1) == Some('"') && lx.peek(2) == Some('"') {
+            Tok::Num(text[start..lx.i].to_string())
+        } else if c == b'"' {
+            if lx.peek(1) == Some(b'"') && lx.peek(2) == Some(b'"') {
                 lx.bump();
                 lx.bump();
                 lx.bump();
                 // The opening delimiter must end its line.
-                while matches!(lx.peek(0), Some(' ' | '\t' | '\r')) {
+                while matches!(lx.peek(0), Some(b' ' | b'\t' | b'\r')) {
                     lx.bump();
                 }
-                if lx.peek(0) != Some('\n') {
-                    let found = lx.peek(0).map(|c| format!("`{c}`")).unwrap_or_else(|| "the end of the file".into());
-                    return Err(lx.err(lx.line, lx.col, format!("expected a new line after the opening `\"\"\"` of a text block, found {found}")));
+                if lx.peek(0) != Some(b'\n') {
+                    return Err(lx.err(lx.line, lx.col, format!("expected a new line after the opening `\"\"\"` of a text block, found {}", lx.found())));
                 }
                 lx.bump();
-                let mut raw = Vec::new();
-                loop {
+                let start = lx.i;
+                let end = loop {
                     match lx.peek(0) {
                         None => return Err(lx.err(line, col, "expected the closing `\"\"\"` of the text block, found the end of the file")),
-                        Some('"') if lx.peek(1) == Some('"') && lx.peek(2) == Some('"') => {
+                        Some(b'"') if lx.peek(1) == Some(b'"') && lx.peek(2) == Some(b'"') => {
+                            let end = lx.i;
                             lx.bump();
                             lx.bump();
                             lx.bump();
-                            break;
+                            break end;
                         }
-                        Some('\\') => {
-                            raw.push('\\');
+                        Some(b'\\') => {
                             lx.bump();
-                            if let Some(c) = lx.bump() {
-                                raw.push(c);
-                            }
+                            lx.bump();
                         }
-                        Some(c) => {
-                            raw.push(c);
+                        Some(_) => {
                             lx.bump();
                         }
                     }
-                }
-                let stripped = strip_text_block(&raw.iter().collect::<String>());
-                Tok::Text(lx.unescape(&stripped.chars().collect::<Vec<_>>(), line, col)?)
+                };
+                let raw = text.get(start..end.max(start)).unwrap_or("");
+                Tok::Text(lx.unescape(&strip_text_block(raw), line, col)?)
             } else {
                 lx.bump();
-                let mut raw = Vec::new();
-                loop {
+                let start = lx.i;
+                let end = loop {
                     match lx.bump() {
                         None => return Err(lx.err(line, col, "expected the closing `\"` of the string, found the end of the file")),
-                        Some('"') => break,
-                        Some('\\') => {
-                            raw.push('\\');
-                            match lx.bump() {
-                                Some(c) => raw.push(c),
-                                None => return Err(lx.err(line, col, "expected the closing `\"` of the string, found the end of the file")),
+                        Some(b'"') => break lx.i - 1,
+                        Some(b'\\') => {
+                            if lx.bump().is_none() {
+                                return Err(lx.err(line, col, "expected the closing `\"` of the string, found the end of the file"));
                             }
                         }
-                        Some(c) => raw.push(c),
+                        Some(_) => {}
                     }
-                }
-                Tok::Str(lx.unescape(&raw, line, col)?)
+                };
+                // An escape may have stepped into a multi-byte character: slice safely.
+                let raw = text.get(start..end).ok_or_else(|| lx.err(line, col, "expected a valid escape in the string"))?;
+                Tok::Str(lx.unescape(raw, line, col)?)
             }
-        } else if c == ':' && lx.peek(1) == Some('=') {
+        } else if c == b':' && lx.peek(1) == Some(b'=') {
             lx.bump();
             lx.bump();
             Tok::Walrus
-        } else if "{}[]():=@$".contains(c) {
+        } else if b"{}[]():=@$".contains(&c) {
             lx.bump();
-            Tok::Punct(c)
+            Tok::Punct(c as char)
         } else {
-            return Err(lx.err(line, col, format!("expected a token, found {c:?}")));
+            return Err(lx.err(line, col, format!("expected a token, found {}", lx.found())));
         };
         let doc = if doc.is_empty() { None } else { Some(std::mem::take(&mut doc).join("\n")) };
         line_has_token = true;
@@ -512,7 +509,7 @@ fn resolve_elided(files: &mut [ParsedFile]) -> Result<(), Error> {
             for (id, shape) in &f.shapes {
                 for (name, m) in members_of(shape) {
                     if m.get("target").and_then(Value::as_str) == Some(ELIDED) {
-                        pending.push((fi, id.clone(), name));
+                        pending.push((fi, id.clone(), name.to_string()));
                     }
                 }
             }
@@ -599,7 +596,7 @@ fn resolve_implied_enum_values(files: &mut [ParsedFile]) {
         for (id, shape) in &f.shapes {
             for (name, m) in members_of(shape) {
                 if m.get("traits").and_then(|t| t.get(IMPLIED_ENUM_VALUE)).is_some() {
-                    pending.push((fi, id.clone(), name));
+                    pending.push((fi, id.clone(), name.to_string()));
                 }
             }
         }
@@ -640,14 +637,14 @@ fn mixin_targets(shape: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn members_of(shape: &Value) -> Vec<(String, Value)> {
+fn members_of(shape: &Value) -> Vec<(&str, &Value)> {
     let mut out = Vec::new();
     if let Some(ms) = shape.get("members").and_then(Value::as_object) {
-        out.extend(ms.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out.extend(ms.iter().map(|(k, v)| (k.as_str(), v)));
     }
     for k in ["member", "key", "value"] {
         if let Some(m) = shape.get(k) {
-            out.push((k.to_string(), m.clone()));
+            out.push((k, m));
         }
     }
     out
@@ -665,6 +662,8 @@ struct Parser<'a> {
     out: ParsedFile,
     /// Nesting of node values, bounded so no input can overflow the stack.
     depth: usize,
+    /// Pass one: collect the shape IDs defined, skip building values.
+    collect_only: bool,
 }
 
 const MAX_DEPTH: usize = 100;
@@ -683,6 +682,7 @@ impl<'a> Parser<'a> {
             input_suffix: "Input".into(),
             output_suffix: "Output".into(),
             depth: 0,
+            collect_only: false,
             out: ParsedFile {
                 file: file.to_string(),
                 version: "1.0".into(),
@@ -821,7 +821,7 @@ impl<'a> Parser<'a> {
                 (None, false) => return Err(self.err_at(t, format!("expected a `namespace` statement before the relative shape ID `{word}`"))),
             };
             let local = format!("{ns}#{name}");
-            if self.known.contains(&local) || self.out.defined.contains(&local) {
+            if self.known.contains(&local) || self.out.shapes.contains_key(&local) {
                 local
             } else if PRELUDE_SHAPES.contains(&name) {
                 format!("smithy.api#{name}")
@@ -961,7 +961,7 @@ impl<'a> Parser<'a> {
         if let Some(ns) = &self.namespace {
             for (name, id) in &self.uses {
                 let local = format!("{ns}#{name}");
-                if *id != local && self.out.defined.contains(&local) {
+                if *id != local && self.out.shapes.contains_key(&local) {
                     return Err(Error::model(self.file, Some(&local), format!("the shape conflicts with `use {id}`")));
                 }
             }
@@ -1119,6 +1119,10 @@ impl<'a> Parser<'a> {
     }
 
     fn node_json(&self, n: Node) -> R<Value> {
+        if self.collect_only {
+            // Pass one only collects shape IDs: values are not needed.
+            return Ok(Value::Null);
+        }
         Ok(match n {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(b),
