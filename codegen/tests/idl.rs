@@ -342,3 +342,59 @@ proptest! {
         }
     }
 }
+
+fn weather() -> (String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/weather.smithy");
+    ("model/weather.smithy".into(), std::fs::read_to_string(path).expect("model/weather.smithy"))
+}
+
+fn weather_spec() -> codegen::CrateSpec {
+    codegen::CrateSpec {
+        crate_name: "weather".into(),
+        version: "0.1.0".into(),
+        service: "example.weather#Weather".into(),
+        operations: None,
+        runtime: Default::default(),
+    }
+}
+
+/// The same model as IDL, as its JSON AST (what `cargo xtask ast` prints), and split into an
+/// IDL file plus a JSON file generates the same crate.
+#[test]
+fn idl_and_its_json_ast_generate_the_same_crate() {
+    let idl = weather();
+    let from_idl = codegen::format_files(codegen::generate(std::slice::from_ref(&idl), &weather_spec()).unwrap()).unwrap();
+    let ast = codegen::merged_json_ast(std::slice::from_ref(&idl)).unwrap();
+    let json = ("weather.json".to_string(), serde_json::to_string_pretty(&ast).unwrap());
+    let from_json = codegen::format_files(codegen::generate(&[json], &weather_spec()).unwrap()).unwrap();
+    assert_eq!(from_idl, from_json);
+
+    // Mixed: the error shapes moved into a JSON file, the rest stays IDL.
+    let mut rest = ast.clone();
+    let shapes = rest["shapes"].as_object_mut().unwrap();
+    let mut moved = Map::new();
+    for id in ["example.weather#NoSuchCity", "example.weather#ThrottledException"] {
+        moved.insert(id.to_string(), shapes.remove(id).unwrap());
+    }
+    let errors = serde_json::json!({"smithy": "2.0", "shapes": moved});
+    let mut idl_text = idl.1.clone();
+    for name in ["NoSuchCity", "ThrottledException"] {
+        let start = idl_text.find(&format!("structure {name} {{")).unwrap();
+        let start = idl_text[..start].rfind("\n\n").unwrap() + 2;
+        let end = start + idl_text[start..].find("\n}\n").unwrap() + 3;
+        idl_text.replace_range(start..end, "");
+    }
+    let mixed = [("weather.smithy".to_string(), idl_text), ("errors.json".to_string(), errors.to_string())];
+    let from_mixed = codegen::format_files(codegen::generate(&mixed, &weather_spec()).unwrap()).unwrap();
+    assert_eq!(from_idl, from_mixed);
+}
+
+#[test]
+fn merged_ast_folds_applies_across_files() {
+    let a = ("a.smithy".to_string(), "$version: \"2\"\nnamespace x\nstructure S {\n a: String\n}\n".to_string());
+    let b = ("b.smithy".to_string(), "$version: \"2\"\nnamespace x\napply S$a @required\napply S @tags([\"t\"])\napply S @tags([\"u\"])\n".to_string());
+    let ast = codegen::merged_json_ast(&[a, b]).unwrap();
+    assert_eq!(ast["shapes"]["x#S"]["members"]["a"]["traits"]["smithy.api#required"], serde_json::json!({}));
+    assert_eq!(ast["shapes"]["x#S"]["traits"]["smithy.api#tags"], serde_json::json!(["t", "u"]));
+    assert_eq!(ast["shapes"].as_object().unwrap().len(), 1, "no apply entries left: {ast}");
+}
