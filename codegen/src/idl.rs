@@ -1533,6 +1533,51 @@ mod tests {
     }
 
     #[test]
+    fn inline_io_uses_the_suffix_control_statements() {
+        let v = json("$version: \"2.0\"\n$operationInputSuffix: \"Request\"\n$operationOutputSuffix: \"Response\"\nnamespace a\noperation Op {\n input := {\n a: String\n }\n output := @sensitive {}\n}\n");
+        assert_eq!(v["shapes"]["a#Op"]["input"]["target"], "a#OpRequest");
+        assert_eq!(v["shapes"]["a#OpRequest"]["traits"]["smithy.api#input"], serde_json::json!({}));
+        assert_eq!(v["shapes"]["a#OpResponse"]["traits"]["smithy.api#sensitive"], serde_json::json!({}));
+        assert_eq!(v["shapes"]["a#OpResponse"]["traits"]["smithy.api#output"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn resolution_prefers_use_then_namespace_then_prelude() {
+        let v = json("$version: \"2.0\"\nnamespace a\nuse b#Thing\nstructure S {\n x: Thing\n y: String\n z: Integer\n}\nstring Integer\n@references([{resource: S}])\nstring R\n");
+        let m = &v["shapes"]["a#S"]["members"];
+        assert_eq!((m["x"]["target"].as_str(), m["y"]["target"].as_str(), m["z"]["target"].as_str()), (Some("b#Thing"), Some("smithy.api#String"), Some("a#Integer")));
+        assert_eq!(v["shapes"]["a#R"]["traits"]["smithy.api#references"][0]["resource"], "a#S");
+    }
+
+    #[test]
+    fn strings_escapes_and_text_blocks() {
+        let v = json("metadata m = [\"a\\n\\u00e9\\\"\", \"\"\"\n  x \\\"\"\"\n  \\ty\n  \"\"\", -1.5e2, null, true]\nnamespace a\n");
+        assert_eq!(v["metadata"]["m"], serde_json::json!(["a\n\u{e9}\"", "x \"\"\"\n\ty\n", -150.0, null, true]));
+    }
+
+    #[test]
+    fn idl_2_features_are_rejected_in_1_0_files() {
+        for text in [
+            "namespace a\nenum E { A }\n",
+            "$version: \"1.0\"\nnamespace a\nstructure S {\n a: String = \"x\"\n}\n",
+            "namespace a\noperation O {\n input := {}\n}\n",
+            "namespace a\n@mixin\nstructure M {}\n",
+        ] {
+            let e = to_json(&[("v1.smithy".into(), text.into())]).expect_err(text);
+            assert!(e.to_string().contains("IDL 1.0"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn apply_block_and_single() {
+        let v = json("$version: \"2.0\"\nnamespace a\nstructure S {\n m: String\n}\napply S {\n @sensitive\n @tags([\"t\"])\n}\napply S$m @required\napply other#X @deprecated\n");
+        let s = &v["shapes"]["a#S"];
+        assert_eq!(s["traits"]["smithy.api#tags"], serde_json::json!(["t"]));
+        assert_eq!(s["members"]["m"]["traits"]["smithy.api#required"], serde_json::json!({}));
+        assert_eq!(v["shapes"]["other#X"], serde_json::json!({"type": "apply", "traits": {"smithy.api#deprecated": {}}}));
+    }
+
+    #[test]
     fn errors_name_the_position() {
         let e = to_json(&[("f.smithy".into(), "namespace a\nstructure S { a: }".into())]).unwrap_err();
         assert_eq!(e.to_string(), "f.smithy:2:18: expected the member's target shape ID, found `}`");
