@@ -265,8 +265,7 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
     if text.starts_with('\u{feff}') {
         lx.i = 3;
     }
-    loop {
-        let Some(c) = lx.peek(0) else { break };
+    while let Some(c) = lx.peek(0) {
         let (line, col) = (lx.line, lx.col);
         if c == b'\n' {
             line_has_token = false;
