@@ -251,6 +251,12 @@ pub fn parse(file: &str, text: &str) -> Result<ModelFile, Error> {
     }
     let root: Value = serde_json::from_str(text)
         .map_err(|e| Error::model(file, None, format!("invalid JSON: {e}")))?;
+    from_value(file, &root)
+}
+
+/// Decodes a JSON AST value (read from a file, or built by the IDL reader); `file` names it in
+/// errors.
+pub fn from_value(file: &str, root: &Value) -> Result<ModelFile, Error> {
     let root = root
         .as_object()
         .ok_or_else(|| Error::model(file, None, "the top level must be a JSON object"))?;

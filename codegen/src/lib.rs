@@ -1,6 +1,7 @@
 //! Smithy JSON AST -> Rust client crate, as token streams and file texts. Does no file IO.
 //!
-//! Pipeline: [`ast::parse`] each file -> [`model::normalize`] into one IR keyed by shape ID ->
+//! Pipeline: [`ast::parse`] each JSON AST file (or [`idl`] for `.smithy` files, which builds the
+//! same AST) -> [`model::normalize`] into one IR keyed by shape ID ->
 //! [`select::select`] the operations and their closure -> [`symbols::Symbols`] names everything
 //! -> [`emit`] one function per item -> [`format_files`] with prettyplease.
 
@@ -12,6 +13,7 @@ pub mod emit;
 /// The runtime's JMESPath subset, compiled here too so waiter paths are checked at generation time.
 #[path = "../runtime/src/jmespath.rs"]
 pub mod jmespath;
+pub mod idl;
 pub mod model;
 pub mod protocols;
 pub mod sanitize;
@@ -149,12 +151,118 @@ pub struct Generated {
     pub text: BTreeMap<String, String>,
 }
 
-/// Parses, normalises and selects: the model as the emitters will see it.
-pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Model, select::Selection), Error> {
+/// Whether a model file is Smithy IDL (`.smithy`) rather than a JSON AST (anything else).
+pub fn is_idl(name: &str) -> bool {
+    name.ends_with(".smithy")
+}
+
+/// Reads model files, each by its extension: `.smithy` files with [`idl`] (together, so relative
+/// shape IDs may name shapes of the other IDL files), the rest as JSON AST with [`ast::parse`].
+/// Keeps the input order.
+pub fn parse_files(files: &[(String, String)]) -> Result<Vec<(String, ast::ModelFile)>, Error> {
+    let idl: Vec<(String, String)> = files.iter().filter(|(n, _)| is_idl(n)).cloned().collect();
+    let mut idl_parsed = idl::parse_files(&idl)?.into_iter();
     let mut parsed = Vec::new();
     for (name, text) in files {
-        parsed.push((name.clone(), ast::parse(name, text)?));
+        let file = if is_idl(name) {
+            idl_parsed.next().ok_or_else(|| Error::model(name, None, "internal error: IDL file count mismatch"))?
+        } else {
+            ast::parse(name, text)?
+        };
+        parsed.push((name.clone(), file));
     }
+    Ok(parsed)
+}
+
+/// The JSON AST of model files read together (IDL or JSON, by extension), merged into one
+/// document (`cargo xtask ast`): shapes of every file, `apply` statements folded into the shapes
+/// they target when those are among the files (list traits concatenate), metadata merged (lists
+/// concatenate). The prelude is left out. The version is "2.0" if any file is 2.0.
+pub fn merged_json_ast(files: &[(String, String)]) -> Result<serde_json::Value, Error> {
+    use serde_json::{Map, Value};
+    let idl: Vec<(String, String)> = files.iter().filter(|(n, _)| is_idl(n)).cloned().collect();
+    let mut idl_values = idl::to_json(&idl)?.into_iter();
+    let mut version = "1.0".to_string();
+    let mut shapes = Map::new();
+    let mut metadata = Map::new();
+    let mut applies = Vec::new();
+    for (name, text) in files {
+        let value = if is_idl(name) {
+            idl_values.next().ok_or_else(|| Error::model(name, None, "internal error: IDL file count mismatch"))?
+        } else {
+            let v: Value = serde_json::from_str(text).map_err(|e| Error::model(name, None, format!("invalid JSON: {e}")))?;
+            ast::from_value(name, &v)?;
+            v
+        };
+        if value.get("smithy").and_then(Value::as_str).is_some_and(|v| v.starts_with('2')) {
+            version = "2.0".into();
+        }
+        if let Some(Value::Object(m)) = value.get("metadata") {
+            for (k, v) in m {
+                match (metadata.get_mut(k), v) {
+                    (Some(Value::Array(old)), Value::Array(new)) => old.extend(new.iter().cloned()),
+                    (Some(old), v) if old == v => {}
+                    (Some(_), _) => return Err(Error::model(name, None, format!("metadata key {k:?} conflicts with another file"))),
+                    (None, v) => {
+                        metadata.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        if let Some(Value::Object(m)) = value.get("shapes") {
+            for (id, shape) in m {
+                if shape.get("type").and_then(Value::as_str) == Some("apply") {
+                    applies.push((id.clone(), shape.clone()));
+                } else if shapes.contains_key(id) && shapes.get(id) != Some(shape) {
+                    return Err(Error::model(name, Some(id), "the shape is defined differently in another file"));
+                } else {
+                    shapes.insert(id.clone(), shape.clone());
+                }
+            }
+        }
+    }
+    for (id, apply) in applies {
+        let (shape_id, member) = match id.split_once('$') {
+            Some((s, m)) => (s, Some(m)),
+            None => (id.as_str(), None),
+        };
+        let target = shapes.get_mut(shape_id).and_then(|s| match member {
+            None => Some(s),
+            Some(m) => match s.get("members") {
+                Some(_) => s.get_mut("members").and_then(|ms| ms.get_mut(m)),
+                None => s.get_mut(m),
+            },
+        });
+        let traits = apply.get("traits").and_then(Value::as_object).cloned().unwrap_or_default();
+        match target.and_then(Value::as_object_mut) {
+            Some(t) => {
+                let slot = t.entry("traits").or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(slot) = slot {
+                    for (k, v) in traits {
+                        idl::merge_trait(slot, k, v);
+                    }
+                }
+            }
+            None => match shapes.get_mut(&id).and_then(|a| a.get_mut("traits")).and_then(Value::as_object_mut) {
+                Some(slot) => traits.into_iter().for_each(|(k, v)| idl::merge_trait(slot, k, v)),
+                None => {
+                    shapes.insert(id, apply);
+                }
+            },
+        }
+    }
+    let mut root = Map::new();
+    root.insert("smithy".into(), Value::String(version));
+    if !metadata.is_empty() {
+        root.insert("metadata".into(), Value::Object(metadata));
+    }
+    root.insert("shapes".into(), Value::Object(shapes));
+    Ok(Value::Object(root))
+}
+
+/// Parses, normalises and selects: the model as the emitters will see it.
+pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Model, select::Selection), Error> {
+    let parsed = parse_files(files)?;
     let model = model::normalize(&parsed)?;
     let streams = payload_streams(&model, &spec.service);
     let wanted = match &spec.operations {

@@ -226,8 +226,14 @@ pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
             Some(m) => member_traits_mut(shape, &m)
                 .ok_or_else(|| Error::model(&file, Some(&id), "`apply` targets a member that does not exist"))?,
         };
+        // Applying a list trait again appends to it (as the reference does); others replace.
         for (k, v) in traits {
-            target_traits.0.insert(k, v);
+            match (target_traits.0.get_mut(&k), v) {
+                (Some(serde_json::Value::Array(old)), serde_json::Value::Array(new)) => old.extend(new),
+                (_, v) => {
+                    target_traits.0.insert(k, v);
+                }
+            }
         }
     }
     // Mixin shapes are not part of the output.

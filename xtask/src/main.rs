@@ -6,6 +6,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod bench_codegen;
+mod bench_idl;
 mod codegen_cmd;
 mod corpus;
 mod endpoints;
@@ -22,12 +23,18 @@ commands:
       Generate the crates listed in codegen.json (or one crate from the given model);
       --check fails if the files on disk differ from what would be generated.
       Without --name the package name comes from DIR's name (`legacy-1.0` -> `legacy-1-0`).
+  ast FILE...
+      Read model files (Smithy IDL `.smithy` or JSON AST `.json`) together and print their
+      merged JSON AST (without the prelude).
   bench [--runs N] [--build-runs N] [--skip-theirs-build] [--timings]
       Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider;
       writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see `bench --help`).
   bench-codegen [--models DIR] [--runs N]
       Time code generation (emit + format, no writing) for codegen.json's crates, the
       whole Cognito model and every awsJson service; use a release build.
+  bench-idl [--shared DIR] [--runs N]
+      Time reading the AWS protocol-test models as Smithy IDL (140 files + trait definitions)
+      against parsing their JSON AST with serde_json; use a release build.
   corpus [--models DIR] [--only NAME] [--protocol NAME]
       Generate every service of a supported protocol in DIR (default ../shared/models/aws)
       with all operations and cargo-check them with warnings denied; prints one line per
@@ -48,10 +55,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::cmd(&args[1..]),
+        Some("ast") => cmd_ast(&args[1..]),
         Some("endpoints") => cmd_endpoints(&args[1..]),
         Some("corpus") => corpus::cmd(&args[1..]),
         Some("bench") => bench::cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
+        Some("bench-idl") => bench_idl::cmd(&args[1..]),
         Some("protocol-tests") => protocol_tests::cmd(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
@@ -66,6 +75,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask ast FILE...`: the merged JSON AST of the files, pretty-printed.
+fn cmd_ast(args: &[String]) -> Result<(), String> {
+    if args.is_empty() {
+        return Err("usage: cargo xtask ast FILE... (Smithy IDL `.smithy` or JSON AST files)".into());
+    }
+    let mut files = Vec::new();
+    for path in args {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        files.push((path.clone(), text));
+    }
+    let ast = codegen::merged_json_ast(&files).map_err(|e| e.to_string())?;
+    println!("{}", serde_json::to_string_pretty(&ast).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 /// Returns the value following `--name`, if present.
