@@ -279,7 +279,16 @@ async fn moto_s3() {
     assert_eq!(err.code(), Some("NoSuchBucket"));
     http.take();
 
-    // Presigned GET: added with presigning (another branch); no step here until then.
+    // -- 7b. A presigned GET, fetched by a plain HTTP request (no SDK, no credentials).
+    steps.step("presigned GET fetched with a plain HTTP request");
+    let config = s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(300)).expect("presigning config");
+    let presigned = s3.get_object().bucket(&bucket).key("dir/small.bin").presigned(config).await.expect("presigned GetObject");
+    assert_eq!(presigned.method(), "GET");
+    assert!(presigned.uri().contains("X-Amz-Signature="), "{}", presigned.uri());
+    assert!(presigned.uri().contains("X-Amz-Expires=300"), "{}", presigned.uri());
+    let (status, body) = plain_get(presigned.uri(), presigned.headers().collect());
+    assert_eq!(status, 200, "presigned GET: {}", String::from_utf8_lossy(&body));
+    assert_eq!(&body[..], &small[..], "presigned GET returns the object");
 
     // -- 8. DeleteObjects, then the bucket.
     steps.step("DeleteObjects, DeleteBucket");
@@ -308,4 +317,30 @@ async fn moto_s3() {
 
     let _ = std::fs::remove_dir_all(&dir);
     steps.step("done");
+}
+
+/// A GET with nothing but `std`: what a browser or `curl` does with a presigned URL.
+fn plain_get(url: &str, headers: Vec<(&str, &str)>) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("moto serves plain HTTP");
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".to_string()));
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to moto");
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        if !k.eq_ignore_ascii_case("host") {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("response head");
+    let head = String::from_utf8_lossy(&response[..split]).to_string();
+    let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
+    let mut body = response[split + 4..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = moto_support::dechunk(&String::from_utf8_lossy(&body)).into_bytes();
+    }
+    (status, body)
 }
