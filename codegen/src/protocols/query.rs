@@ -91,7 +91,7 @@ impl Query {
                 })
             }
             _ => {
-                let t = scalar_text(ctx, m, target, value);
+                let t = xml::text(ctx, Some(m), target, value);
                 quote!(q.push(&#key, &#t);)
             }
         }
@@ -163,35 +163,6 @@ fn capitalize(name: &str) -> String {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// An expression of type `String`: the query text of a scalar `v` (a reference).
-fn scalar_text(ctx: &Ctx, m: &Member, target: &str, v: TokenStream) -> TokenStream {
-    let shape = &ctx.model.shapes[target];
-    let rt = quote!(crate::runtime::xml::text);
-    match &shape.kind {
-        Kind::String => quote!(::std::string::ToString::to_string(#v)),
-        Kind::Enum(_) | Kind::BigInteger | Kind::BigDecimal => quote!(#v.as_str().to_string()),
-        Kind::IntEnum(_) => quote!(#v.as_i32().to_string()),
-        Kind::Boolean | Kind::Byte | Kind::Short | Kind::Integer | Kind::Long => quote!(::std::string::ToString::to_string(#v)),
-        Kind::Float => quote!(#rt::f32(*#v)),
-        Kind::Double => quote!(#rt::f64(*#v)),
-        Kind::Blob => quote!(#rt::blob(#v)),
-        Kind::Timestamp => {
-            let fmt = m.traits.timestamp_format().or_else(|| shape.traits.timestamp_format());
-            let f = match fmt {
-                Some("epoch-seconds") => quote!(crate::primitives::DateTimeFormat::EpochSeconds),
-                Some("http-date") => quote!(crate::primitives::DateTimeFormat::HttpDate),
-                _ => quote!(crate::primitives::DateTimeFormat::DateTime),
-            };
-            quote!(#rt::timestamp(#v, #f))
-        }
-        _ => quote!(::std::string::String::new()),
-    }
-}
-
-fn error_reader(ctx: &Ctx, error: &str) -> proc_macro2::Ident {
-    format_ident!("read_{}", ctx.sym.codec_base(error))
 }
 
 impl Protocol for Query {
@@ -273,7 +244,7 @@ impl Protocol for Query {
     }
 
     fn read_error(&self, ctx: &Ctx, error: &str) -> TokenStream {
-        let read = error_reader(ctx, error);
+        let read = ctx.sym.error_reader_fn(error);
         quote!(crate::runtime::orchestrator::read_modeled(response, meta, crate::protocol::#read))
     }
 
@@ -299,7 +270,7 @@ impl Protocol for Query {
         }
         let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
         for e in errors {
-            let reader = error_reader(ctx, e);
+            let reader = ctx.sym.error_reader_fn(e);
             let de = ctx.sym.de_fn(e);
             let ty = ctx.sym.type_path(e);
             items.push(quote!(

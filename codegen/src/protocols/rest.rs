@@ -532,7 +532,7 @@ impl Protocol for Rest {
     }
 
     fn read_error(&self, ctx: &Ctx, error: &str) -> TokenStream {
-        let read = error_reader(ctx, error);
+        let read = ctx.sym.error_reader_fn(error);
         quote!(crate::runtime::orchestrator::read_modeled(response, meta, crate::protocol::#read))
     }
 
@@ -554,7 +554,7 @@ impl Protocol for Rest {
         let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
         for e in errors {
             let shape = &ctx.model.shapes[e];
-            let reader = error_reader(ctx, e);
+            let reader = ctx.sym.error_reader_fn(e);
             let de = ctx.sym.de_fn(e);
             let ty = ctx.sym.type_path(e);
             let bound = read_bound_members(ctx, shape, self.doc);
@@ -585,6 +585,3 @@ impl Protocol for Rest {
     }
 }
 
-fn error_reader(ctx: &Ctx, error: &str) -> proc_macro2::Ident {
-    format_ident!("read_{}", ctx.sym.codec_base(error))
-}

@@ -58,8 +58,9 @@ fn timestamp_format(m: Option<&Member>, target: &Shape) -> TokenStream {
     }
 }
 
-/// An expression of type `String`: the text of a scalar `v` (a reference).
-fn text(ctx: &Ctx, m: Option<&Member>, target: &str, v: TokenStream) -> TokenStream {
+/// An expression of type `String`: the text of a scalar `v` (a reference); also the text of
+/// query-string values (awsQuery, ec2Query), which use the same forms.
+pub fn text(ctx: &Ctx, m: Option<&Member>, target: &str, v: TokenStream) -> TokenStream {
     let shape = &ctx.model.shapes[target];
     let rt = quote!(crate::runtime::xml::text);
     match &shape.kind {
