@@ -345,12 +345,7 @@ pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     let root = parse(response.body()).ok();
     let error = root.as_ref().and_then(error_element);
     let field = |name: &str| error.and_then(|e| e.child(name)).map(|c| c.text.trim().to_string()).filter(|t| !t.is_empty());
-    let code = field("Code").or_else(|| {
-        response.header("x-amzn-errortype").map(|h| {
-            let h = h.split(':').next().unwrap_or(h);
-            h.rsplit_once('#').map(|(_, n)| n).unwrap_or(h).trim().to_string()
-        })
-    });
+    let code = field("Code").or_else(|| response.header("x-amzn-errortype").map(super::json::sanitize_error_code));
     let mut meta = ErrorMetadata::builder().status(response.status().as_u16());
     if let Some(code) = code {
         meta = meta.code(code);
@@ -415,7 +410,9 @@ mod tests {
         let doc = br#"<?xml version="1.0"?><a xmlns="urn:x" xmlns:p="urn:p" p:k="v&amp;w"><b>1 &lt; 2 &#x41;&#66;</b><c/><b><![CDATA[<raw>]]></b></a>"#;
         let root = parse(doc).unwrap();
         assert_eq!(root.name, "a");
-        assert_eq!(root.attribute("k"), Some("v&w"));
+        // Attributes keep their prefix, as `@xmlName` spells them (`xsi:type`).
+        assert_eq!(root.attribute("p:k"), Some("v&w"));
+        assert_eq!(root.attribute("k"), None);
         let bs: Vec<&str> = root.children_named("b").map(|b| b.text.as_str()).collect();
         assert_eq!(bs, vec!["1 < 2 AB", "<raw>"]);
         assert!(root.child("c").is_some());

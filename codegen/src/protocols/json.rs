@@ -23,15 +23,6 @@ fn de_fn(ctx: &Ctx, id: &str) -> proc_macro2::Ident {
     ctx.sym.de_fn(id)
 }
 
-fn timestamp_format(member: Option<&Member>, target: &Shape) -> TokenStream {
-    let fmt = member.and_then(|m| m.traits.timestamp_format()).or_else(|| target.traits.timestamp_format());
-    match fmt {
-        Some("date-time") => quote!(crate::primitives::DateTimeFormat::DateTime),
-        Some("http-date") => quote!(crate::primitives::DateTimeFormat::HttpDate),
-        _ => quote!(crate::primitives::DateTimeFormat::EpochSeconds),
-    }
-}
-
 /// Code that writes `value` (an expression of the target's Rust type, by reference) into the
 /// `ValueWriter` expression `w`.
 fn ser_value(ctx: &Ctx, member: Option<&Member>, target: &str, value: TokenStream, w: TokenStream, depth: usize) -> TokenStream {
@@ -47,7 +38,7 @@ fn ser_value(ctx: &Ctx, member: Option<&Member>, target: &str, value: TokenStrea
         Kind::BigInteger | Kind::BigDecimal => quote!(#w.raw_number(#value.as_str());),
         Kind::Blob => quote!(#w.blob(#value);),
         Kind::Timestamp => {
-            let f = timestamp_format(member, shape);
+            let f = super::timestamp_format(member, shape, "epoch-seconds");
             quote!(#w.timestamp(#value, #f);)
         }
         Kind::Document => quote!(#w.document(#value);),
@@ -136,7 +127,7 @@ fn de_value(ctx: &Ctx, member: Option<&Member>, target: &str, v: TokenStream, pa
         Kind::BigDecimal => quote!(#rt::big_decimal(#v, #path)?),
         Kind::Blob => quote!(#rt::blob(#v, #path)?),
         Kind::Timestamp => {
-            let f = timestamp_format(member, shape);
+            let f = super::timestamp_format(member, shape, "epoch-seconds");
             quote!(#rt::timestamp(#v, #path, #f)?)
         }
         Kind::Document => quote!(#rt::document(#v)),

@@ -92,6 +92,17 @@ pub fn all_runtime_modules() -> impl Iterator<Item = &'static str> {
     PROTOCOLS.iter().flat_map(|p| p.runtime_modules().iter().copied())
 }
 
+/// The `DateTimeFormat` of a timestamp member: its `@timestampFormat`, else its target's, else
+/// `default` (the protocol's and location's default: `epoch-seconds`, `date-time`, `http-date`).
+pub fn timestamp_format(member: Option<&crate::model::Member>, target: &crate::model::Shape, default: &str) -> TokenStream {
+    let fmt = member.and_then(|m| m.traits.timestamp_format()).or_else(|| target.traits.timestamp_format()).unwrap_or(default);
+    match fmt {
+        "epoch-seconds" => quote::quote!(crate::primitives::DateTimeFormat::EpochSeconds),
+        "http-date" => quote::quote!(crate::primitives::DateTimeFormat::HttpDate),
+        _ => quote::quote!(crate::primitives::DateTimeFormat::DateTime),
+    }
+}
+
 /// Whether a member of a response (output or error) structure is read from the document body:
 /// request-only bindings (labels, query) do not apply to responses.
 pub fn in_response_body(location: &crate::model::Location) -> bool {

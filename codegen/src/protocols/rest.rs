@@ -37,15 +37,6 @@ fn members(shape: &Shape) -> &[Member] {
     }
 }
 
-fn timestamp_format(m: &Member, target: &Shape, place: Place) -> TokenStream {
-    let fmt = m.traits.timestamp_format().or_else(|| target.traits.timestamp_format());
-    match (fmt, place) {
-        (Some("epoch-seconds"), _) => quote!(crate::primitives::DateTimeFormat::EpochSeconds),
-        (Some("http-date"), _) | (None, Place::Header) => quote!(crate::primitives::DateTimeFormat::HttpDate),
-        _ => quote!(crate::primitives::DateTimeFormat::DateTime),
-    }
-}
-
 /// An expression of type `String`: the text form of `v` (a reference to a value of `target`).
 fn text(ctx: &Ctx, m: &Member, target: &str, v: TokenStream, place: Place) -> TokenStream {
     let shape = &ctx.model.shapes[target];
@@ -61,7 +52,7 @@ fn text(ctx: &Ctx, m: &Member, target: &str, v: TokenStream, place: Place) -> To
         Kind::Float => quote!(#rt::fmt_f32(*#v)),
         Kind::Double => quote!(#rt::fmt_f64(*#v)),
         Kind::Timestamp => {
-            let f = timestamp_format(m, shape, place);
+            let f = super::timestamp_format(Some(m), shape, if place == Place::Header { "http-date" } else { "date-time" });
             quote!(#rt::fmt_timestamp(#v, #f))
         }
         Kind::Blob => quote!(#rt::encode_base64(#v.as_ref())),
@@ -95,7 +86,7 @@ fn parse(ctx: &Ctx, m: &Member, target: &str, t: TokenStream, name: &str) -> Tok
         Kind::Float => quote!(#rt::parse_f64(#t, #name)? as f32),
         Kind::Double => quote!(#rt::parse_f64(#t, #name)?),
         Kind::Timestamp => {
-            let f = timestamp_format(m, shape, Place::Header);
+            let f = super::timestamp_format(Some(m), shape, "http-date");
             quote!(#rt::parse_timestamp(#t, #f, #name)?)
         }
         Kind::Blob => quote!(crate::primitives::Blob::new(#rt::decode_base64(#t, #name)?)),

@@ -49,15 +49,6 @@ fn ns_tokens(ns: Option<(String, String)>) -> TokenStream {
     }
 }
 
-fn timestamp_format(m: Option<&Member>, target: &Shape) -> TokenStream {
-    let fmt = m.and_then(|m| m.traits.timestamp_format()).or_else(|| target.traits.timestamp_format());
-    match fmt {
-        Some("epoch-seconds") => quote!(crate::primitives::DateTimeFormat::EpochSeconds),
-        Some("http-date") => quote!(crate::primitives::DateTimeFormat::HttpDate),
-        _ => quote!(crate::primitives::DateTimeFormat::DateTime),
-    }
-}
-
 /// An expression of type `String`: the text of a scalar `v` (a reference); also the text of
 /// query-string values (awsQuery, ec2Query), which use the same forms.
 pub fn text(ctx: &Ctx, m: Option<&Member>, target: &str, v: TokenStream) -> TokenStream {
@@ -72,7 +63,7 @@ pub fn text(ctx: &Ctx, m: Option<&Member>, target: &str, v: TokenStream) -> Toke
         Kind::Double => quote!(#rt::f64(*#v)),
         Kind::Blob => quote!(#rt::blob(#v)),
         Kind::Timestamp => {
-            let f = timestamp_format(m, shape);
+            let f = super::timestamp_format(m, shape, "date-time");
             quote!(#rt::timestamp(#v, #f))
         }
         _ => quote!(::std::string::String::new()),
@@ -241,7 +232,7 @@ fn read_scalar(ctx: &Ctx, m: Option<&Member>, target: &str, e: TokenStream, path
         Kind::Double => quote!(#rt::float(#e, #path)?),
         Kind::Blob => quote!(#rt::blob(#e, #path)?),
         Kind::Timestamp => {
-            let f = timestamp_format(m, shape);
+            let f = super::timestamp_format(m, shape, "date-time");
             quote!(#rt::timestamp(#e, #path, #f)?)
         }
         Kind::BigInteger => quote!(#rt::big_integer(#e, #path)?),
