@@ -118,11 +118,13 @@ pub enum RuntimeMode {
 
 /// The runtime modules copied into every crate: `(module name, source)`.
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("auth", include_str!("../runtime/src/auth.rs")),
     ("blocking", include_str!("../runtime/src/blocking.rs")),
     ("checksum", include_str!("../runtime/src/checksum.rs")),
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
+    ("credential_calls", include_str!("../runtime/src/credential_calls.rs")),
     ("customize", include_str!("../runtime/src/customize.rs")),
     ("endpoint", include_str!("../runtime/src/endpoint.rs")),
     ("error", include_str!("../runtime/src/error.rs")),

@@ -17,6 +17,8 @@ pub mod json;
 pub mod orchestrator;
 pub mod primitives;
 pub mod credentials;
+pub mod credential_calls;
+pub mod auth;
 pub mod endpoint;
 pub mod partitions;
 pub mod sigv4;
