@@ -94,6 +94,38 @@ pub enum Shape {
     Apply(Apply),
 }
 
+impl Shape {
+    /// The shape's `type`, as the JSON AST spells it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Shape::Blob(_) => "blob",
+            Shape::Boolean(_) => "boolean",
+            Shape::String(_) => "string",
+            Shape::Byte(_) => "byte",
+            Shape::Short(_) => "short",
+            Shape::Integer(_) => "integer",
+            Shape::Long(_) => "long",
+            Shape::Float(_) => "float",
+            Shape::Double(_) => "double",
+            Shape::BigInteger(_) => "bigInteger",
+            Shape::BigDecimal(_) => "bigDecimal",
+            Shape::Timestamp(_) => "timestamp",
+            Shape::Document(_) => "document",
+            Shape::Enum(_) => "enum",
+            Shape::IntEnum(_) => "intEnum",
+            Shape::List(_) => "list",
+            Shape::Set(_) => "set",
+            Shape::Map(_) => "map",
+            Shape::Structure(_) => "structure",
+            Shape::Union(_) => "union",
+            Shape::Service(_) => "service",
+            Shape::Operation(_) => "operation",
+            Shape::Resource(_) => "resource",
+            Shape::Apply(_) => "apply",
+        }
+    }
+}
+
 /// A simple shape.
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +261,10 @@ pub struct ModelFile {
     pub shapes: Vec<(String, Shape)>,
     /// File-level metadata.
     pub metadata: BTreeMap<String, Value>,
+    /// Where shapes and members (and the targets of `apply` statements) are written: line and
+    /// column of the name in IDL files, so errors found after reading can point at the source.
+    /// Empty for JSON AST files, whose errors name the file and the shape.
+    pub positions: BTreeMap<String, (usize, usize)>,
 }
 
 /// The IDL version a file declares.
@@ -302,7 +338,7 @@ pub fn from_value(file: &str, root: &Value) -> Result<ModelFile, Error> {
         }
         Some(_) => return Err(Error::model(file, None, "`shapes` must be an object")),
     }
-    Ok(ModelFile { version, shapes, metadata })
+    Ok(ModelFile { version, shapes, metadata, positions: BTreeMap::new() })
 }
 
 /// The first property of a shape whose JSON type is wrong, with its path (`members.name.target`),

@@ -68,12 +68,26 @@ pub fn parse(file: &str, text: &str) -> Result<ast::ModelFile, Error> {
 
 /// Reads IDL files that belong to one model (relative shape IDs may name shapes of other files).
 pub fn parse_files(files: &[(String, String)]) -> Result<Vec<ast::ModelFile>, Error> {
-    let values = to_json(files)?;
-    files.iter().zip(&values).map(|((name, _), v)| ast::from_value(name, v)).collect()
+    let mut out = Vec::new();
+    for ((name, _), mut parsed) in files.iter().zip(read(files)?) {
+        let applied = std::mem::take(&mut parsed.applied_at);
+        let mut positions: std::collections::BTreeMap<String, (usize, usize)> = std::mem::take(&mut parsed.positions).into_iter().collect();
+        for (target, at) in applied {
+            positions.entry(target).or_insert(at);
+        }
+        let mut file = ast::from_value(name, &parsed.into_value()?)?;
+        file.positions = positions;
+        out.push(file);
+    }
+    Ok(out)
 }
 
 /// Reads IDL files into their JSON AST values (one per file, in order).
 pub fn to_json(files: &[(String, String)]) -> Result<Vec<Value>, Error> {
+    read(files)?.into_iter().map(ParsedFile::into_value).collect()
+}
+
+fn read(files: &[(String, String)]) -> Result<Vec<ParsedFile>, Error> {
     // Pass one: which shape IDs exist.
     let mut known = HashSet::new();
     let mut lexed = Vec::new();
@@ -92,11 +106,7 @@ pub fn to_json(files: &[(String, String)]) -> Result<Vec<Value>, Error> {
     }
     resolve_elided(&mut parsed)?;
     resolve_implied_enum_values(&mut parsed);
-    let mut out = Vec::new();
-    for p in parsed {
-        out.push(p.into_value()?);
-    }
-    Ok(out)
+    Ok(parsed)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,9 +441,22 @@ struct ParsedFile {
     for_resource: HashMap<String, String>,
     /// Shape IDs defined here.
     defined: Vec<String>,
+    /// Where each shape and member is defined (line, column of its name).
+    positions: Vec<(String, (usize, usize))>,
+    /// Where each `apply` statement names its target.
+    applied_at: Vec<(String, (usize, usize))>,
 }
 
 impl ParsedFile {
+    /// `file:line:column` of a shape or member defined here, for errors (the file alone if it
+    /// is not).
+    fn place(&self, id: &str) -> String {
+        match self.positions.iter().find(|(p, _)| p == id) {
+            Some((_, (line, col))) => format!("{}:{line}:{col}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
     fn into_value(mut self) -> Result<Value, Error> {
         // `apply` aimed at shapes of this file is folded in, as the reference does; the rest is
         // kept as `apply` entries (merged per target) for the loader.
@@ -502,6 +525,14 @@ fn member_mut<'v>(shape: &'v mut Value, member: &str) -> Option<&'v mut Value> {
 /// Finds the targets of elided members (`$name`): the `for` resource's identifiers, then its
 /// properties, then the members of the shape's mixins (transitively), across all files.
 fn resolve_elided(files: &mut [ParsedFile]) -> Result<(), Error> {
+    for f in files.iter() {
+        for (id, res) in &f.for_resource {
+            let kind = files.iter().find_map(|f| f.shapes.get(res)).and_then(|r| r.get("type")).and_then(Value::as_str);
+            if let Some(kind) = kind.filter(|k| *k != "resource") {
+                return Err(Error::model(&f.place(id), Some(id), format!("the target of `for` must be a resource, but `{res}` is a {kind}")));
+            }
+        }
+    }
     loop {
         let mut pending: Vec<(usize, String, String)> = Vec::new();
         for (fi, f) in files.iter().enumerate() {
@@ -577,7 +608,7 @@ fn resolve_elided(files: &mut [ParsedFile]) -> Result<(), Error> {
         if !progress {
             return Err(match unresolved {
                 Some((fi, id, name)) => Error::model(
-                    &files[fi].file,
+                    &files[fi].place(&format!("{id}${name}")),
                     Some(&id),
                     format!("the elided member `${name}` matches no identifier or property of the `for` resource and no member of a mixin"),
                 ),
@@ -690,6 +721,8 @@ impl<'a> Parser<'a> {
                 applies: Vec::new(),
                 for_resource: HashMap::new(),
                 defined: Vec::new(),
+                positions: Vec::new(),
+                applied_at: Vec::new(),
             },
         }
     }
@@ -968,6 +1001,13 @@ impl<'a> Parser<'a> {
         Ok(self.out)
     }
 
+    /// Records where a shape or member is written (pass two only).
+    fn at(&mut self, id: String, t: &Token) {
+        if !self.collect_only {
+            self.out.positions.push((id, (t.line, t.col)));
+        }
+    }
+
     fn define(&mut self, t: &Token, id: &str, shape: Value) -> R<()> {
         if self.out.shapes.contains_key(id) {
             return Err(self.err_at(t, format!("the shape `{id}` is defined twice")));
@@ -982,6 +1022,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.out.defined.push(id.to_string());
+        self.at(id.to_string(), t);
         self.out.shapes.insert(id.to_string(), shape);
         Ok(())
     }
@@ -1215,11 +1256,11 @@ impl<'a> Parser<'a> {
         match kind_json {
             k if SIMPLE_TYPES.contains(&k) => self.br()?,
             "enum" | "intEnum" => {
-                let members = self.enum_members(kind_json == "intEnum", mixins.is_some())?;
+                let members = self.enum_members(&id, kind_json == "intEnum", mixins.is_some())?;
                 shape.insert("members".into(), Value::Object(members));
             }
             "list" | "set" | "map" | "structure" | "union" => {
-                let members = self.members(nt)?;
+                let members = self.members(&id)?;
                 match kind_json {
                     "list" | "set" => {
                         for (k, v) in members {
@@ -1277,12 +1318,14 @@ impl<'a> Parser<'a> {
             }
             self.traits_upto(1)?
         };
-        let _ = t;
+        if !self.collect_only {
+            self.out.applied_at.push((target.clone(), (t.line, t.col)));
+        }
         self.out.applies.push((target, traits));
         Ok(())
     }
 
-    fn enum_members(&mut self, int: bool, has_mixins: bool) -> R<Map<String, Value>> {
+    fn enum_members(&mut self, id: &str, int: bool, has_mixins: bool) -> R<Map<String, Value>> {
         self.punct('{')?;
         let mut out = Map::new();
         while !self.is_punct('}') {
@@ -1319,6 +1362,7 @@ impl<'a> Parser<'a> {
             if out.contains_key(&name) {
                 return Err(self.err_at(t, format!("the member `{name}` is defined twice")));
             }
+            self.at(format!("{id}${name}"), t);
             let mut m = Map::new();
             m.insert("target".into(), Value::String("smithy.api#Unit".into()));
             if !traits.is_empty() {
@@ -1331,7 +1375,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `{ name: Target = default, $elided, ... }`.
-    fn members(&mut self, _at: &Token) -> R<Map<String, Value>> {
+    fn members(&mut self, id: &str) -> R<Map<String, Value>> {
         self.punct('{')?;
         let mut out = Map::new();
         while !self.is_punct('}') {
@@ -1341,8 +1385,9 @@ impl<'a> Parser<'a> {
                 traits.entry("smithy.api#documentation").or_insert_with(|| Value::String(doc.clone()));
             }
             let elided = self.is_punct('$');
+            let written = self.tok();
             if elided {
-                self.v2_only(self.tok(), "an elided member target (`$name`)")?;
+                self.v2_only(written, "an elided member target (`$name`)")?;
                 self.next();
             }
             let t = self.tok();
@@ -1372,6 +1417,7 @@ impl<'a> Parser<'a> {
             if out.contains_key(&name) {
                 return Err(self.err_at(t, format!("the member `{name}` is defined twice")));
             }
+            self.at(format!("{id}${name}"), written);
             let mut m = Map::new();
             m.insert("target".into(), Value::String(target));
             if !traits.is_empty() {
@@ -1464,7 +1510,7 @@ impl<'a> Parser<'a> {
                     self.out.for_resource.insert(id.clone(), res);
                 }
                 let mixins = self.mixins(true)?;
-                let members = self.members(t)?;
+                let members = self.members(&id)?;
                 let mut s = Map::new();
                 s.insert("type".into(), Value::String("structure".into()));
                 s.insert("members".into(), Value::Object(members));

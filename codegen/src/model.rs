@@ -170,11 +170,27 @@ pub struct Shape {
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub shapes: BTreeMap<ShapeId, Shape>,
+    /// Where shapes and members are written, for errors: `file:line:column` (IDL files only;
+    /// see [`ast::ModelFile::positions`]).
+    pub places: BTreeMap<ShapeId, String>,
+}
+
+/// Where a shape or member is written, for errors: `file:line:column` when the source told
+/// (the member's, else its shape's), else `file`.
+fn place(places: &BTreeMap<ShapeId, String>, id: &str, file: &str) -> String {
+    let root = id.split('$').next().unwrap_or(id);
+    places.get(id).or_else(|| places.get(root)).cloned().unwrap_or_else(|| file.to_string())
 }
 
 impl Model {
     pub fn get(&self, id: &str) -> Option<&Shape> {
         self.shapes.get(id)
+    }
+    /// Where a shape or member is written, for errors: `file:line:column` for IDL sources, else
+    /// the shape's file.
+    pub fn place(&self, id: &str) -> String {
+        let root = id.split('$').next().unwrap_or(id);
+        place(&self.places, id, self.shapes.get(root).map_or("<model>", |s| s.file.as_str()))
     }
     /// The shape, or an error naming who referenced the missing target.
     pub fn expect(&self, id: &str, referrer: &str) -> Result<&Shape, Error> {
@@ -204,6 +220,11 @@ pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
         }
     }
     let mut model = Model::default();
+    for (file, parsed) in files {
+        for (id, (line, col)) in &parsed.positions {
+            model.places.insert(id.clone(), format!("{file}:{line}:{col}"));
+        }
+    }
     for (id, shape) in prelude() {
         model.shapes.insert(id.clone(), shape);
     }
@@ -211,20 +232,18 @@ pub fn normalize(files: &[(String, ast::ModelFile)]) -> Result<Model, Error> {
     let mut done: BTreeMap<ShapeId, Shape> = BTreeMap::new();
     let ids: Vec<ShapeId> = raw.keys().cloned().collect();
     for id in &ids {
-        resolve_shape(id, &raw, &mut done, &mut Vec::new())?;
+        resolve_shape(id, &raw, &model.places, &mut done, &mut Vec::new())?;
     }
     for (file, id, traits) in applies {
         let (shape_id, member) = match id.split_once('$') {
             Some((s, m)) => (s.to_string(), Some(m.to_string())),
             None => (id.clone(), None),
         };
-        let shape = done
-            .get_mut(&shape_id)
-            .ok_or_else(|| Error::model(&file, Some(&id), "`apply` targets a shape that does not exist"))?;
+        let at = place(&model.places, &id, &file);
+        let shape = done.get_mut(&shape_id).ok_or_else(|| Error::model(&at, Some(&id), "`apply` targets a shape that does not exist"))?;
         let target_traits = match member {
             None => &mut shape.traits,
-            Some(m) => member_traits_mut(shape, &m)
-                .ok_or_else(|| Error::model(&file, Some(&id), "`apply` targets a member that does not exist"))?,
+            Some(m) => member_traits_mut(shape, &m).ok_or_else(|| Error::model(&at, Some(&id), "`apply` targets a member that does not exist"))?,
         };
         // Applying a list trait again appends to it (as the reference does); others replace.
         for (k, v) in traits {
@@ -445,9 +464,100 @@ fn mixins_of(shape: &ast::Shape) -> &[ast::Reference] {
     }
 }
 
+/// What an operation or resource marked `@mixin` may not define, as the reference loader rules:
+/// an operation mixin has no input or output, a resource mixin defines no identifiers,
+/// properties, lifecycle operations, operations or resources (only its traits are mixed in).
+fn check_mixin_definition(id: &str, shape: &ast::Shape, at: &str) -> Result<(), Error> {
+    let defined: Vec<&str> = match shape {
+        ast::Shape::Operation(o) if o.traits.contains_key("smithy.api#mixin") => [("input", &o.input), ("output", &o.output)]
+            .into_iter()
+            .filter(|(_, r)| r.as_ref().is_some_and(|r| r.target != "smithy.api#Unit"))
+            .map(|(name, _)| name)
+            .collect(),
+        ast::Shape::Resource(r) if r.traits.contains_key("smithy.api#mixin") => [
+            ("identifiers", !r.identifiers.is_empty()),
+            ("properties", !r.properties.is_empty()),
+            ("create", r.create.is_some()),
+            ("put", r.put.is_some()),
+            ("read", r.read.is_some()),
+            ("update", r.update.is_some()),
+            ("delete", r.delete.is_some()),
+            ("list", r.list.is_some()),
+            ("operations", !r.operations.is_empty()),
+            ("resources", !r.resources.is_empty()),
+        ]
+        .into_iter()
+        .filter(|(_, present)| *present)
+        .map(|(name, _)| name)
+        .collect(),
+        _ => return Ok(()),
+    };
+    if defined.is_empty() {
+        return Ok(());
+    }
+    let message = match shape {
+        ast::Shape::Operation(_) => format!(
+            "an operation mixin cannot define its {}: leave it out (or target `smithy.api#Unit`) and define it in the operations that use the mixin",
+            defined.join(" and ")
+        ),
+        _ => format!("a resource mixin cannot define {}: only its traits are mixed in", defined.join(", ")),
+    };
+    Err(Error::model(at, Some(id), message))
+}
+
+/// Adds the members of a mixin (`mixin`, already flattened) to those inherited so far (`all`,
+/// each with the mixin member it came from): the same name must keep the same target, and the
+/// later mixin's traits win.
+fn inherit_members(id: &str, mixin: &str, members: &[Member], all: &mut Vec<(Member, String)>, places: &BTreeMap<ShapeId, String>, file: &str) -> Result<(), Error> {
+    for m in members {
+        let from = format!("{mixin}${}", m.name);
+        match all.iter_mut().find(|(e, _)| e.name == m.name) {
+            Some((existing, first)) if existing.target != m.target => {
+                let member = format!("{id}${}", m.name);
+                return Err(Error::model(
+                    &place(places, &member, file),
+                    Some(&member),
+                    format!(
+                        "the inherited mixin members `{first}` (targets `{}`) and `{from}` (targets `{}`) conflict: a member mixed in from several mixins must have one target",
+                        existing.target, m.target
+                    ),
+                ));
+            }
+            Some((existing, _)) => {
+                let mut traits = m.traits.clone();
+                traits.merge_from(&existing.traits);
+                existing.traits = traits;
+            }
+            None => all.push((m.clone(), from)),
+        }
+    }
+    Ok(())
+}
+
+/// A member written in a shape that also inherits it from a mixin only adds traits: it must keep
+/// the mixin member's target.
+fn override_member(id: &str, local: &Member, inherited: &mut Member, from: &str, places: &BTreeMap<ShapeId, String>, file: &str) -> Result<(), Error> {
+    if local.target != inherited.target {
+        let member = format!("{id}${}", local.name);
+        return Err(Error::model(
+            &place(places, &member, file),
+            Some(&member),
+            format!(
+                "the member targets `{}` but the inherited mixin member `{from}` targets `{}`: a member cannot change the target of the mixin member it redefines",
+                local.target, inherited.target
+            ),
+        ));
+    }
+    let mut traits = local.traits.clone();
+    traits.merge_from(&inherited.traits);
+    inherited.traits = traits;
+    Ok(())
+}
+
 fn resolve_shape(
     id: &str,
     raw: &BTreeMap<ShapeId, (String, SmithyVersion, ast::Shape)>,
+    places: &BTreeMap<ShapeId, String>,
     done: &mut BTreeMap<ShapeId, Shape>,
     stack: &mut Vec<ShapeId>,
 ) -> Result<(), Error> {
@@ -455,20 +565,35 @@ fn resolve_shape(
         return Ok(());
     }
     let (file, _, shape) = &raw[id];
+    let at = place(places, id, file);
     if stack.iter().any(|s| s == id) {
-        return Err(Error::model(file, Some(id), format!("mixin cycle: {} -> {id}", stack.join(" -> "))));
+        return Err(Error::model(&at, Some(id), format!("mixin cycle: {} -> {id}", stack.join(" -> "))));
     }
     stack.push(id.to_string());
     let mut inherited: Vec<Shape> = Vec::new();
     for mixin in mixins_of(shape) {
-        if !raw.contains_key(&mixin.target) {
-            return Err(Error::model(file, Some(id), format!("mixin `{}` does not exist", mixin.target)));
+        let Some((_, _, mixin_shape)) = raw.get(&mixin.target) else {
+            return Err(Error::model(&at, Some(id), format!("mixin `{}` does not exist", mixin.target)));
+        };
+        if mixin_shape.type_name() != shape.type_name() {
+            return Err(Error::model(
+                &at,
+                Some(id),
+                format!(
+                    "the mixin `{}` is a {} shape: mixins can only be mixed into shapes of their own type ({})",
+                    mixin.target,
+                    mixin_shape.type_name(),
+                    shape.type_name()
+                ),
+            ));
         }
-        resolve_shape(&mixin.target, raw, done, stack)?;
+        resolve_shape(&mixin.target, raw, places, done, stack)?;
         inherited.push(done[&mixin.target].clone());
     }
     stack.pop();
-    let mut converted = convert(id, file, shape)?;
+    check_mixin_definition(id, shape, &at)?;
+    let mut converted = convert(id, &at, shape)?;
+    converted.file = file.clone();
     for mixin in &inherited {
         // Mixin traits apply unless the shape sets its own; `@mixin` itself is not inherited.
         let mut traits = mixin.traits.clone();
@@ -478,23 +603,39 @@ fn resolve_shape(
     if !inherited.is_empty() {
         match &mut converted.kind {
             Kind::Structure(ms) | Kind::Union(ms) => {
-                let mut all: Vec<Member> = Vec::new();
+                let mut all: Vec<(Member, String)> = Vec::new();
                 for mixin in &inherited {
                     if let Kind::Structure(mm) | Kind::Union(mm) = &mixin.kind {
-                        all.extend(mm.iter().cloned());
+                        inherit_members(id, &mixin.id, mm, &mut all, places, file)?;
                     }
                 }
                 for m in ms.drain(..) {
-                    // A local member with a mixin member's name only adds traits to it.
-                    if let Some(existing) = all.iter_mut().find(|e| e.name == m.name) {
-                        let mut traits = m.traits.clone();
-                        traits.merge_from(&existing.traits);
-                        existing.traits = traits;
-                    } else {
-                        all.push(m);
+                    match all.iter_mut().find(|(e, _)| e.name == m.name) {
+                        Some((existing, from)) => override_member(id, &m, existing, from, places, file)?,
+                        None => all.push((m, String::new())),
                     }
                 }
-                *ms = all;
+                *ms = all.into_iter().map(|(m, _)| m).collect();
+            }
+            Kind::List(member) => {
+                for mixin in &inherited {
+                    if let Kind::List(mm) = &mixin.kind {
+                        let mut inherited_member = mm.clone();
+                        override_member(id, member, &mut inherited_member, &format!("{}$member", mixin.id), places, file)?;
+                        *member = inherited_member;
+                    }
+                }
+            }
+            Kind::Map(key, value) => {
+                for mixin in &inherited {
+                    if let Kind::Map(mk, mv) = &mixin.kind {
+                        for (local, from) in [(&mut *key, mk), (&mut *value, mv)] {
+                            let mut inherited_member = from.clone();
+                            override_member(id, local, &mut inherited_member, &format!("{}${}", mixin.id, from.name), places, file)?;
+                            *local = inherited_member;
+                        }
+                    }
+                }
             }
             Kind::Enum(vs) | Kind::IntEnum(vs) => {
                 let mut all: Vec<EnumValue> = Vec::new();
@@ -759,12 +900,11 @@ fn check_collection_cycles(model: &Model) -> Result<(), Error> {
             };
             match state.get(&target) {
                 Some(1) => {
-                    let shape = &model.shapes[&target];
                     let begin = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
                     let mut cycle: Vec<&str> = stack[begin..].iter().map(|(n, _)| n.as_str()).collect();
                     cycle.push(&target);
                     return Err(Error::model(
-                        &shape.file,
+                        &model.place(&target),
                         Some(&target),
                         format!("this list or map contains itself with no structure or union in between ({})", cycle.join(" -> ")),
                     ));
@@ -784,35 +924,23 @@ fn check_collection_cycles(model: &Model) -> Result<(), Error> {
 fn check_targets(model: &Model) -> Result<(), Error> {
     for shape in model.shapes.values() {
         let check = |target: &str, member: &str| -> Result<(), Error> {
+            let member = format!("{}${member}", shape.id);
             let what = match model.shapes.get(target).map(|t| &t.kind) {
                 Some(Kind::Service(_)) => "a service",
                 Some(Kind::Operation(_)) => "an operation",
                 Some(Kind::Resource(_)) => "a resource",
                 Some(_) => return Ok(()),
-                None => {
-                    return Err(Error::model(
-                        &shape.file,
-                        Some(&format!("{}${member}", shape.id)),
-                        format!("target `{target}` does not exist"),
-                    ))
-                }
+                None => return Err(Error::model(&model.place(&member), Some(&member), format!("target `{target}` does not exist"))),
             };
-            Err(Error::model(
-                &shape.file,
-                Some(&format!("{}${member}", shape.id)),
-                format!("target `{target}` is {what}; a member must target a data shape"),
-            ))
+            Err(Error::model(&model.place(&member), Some(&member), format!("target `{target}` is {what}; a member must target a data shape")))
         };
         match &shape.kind {
             Kind::Structure(ms) | Kind::Union(ms) => {
                 for m in ms {
                     check(&m.target, &m.name)?;
                     if m.target == "smithy.api#Unit" && matches!(shape.kind, Kind::Structure(_)) {
-                        return Err(Error::model(
-                            &shape.file,
-                            Some(&format!("{}${}", shape.id, m.name)),
-                            "only union members can target `smithy.api#Unit`",
-                        ));
+                        let member = format!("{}${}", shape.id, m.name);
+                        return Err(Error::model(&model.place(&member), Some(&member), "only union members can target `smithy.api#Unit`"));
                     }
                 }
             }
@@ -821,9 +949,10 @@ fn check_targets(model: &Model) -> Result<(), Error> {
                 check(&k.target, "key")?;
                 check(&v.target, "value")?;
                 if !matches!(model.shapes[&k.target].kind, Kind::String | Kind::Enum(_)) {
+                    let member = format!("{}$key", shape.id);
                     return Err(Error::model(
-                        &shape.file,
-                        Some(&format!("{}$key", shape.id)),
+                        &model.place(&member),
+                        Some(&member),
                         format!("a map key must target a string or enum shape, not `{}`", k.target),
                     ));
                 }
@@ -831,12 +960,12 @@ fn check_targets(model: &Model) -> Result<(), Error> {
             Kind::Operation(op) => {
                 for (t, what) in [(&op.input, "input"), (&op.output, "output")] {
                     if !model.shapes.contains_key(t) {
-                        return Err(Error::model(&shape.file, Some(&shape.id), format!("{what} `{t}` does not exist")));
+                        return Err(Error::model(&model.place(&shape.id), Some(&shape.id), format!("{what} `{t}` does not exist")));
                     }
                 }
                 for e in &op.errors {
                     if !model.shapes.contains_key(e) {
-                        return Err(Error::model(&shape.file, Some(&shape.id), format!("error `{e}` does not exist")));
+                        return Err(Error::model(&model.place(&shape.id), Some(&shape.id), format!("error `{e}` does not exist")));
                     }
                 }
             }

@@ -250,6 +250,46 @@ fn mixin_cycle() {
     expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Thing", "mixin cycle"]);
 }
 
+/// The reference loader's mixin rules hold for JSON AST models as for IDL ones.
+#[test]
+fn mixin_of_another_shape_type() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Named"] = serde_json::json!({ "type": "union", "members": { "a": { "target": "smithy.api#String" } }, "traits": { "smithy.api#mixin": {} } });
+    m["shapes"]["example.bad#Thing"]["mixins"] = serde_json::json!([{ "target": "example.bad#Named" }]);
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Thing", "`example.bad#Named` is a union", "(structure)"]);
+}
+
+#[test]
+fn member_that_changes_the_target_of_a_mixin_member() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Named"] = serde_json::json!({ "type": "structure", "members": { "name": { "target": "smithy.api#Integer" } }, "traits": { "smithy.api#mixin": {} } });
+    m["shapes"]["example.bad#Thing"]["mixins"] = serde_json::json!([{ "target": "example.bad#Named" }]);
+    expect_error(
+        run(&m, &spec(None)),
+        &[FILE, "example.bad#Thing$name", "targets `smithy.api#String`", "`example.bad#Named$name` targets `smithy.api#Integer`"],
+    );
+}
+
+#[test]
+fn mixins_whose_members_conflict() {
+    let mut m = good_model();
+    for (id, target) in [("example.bad#A", "smithy.api#String"), ("example.bad#B", "smithy.api#Long")] {
+        m["shapes"][id] = serde_json::json!({ "type": "structure", "members": { "size": { "target": target } }, "traits": { "smithy.api#mixin": {} } });
+    }
+    m["shapes"]["example.bad#Thing"]["mixins"] = serde_json::json!([{ "target": "example.bad#A" }, { "target": "example.bad#B" }]);
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Thing$size", "`example.bad#A$size`", "`example.bad#B$size`", "conflict"]);
+}
+
+#[test]
+fn mixin_operation_with_input_and_mixin_resource_with_identifiers() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#OpMixin"] = serde_json::json!({ "type": "operation", "output": { "target": "example.bad#Thing" }, "traits": { "smithy.api#mixin": {} } });
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#OpMixin", "operation mixin cannot define its output"]);
+    let mut m = good_model();
+    m["shapes"]["example.bad#ResMixin"] = serde_json::json!({ "type": "resource", "identifiers": { "id": { "target": "smithy.api#String" } }, "traits": { "smithy.api#mixin": {} } });
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#ResMixin", "resource mixin cannot define identifiers"]);
+}
+
 #[test]
 fn int_enum_without_value() {
     let mut m = good_model();
