@@ -68,8 +68,14 @@ pub fn parse(file: &str, text: &str) -> Result<ast::ModelFile, Error> {
 
 /// Reads IDL files that belong to one model (relative shape IDs may name shapes of other files).
 pub fn parse_files(files: &[(String, String)]) -> Result<Vec<ast::ModelFile>, Error> {
+    parse_files_among(files, &[])
+}
+
+/// Reads IDL files of a model whose other files (JSON AST) define the shape IDs `elsewhere`:
+/// relative shape IDs may name those shapes too.
+pub fn parse_files_among(files: &[(String, String)], elsewhere: &[&str]) -> Result<Vec<ast::ModelFile>, Error> {
     let mut out = Vec::new();
-    for ((name, _), mut parsed) in files.iter().zip(read(files)?) {
+    for ((name, _), mut parsed) in files.iter().zip(read(files, elsewhere)?) {
         let applied = std::mem::take(&mut parsed.applied_at);
         let mut positions: std::collections::BTreeMap<String, (usize, usize)> = std::mem::take(&mut parsed.positions).into_iter().collect();
         for (target, at) in applied {
@@ -84,12 +90,17 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Vec<ast::ModelFile>, Er
 
 /// Reads IDL files into their JSON AST values (one per file, in order).
 pub fn to_json(files: &[(String, String)]) -> Result<Vec<Value>, Error> {
-    read(files)?.into_iter().map(ParsedFile::into_value).collect()
+    to_json_among(files, &[])
 }
 
-fn read(files: &[(String, String)]) -> Result<Vec<ParsedFile>, Error> {
+/// [`to_json`] for IDL files of a model whose other files define the shape IDs `elsewhere`.
+pub fn to_json_among(files: &[(String, String)], elsewhere: &[&str]) -> Result<Vec<Value>, Error> {
+    read(files, elsewhere)?.into_iter().map(ParsedFile::into_value).collect()
+}
+
+fn read(files: &[(String, String)], elsewhere: &[&str]) -> Result<Vec<ParsedFile>, Error> {
     // Pass one: which shape IDs exist.
-    let mut known = HashSet::new();
+    let mut known: HashSet<String> = elsewhere.iter().map(|id| id.to_string()).collect();
     let mut lexed = Vec::new();
     for (name, text) in files {
         let tokens = lex(name, text)?;
@@ -104,6 +115,7 @@ fn read(files: &[(String, String)]) -> Result<Vec<ParsedFile>, Error> {
     for ((name, _), tokens) in files.iter().zip(&lexed) {
         parsed.push(Parser::new(name, tokens, &known).file()?);
     }
+    check_syntactic_ids(&parsed, &known)?;
     resolve_elided(&mut parsed)?;
     resolve_implied_enum_values(&mut parsed);
     Ok(parsed)
@@ -445,6 +457,62 @@ struct ParsedFile {
     positions: Vec<(String, (usize, usize))>,
     /// Where each `apply` statement names its target.
     applied_at: Vec<(String, (usize, usize))>,
+    /// Unquoted shape IDs in node values, checked once every file is read.
+    syntactic_ids: Vec<SyntacticId>,
+}
+
+/// An unquoted shape ID in a node value (a trait, default or metadata value): a "syntactic shape
+/// ID", which the specification resolves like any relative shape ID and which must name a
+/// shape of the model.
+struct SyntacticId {
+    written: String,
+    id: String,
+    line: usize,
+    col: usize,
+}
+
+/// The validation event the specification names for a syntactic shape ID that names no shape;
+/// `metadata suppressions = [{id: "SyntacticShapeIdTarget", namespace: "*"}]` suppresses it.
+const SYNTACTIC_SHAPE_ID_TARGET: &str = "SyntacticShapeIdTarget";
+
+/// Every syntactic shape ID must name a shape of the model (the IDL files read together,
+/// `elsewhere`: the shapes of the model's other files, and the prelude), as the specification's
+/// `SyntacticShapeIdTarget` validation requires (a DANGER event: an error unless suppressed).
+/// IDs in a namespace that none of the files defines name shapes of a dependency that was not
+/// read (such as the AWS trait definitions, which reading a model does not need) and are not
+/// checked.
+fn check_syntactic_ids(files: &[ParsedFile], known: &HashSet<String>) -> Result<(), Error> {
+    let suppressed = files.iter().any(|f| {
+        f.metadata.get("suppressions").and_then(Value::as_array).is_some_and(|list| {
+            list.iter().any(|s| {
+                s.get("id").and_then(Value::as_str) == Some(SYNTACTIC_SHAPE_ID_TARGET) && s.get("namespace").and_then(Value::as_str) == Some("*")
+            })
+        })
+    });
+    if suppressed {
+        return Ok(());
+    }
+    let namespaces: HashSet<&str> = known.iter().filter_map(|id| id.split_once('#')).map(|(ns, _)| ns).collect();
+    for f in files {
+        for s in &f.syntactic_ids {
+            let root = s.id.split('$').next().unwrap_or(&s.id);
+            let Some((ns, name)) = root.split_once('#') else { continue };
+            let exists = known.contains(root) || (ns == "smithy.api" && PRELUDE_SHAPES.contains(&name));
+            if exists || (ns != "smithy.api" && !namespaces.contains(ns)) {
+                continue;
+            }
+            let resolved = if s.written == s.id { String::new() } else { format!(" (read as `{}`)", s.id) };
+            return Err(Error::model(
+                &format!("{}:{}:{}", f.file, s.line, s.col),
+                None,
+                format!(
+                    "the shape ID `{}`{resolved} names no shape of the model: quote it if it is meant as a string (unquoted values are shape IDs)",
+                    s.written
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl ParsedFile {
@@ -723,6 +791,7 @@ impl<'a> Parser<'a> {
                 defined: Vec::new(),
                 positions: Vec::new(),
                 applied_at: Vec::new(),
+                syntactic_ids: Vec::new(),
             },
         }
     }
@@ -833,8 +902,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Resolves a relative shape ID (possibly with `$member`). `syntactic`: a trait or metadata
-    /// value, kept as written when it names nothing.
+    /// Resolves a relative shape ID (possibly with `$member`): `use`, then the namespace's shapes,
+    /// then the prelude, else the current namespace (which makes a reference to a missing shape).
+    /// `syntactic`: a node value (trait, default or metadata value), which resolves in
+    /// `smithy.api` where there is no namespace (metadata).
     fn resolve(&self, t: &Token, word: &str, syntactic: bool) -> R<String> {
         self.check_shape_id(t, word)?;
         if word.contains('#') {
@@ -849,7 +920,7 @@ impl<'a> Parser<'a> {
         } else {
             let ns = match (&self.namespace, syntactic) {
                 (Some(ns), _) => ns.clone(),
-                (None, true) => return Ok(word.to_string()),
+                (None, true) => "smithy.api".to_string(),
                 (None, false) => return Err(self.err_at(t, format!("expected a `namespace` statement before the relative shape ID `{word}`"))),
             };
             let local = format!("{ns}#{name}");
@@ -857,8 +928,6 @@ impl<'a> Parser<'a> {
                 local
             } else if PRELUDE_SHAPES.contains(&name) {
                 format!("smithy.api#{name}")
-            } else if syntactic {
-                return Ok(word.to_string());
             } else {
                 local
             }
@@ -1158,7 +1227,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn node_json(&self, n: Node) -> R<Value> {
+    fn node_json(&mut self, n: Node) -> R<Value> {
         if self.collect_only {
             // Pass one only collects shape IDs: values are not needed.
             return Ok(Value::Null);
@@ -1170,7 +1239,9 @@ impl<'a> Parser<'a> {
             Node::Str(s) => Value::String(s),
             Node::Id(w, line, col) => {
                 let t = Token { tok: Tok::Word(w.clone()), line, col, doc: None, nl_before: false, ws_before: false };
-                Value::String(self.resolve(&t, &w, true)?)
+                let id = self.resolve(&t, &w, true)?;
+                self.out.syntactic_ids.push(SyntacticId { written: w, id: id.clone(), line, col });
+                Value::String(id)
             }
             Node::List(items) => Value::Array(items.into_iter().map(|i| self.node_json(i)).collect::<R<_>>()?),
             Node::Obj(entries) => {
@@ -1620,6 +1691,37 @@ mod tests {
         assert_eq!(s["traits"]["smithy.api#tags"], serde_json::json!(["t"]));
         assert_eq!(s["members"]["m"]["traits"]["smithy.api#required"], serde_json::json!({}));
         assert_eq!(v["shapes"]["other#X"], serde_json::json!({"type": "apply", "traits": {"smithy.api#deprecated": {}}}));
+    }
+
+    /// Unquoted node values are shape IDs (the specification's "syntactic shape IDs"): resolved
+    /// like any relative shape ID (forward references, `use`, prelude; `smithy.api` in metadata),
+    /// and one that names no shape is an error at its position unless suppressed.
+    #[test]
+    fn syntactic_shape_ids_resolve_or_fail() {
+        let v = json("$version: \"2\"\nmetadata m = [required, true, false, null]\nnamespace a\nuse b#Other\n@tags([Later, String, Other, a#Later$x])\nstring S\nstructure Later { x: String }\nstring Other2\n");
+        assert_eq!(v["metadata"]["m"], serde_json::json!(["smithy.api#required", true, false, null]));
+        assert_eq!(v["shapes"]["a#S"]["traits"]["smithy.api#tags"], serde_json::json!(["a#Later", "smithy.api#String", "b#Other", "a#Later$x"]));
+
+        let e = to_json(&[("t.smithy".into(), "namespace a\n@tags([Missing])\nstring S\n".into())]).unwrap_err();
+        assert_eq!(e.to_string(), "t.smithy:2:8: the shape ID `Missing` (read as `a#Missing`) names no shape of the model: quote it if it is meant as a string (unquoted values are shape IDs)");
+        // An identifier that starts with a keyword is an identifier, not the keyword.
+        let e = to_json(&[("t.smithy".into(), "$version: \"2\"\nmetadata foo = [truefalse]\n".into())]).unwrap_err();
+        assert!(e.to_string().starts_with("t.smithy:2:17: the shape ID `truefalse` (read as `smithy.api#truefalse`) names no shape"), "{e}");
+        let e = to_json(&[("t.smithy".into(), "$version: \"2\"\nnamespace a\nstructure S {\n    @required\n    x: String = nulll\n}\n".into())]).unwrap_err();
+        assert!(e.to_string().starts_with("t.smithy:5:17: the shape ID `nulll` (read as `a#nulll`)"), "{e}");
+
+        // Suppressed as the specification allows (a DANGER event); shapes of namespaces that no
+        // file read defines (dependencies such as the AWS traits) are not checked.
+        let v = json("metadata suppressions = [{id: \"SyntacticShapeIdTarget\", namespace: \"*\"}]\nnamespace a\n@tags([Missing])\nstring S\n");
+        assert_eq!(v["shapes"]["a#S"]["traits"]["smithy.api#tags"], serde_json::json!(["a#Missing"]));
+        let v = json("namespace a\nuse aws.protocols#restJson1\n@tags([restJson1, aws.api#service])\nstring S\n");
+        assert_eq!(v["shapes"]["a#S"]["traits"]["smithy.api#tags"], serde_json::json!(["aws.protocols#restJson1", "aws.api#service"]));
+        // ... but they are once that namespace is read.
+        let e = to_json(&[("t.smithy".into(), "namespace a\n@tags([b#Gone])\nstring S\n".into()), ("u.smithy".into(), "namespace b\nstring Here\n".into())]).unwrap_err();
+        assert!(e.to_string().starts_with("t.smithy:2:8: the shape ID `b#Gone` names no shape"), "{e}");
+        // Shapes of the model's other (JSON AST) files count.
+        let v = to_json_among(&[("t.smithy".into(), "namespace a\n@tags([InJson])\nstring S\n".into())], &["a#InJson"]).unwrap();
+        assert_eq!(v[0]["shapes"]["a#S"]["traits"]["smithy.api#tags"], serde_json::json!(["a#InJson"]));
     }
 
     #[test]

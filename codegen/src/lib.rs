@@ -158,19 +158,22 @@ pub fn is_idl(name: &str) -> bool {
     name.ends_with(".smithy")
 }
 
-/// Reads model files, each by its extension: `.smithy` files with [`idl`] (together, so relative
-/// shape IDs may name shapes of the other IDL files), the rest as JSON AST with [`ast::parse`].
+/// Reads model files, each by its extension: the JSON AST files with [`ast::parse`], then the
+/// `.smithy` files with [`idl`] (together, so relative shape IDs may name shapes of any file).
 /// Keeps the input order.
 pub fn parse_files(files: &[(String, String)]) -> Result<Vec<(String, ast::ModelFile)>, Error> {
+    let mut json = Vec::new();
+    for (name, text) in files.iter().filter(|(n, _)| !is_idl(n)) {
+        json.push(ast::parse(name, text)?);
+    }
+    let elsewhere: Vec<&str> = json.iter().flat_map(|f| f.shapes.iter().map(|(id, _)| id.as_str())).collect();
     let idl: Vec<(String, String)> = files.iter().filter(|(n, _)| is_idl(n)).cloned().collect();
-    let mut idl_parsed = idl::parse_files(&idl)?.into_iter();
+    let mut idl_parsed = idl::parse_files_among(&idl, &elsewhere)?.into_iter();
+    let mut json = json.into_iter();
     let mut parsed = Vec::new();
-    for (name, text) in files {
-        let file = if is_idl(name) {
-            idl_parsed.next().ok_or_else(|| Error::model(name, None, "internal error: IDL file count mismatch"))?
-        } else {
-            ast::parse(name, text)?
-        };
+    for (name, _) in files {
+        let file = if is_idl(name) { idl_parsed.next() } else { json.next() };
+        let file = file.ok_or_else(|| Error::model(name, None, "internal error: model file count mismatch"))?;
         parsed.push((name.clone(), file));
     }
     Ok(parsed)
@@ -182,20 +185,23 @@ pub fn parse_files(files: &[(String, String)]) -> Result<Vec<(String, ast::Model
 /// concatenate). The prelude is left out. The version is "2.0" if any file is 2.0.
 pub fn merged_json_ast(files: &[(String, String)]) -> Result<serde_json::Value, Error> {
     use serde_json::{Map, Value};
+    let mut json = Vec::new();
+    for (name, text) in files.iter().filter(|(n, _)| !is_idl(n)) {
+        let v: Value = serde_json::from_str(text).map_err(|e| Error::model(name, None, format!("invalid JSON: {e}")))?;
+        ast::from_value(name, &v)?;
+        json.push(v);
+    }
+    let elsewhere: Vec<&str> = json.iter().filter_map(|v| v.get("shapes").and_then(Value::as_object)).flat_map(|m| m.keys().map(String::as_str)).collect();
     let idl: Vec<(String, String)> = files.iter().filter(|(n, _)| is_idl(n)).cloned().collect();
-    let mut idl_values = idl::to_json(&idl)?.into_iter();
+    let mut idl_values = idl::to_json_among(&idl, &elsewhere)?.into_iter();
+    let mut json = json.into_iter();
     let mut version = "1.0".to_string();
     let mut shapes = Map::new();
     let mut metadata = Map::new();
     let mut applies = Vec::new();
-    for (name, text) in files {
-        let value = if is_idl(name) {
-            idl_values.next().ok_or_else(|| Error::model(name, None, "internal error: IDL file count mismatch"))?
-        } else {
-            let v: Value = serde_json::from_str(text).map_err(|e| Error::model(name, None, format!("invalid JSON: {e}")))?;
-            ast::from_value(name, &v)?;
-            v
-        };
+    for (name, _) in files {
+        let value = if is_idl(name) { idl_values.next() } else { json.next() };
+        let value = value.ok_or_else(|| Error::model(name, None, "internal error: model file count mismatch"))?;
         if value.get("smithy").and_then(Value::as_str).is_some_and(|v| v.starts_with('2')) {
             version = "2.0".into();
         }
