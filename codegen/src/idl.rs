@@ -103,7 +103,7 @@ fn read(files: &[(String, String)], elsewhere: &[&str]) -> Result<Vec<ParsedFile
     let mut known: HashSet<String> = elsewhere.iter().map(|id| id.to_string()).collect();
     let mut lexed = Vec::new();
     for (name, text) in files {
-        let tokens = lex(name, text)?;
+        let tokens = lex(name, text);
         let mut pass_one = Parser::new(name, &tokens, &known);
         pass_one.collect_only = true;
         let first = pass_one.file()?;
@@ -138,6 +138,9 @@ enum Tok {
     Punct(char),
     /// `:=`.
     Walrus,
+    /// Text the lexer could not read: its error, reported when the parser gets there (so an
+    /// earlier syntax error is reported first, as a reader that lexes lazily would).
+    Bad(Box<Error>),
     Eof,
 }
 
@@ -150,6 +153,7 @@ impl Tok {
             Tok::Num(n) => format!("number {n}"),
             Tok::Punct(c) => format!("`{c}`"),
             Tok::Walrus => "`:=`".into(),
+            Tok::Bad(e) => e.to_string(),
             Tok::Eof => "the end of the file".into(),
         }
     }
@@ -166,10 +170,82 @@ struct Token {
     nl_before: bool,
     /// Whitespace, a comma or a comment comes between this token and the last.
     ws_before: bool,
+    /// Where the first line break or comment between the last token and this one is (where
+    /// "expected ... on the same line" errors point).
+    br: (usize, usize),
 }
 
-fn is_word_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_'
+/// The end of the identifier (`_* ALPHA (ALPHA | DIGIT | _)*`) that starts at byte `i` of `b`,
+/// or the offset of the byte that breaks it.
+fn identifier_end(b: &[u8], i: usize) -> Result<usize, usize> {
+    let mut j = i;
+    while b.get(j) == Some(&b'_') {
+        j += 1;
+    }
+    if !b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+        return Err(j);
+    }
+    while b.get(j).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+        j += 1;
+    }
+    Ok(j)
+}
+
+/// Where `w` stops following the grammar of an identifier (`None`: it is one).
+fn identifier_problem(w: &str) -> Option<usize> {
+    match identifier_end(w.as_bytes(), 0) {
+        Ok(end) if end == w.len() => None,
+        Ok(end) | Err(end) => Some(end),
+    }
+}
+
+/// Where `w` stops following the grammar of a namespace (`a.b.c`; `None`: it is one).
+fn namespace_problem(w: &str) -> Option<usize> {
+    fn walk(b: &[u8]) -> Result<usize, usize> {
+        let mut i = identifier_end(b, 0)?;
+        while b.get(i) == Some(&b'.') {
+            i = identifier_end(b, i + 1)?;
+        }
+        Ok(i)
+    }
+    match walk(w.as_bytes()) {
+        Ok(end) if end == w.len() => None,
+        Ok(i) | Err(i) => Some(i),
+    }
+}
+
+/// Where `w` stops following the grammar of a shape ID (`ns.ns#Name$member`, or `Name$member`
+/// unless `absolute`; `None`: it is one).
+fn shape_id_problem(w: &str, absolute: bool) -> Option<usize> {
+    fn walk(b: &[u8], absolute: bool) -> Result<usize, usize> {
+        let mut i = identifier_end(b, 0)?;
+        let mut qualified = false;
+        while b.get(i) == Some(&b'.') {
+            qualified = true;
+            i = identifier_end(b, i + 1)?;
+        }
+        if b.get(i) == Some(&b'#') {
+            i = identifier_end(b, i + 1)?;
+        } else if qualified || absolute {
+            return Err(i);
+        }
+        if b.get(i) == Some(&b'$') {
+            i = identifier_end(b, i + 1)?;
+        }
+        Ok(i)
+    }
+    match walk(w.as_bytes(), absolute) {
+        Ok(end) if end == w.len() => None,
+        Ok(i) | Err(i) => Some(i),
+    }
+}
+
+/// What is wrong at `off` in `w`, for errors.
+fn stray(w: &str, off: usize) -> String {
+    match w[off.min(w.len())..].chars().next() {
+        Some(c) => format!("`{c}` is not allowed there"),
+        None => "it ends too early".into(),
+    }
 }
 
 struct Lexer<'a> {
@@ -276,25 +352,48 @@ impl Lexer<'_> {
     }
 }
 
-fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
+/// The tokens of a file, ending with `Eof`; text that cannot be read ends them with a `Bad`
+/// token carrying the error.
+fn lex(file: &str, text: &str) -> Vec<Token> {
     let mut lx = Lexer { file, src: text, b: text.as_bytes(), i: 0, line: 1, col: 1 };
     let mut out = Vec::with_capacity(text.len() / 6);
+    let mut gap = Gap::default();
+    if let Err(e) = lex_into(&mut lx, text, &mut out, &mut gap) {
+        let (line, col) = (lx.line, lx.col);
+        out.push(Token { tok: Tok::Bad(Box::new(e)), line, col, doc: None, nl_before: gap.nl, ws_before: gap.ws, br: gap.br.unwrap_or((line, col)) });
+    }
+    let br = gap.br.unwrap_or((lx.line, lx.col));
+    out.push(Token { tok: Tok::Eof, line: lx.line, col: lx.col, doc: None, nl_before: true, ws_before: true, br });
+    out
+}
+
+/// What lies between two tokens.
+#[derive(Default)]
+struct Gap {
+    nl: bool,
+    ws: bool,
+    br: Option<(usize, usize)>,
+}
+
+fn lex_into(lx: &mut Lexer, text: &str, out: &mut Vec<Token>, gap: &mut Gap) -> Result<(), Error> {
     let mut doc: Vec<String> = Vec::new();
     // Whether a token precedes the current position on its line: a `///` comment there is an
     // ordinary comment, not documentation.
     let mut line_has_token = false;
-    let (mut nl_before, mut ws_before) = (false, false);
     if text.starts_with('\u{feff}') {
         lx.i = 3;
     }
     while let Some(c) = lx.peek(0) {
         let (line, col) = (lx.line, lx.col);
+        if c == b'\n' || (c == b'\r' && lx.peek(1) == Some(b'\n')) || c == b'/' {
+            gap.br.get_or_insert((line, col));
+        }
         if c == b'\n' {
             line_has_token = false;
-            nl_before = true;
+            gap.nl = true;
         }
         if matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b',') {
-            ws_before = true;
+            gap.ws = true;
             lx.bump();
             continue;
         }
@@ -304,7 +403,7 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
             }
             lx.bump();
             lx.bump();
-            ws_before = true;
+            gap.ws = true;
             if lx.peek(0) == Some(b'/') && !line_has_token {
                 lx.bump();
                 let text = lx.rest_of_line();
@@ -337,13 +436,15 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
                     lx.bump();
                 }
                 if lx.peek(0) != Some(b'\n') {
-                    return Err(lx.err(lx.line, lx.col, format!("expected a new line after the opening `\"\"\"` of a text block, found {}", lx.found())));
+                    return Err(lx.err(line, col, format!("expected a new line after the opening `\"\"\"` of a text block, found {}", lx.found())));
                 }
                 lx.bump();
                 let start = lx.i;
                 let end = loop {
                     match lx.peek(0) {
-                        None => return Err(lx.err(line, col, "expected the closing `\"\"\"` of the text block, found the end of the file")),
+                        None => {
+                            return Err(lx.err(lx.line, lx.col, format!("expected the closing `\"\"\"` of the text block opened at {line}:{col}, found the end of the file")))
+                        }
                         Some(b'"') if lx.peek(1) == Some(b'"') && lx.peek(2) == Some(b'"') => {
                             let end = lx.i;
                             lx.bump();
@@ -366,12 +467,13 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
                 lx.bump();
                 let start = lx.i;
                 let end = loop {
+                    let unclosed = |lx: &Lexer| lx.err(lx.line, lx.col, format!("expected the closing `\"` of the string opened at {line}:{col}, found the end of the file"));
                     match lx.bump() {
-                        None => return Err(lx.err(line, col, "expected the closing `\"` of the string, found the end of the file")),
+                        None => return Err(unclosed(lx)),
                         Some(b'"') => break lx.i - 1,
                         Some(b'\\') => {
                             if lx.bump().is_none() {
-                                return Err(lx.err(line, col, "expected the closing `\"` of the string, found the end of the file"));
+                                return Err(unclosed(lx));
                             }
                         }
                         Some(_) => {}
@@ -393,11 +495,10 @@ fn lex(file: &str, text: &str) -> Result<Vec<Token>, Error> {
         };
         let doc = if doc.is_empty() { None } else { Some(std::mem::take(&mut doc).join("\n")) };
         line_has_token = true;
-        out.push(Token { tok, line, col, doc, nl_before, ws_before });
-        (nl_before, ws_before) = (false, false);
+        let gap = std::mem::take(gap);
+        out.push(Token { tok, line, col, doc, nl_before: gap.nl, ws_before: gap.ws, br: gap.br.unwrap_or((line, col)) });
     }
-    out.push(Token { tok: Tok::Eof, line: lx.line, col: lx.col, doc: None, nl_before: true, ws_before: true });
-    Ok(out)
+    Ok(())
 }
 
 /// Removes the incidental indentation of a text block (the least indentation of its non-blank
@@ -809,8 +910,16 @@ impl<'a> Parser<'a> {
         }
         t
     }
+    /// An error at a token; at text the lexer could not read, the lexer's error.
     fn err_at(&self, t: &Token, msg: impl std::fmt::Display) -> Error {
-        Error::model(&format!("{}:{}:{}", self.file, t.line, t.col), None, msg.to_string())
+        match &t.tok {
+            Tok::Bad(e) => (**e).clone(),
+            _ => self.err_in(t, 0, msg),
+        }
+    }
+    /// An error `offset` characters into a word token.
+    fn err_in(&self, t: &Token, offset: usize, msg: impl std::fmt::Display) -> Error {
+        Error::model(&format!("{}:{}:{}", self.file, t.line, t.col + offset), None, msg.to_string())
     }
     fn expected(&self, what: &str) -> Error {
         let t = self.tok();
@@ -819,8 +928,10 @@ impl<'a> Parser<'a> {
     /// The current token must be on the line of the previous one.
     fn same_line(&self, what: &str) -> R<()> {
         let t = self.tok();
-        if t.nl_before && t.tok != Tok::Eof {
-            return Err(self.err_at(t, format!("expected {what} on the same line, found a line break")));
+        if t.nl_before {
+            let found = if t.tok == Tok::Eof && t.br == (t.line, t.col) { "the end of the file" } else { "a line break" };
+            let (line, col) = t.br;
+            return Err(Error::model(&format!("{}:{line}:{col}", self.file), None, format!("expected {what} on the same line, found {found}")));
         }
         Ok(())
     }
@@ -870,29 +981,31 @@ impl<'a> Parser<'a> {
     fn ident(&mut self, what: &str) -> R<String> {
         let t = self.tok();
         let w = self.word(what)?;
-        if w.contains(['.', '#', '$']) || !w.chars().any(|c| c.is_ascii_alphanumeric()) {
-            return Err(self.err_at(t, format!("expected {what}, found `{w}` (not an identifier)")));
+        if let Some(off) = identifier_problem(&w) {
+            return Err(self.err_in(t, off, format!("expected {what}, found `{w}`, which is not an identifier: {}", stray(&w, off))));
         }
         Ok(w)
     }
-    fn check_shape_id(&self, t: &Token, w: &str) -> R<()> {
-        let ok = {
-            let (ns, rest) = match w.split_once('#') {
-                Some((ns, rest)) => (Some(ns), rest),
-                None => (None, w),
-            };
-            let ns_ok = ns.is_none_or(|ns| ns.split('.').all(|p| p.starts_with(is_word_start) && !p.contains('$')));
-            let (name, member) = match rest.split_once('$') {
-                Some((n, m)) => (n, Some(m)),
-                None => (rest, None),
-            };
-            let ident = |s: &str| s.starts_with(is_word_start) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && s.chars().any(|c| c.is_ascii_alphanumeric());
-            ns_ok && ident(name) && member.is_none_or(ident) && (ns.is_some() || !name.contains('.'))
+    /// An object, control statement or metadata key: an identifier or a string.
+    fn key(&mut self, what: &str) -> R<String> {
+        let t = self.tok();
+        let key = match &t.tok {
+            Tok::Word(w) => {
+                if let Some(off) = identifier_problem(w) {
+                    return Err(self.err_in(t, off, format!("expected {what}, found `{w}`: {} (quote keys that are not identifiers)", stray(w, off))));
+                }
+                w.clone()
+            }
+            Tok::Str(s) => s.clone(),
+            _ => return Err(self.expected(what)),
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(self.err_at(t, format!("expected a shape ID, found `{w}`")))
+        self.next();
+        Ok(key)
+    }
+    fn check_shape_id(&self, t: &Token, w: &str) -> R<()> {
+        match shape_id_problem(w, false) {
+            None => Ok(()),
+            Some(off) => Err(self.err_in(t, off, format!("expected a shape ID, found `{w}`: {}", stray(w, off)))),
         }
     }
     fn namespace(&self) -> R<&str> {
@@ -949,19 +1062,15 @@ impl<'a> Parser<'a> {
         while self.is_punct('$') {
             let at = self.next();
             self.same_line("the control statement name")?;
-            let key = match &self.tok().tok {
-                Tok::Word(w) if !w.contains(['.', '#', '$']) => w.clone(),
-                Tok::Str(s) => s.clone(),
-                _ => return Err(self.expected("a control statement name")),
-            };
-            self.next();
+            let key = self.key("a control statement name")?;
             self.same_line("`:`")?;
             self.punct(':')?;
             self.same_line("the control statement value")?;
+            let vt = self.tok();
             let value = self.node()?;
             self.br()?;
             if !seen_control.insert(key.clone()) {
-                return Err(self.err_at(at, format!("the control statement `${key}` is given twice")));
+                return Err(self.err_at(vt, format!("the control statement `${key}` is given twice")));
             }
             match key.as_str() {
                 "version" => {
@@ -1000,12 +1109,7 @@ impl<'a> Parser<'a> {
             if !at.ws_before {
                 return Err(self.err_at(at, "expected a space after `metadata`"));
             }
-            let key = match &at.tok {
-                Tok::Word(w) if !w.contains(['.', '#', '$']) => w.clone(),
-                Tok::Str(s) => s.clone(),
-                _ => return Err(self.expected("a metadata key (identifier or string)")),
-            };
-            self.next();
+            let key = self.key("a metadata key (identifier or string)")?;
             self.same_line("`=`")?;
             self.punct('=')?;
             self.same_line("the metadata value")?;
@@ -1028,20 +1132,23 @@ impl<'a> Parser<'a> {
             let t = self.tok();
             let ns = self.word("a namespace")?;
             self.br()?;
-            if ns.contains(['#', '$']) || !ns.split('.').all(|p| p.starts_with(is_word_start) && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
-                return Err(self.err_at(t, format!("expected a namespace such as `com.example`, found `{ns}`")));
+            if let Some(off) = namespace_problem(&ns) {
+                return Err(self.err_in(t, off, format!("expected a namespace such as `com.example`, found `{ns}`: {}", stray(&ns, off))));
             }
             self.namespace = Some(ns);
             // Use statements.
-            while self.is_word("use") && matches!(self.peek(1), Tok::Word(_)) {
+            while self.is_word("use") {
                 self.next();
                 self.same_line("the shape ID to use")?;
                 let t = self.tok();
                 let id = self.word("an absolute shape ID")?;
                 self.br()?;
-                self.check_shape_id(t, &id)?;
+                if let Some(off) = shape_id_problem(&id, true) {
+                    return Err(self.err_in(t, off, format!("expected an absolute shape ID (`ns#Name`), found `{id}`: {}", stray(&id, off))));
+                }
                 let Some((_, name)) = id.split_once('#').filter(|_| !id.contains('$')) else {
-                    return Err(self.err_at(t, format!("expected an absolute shape ID without a member (`ns#Name`), found `{id}`")));
+                    let off = id.find('$').unwrap_or(0);
+                    return Err(self.err_in(t, off, format!("expected an absolute shape ID without a member (`ns#Name`), found `{id}`")));
                 };
                 if let Some(prev) = self.uses.get(name) {
                     if *prev != id {
@@ -1119,7 +1226,9 @@ impl<'a> Parser<'a> {
                 if self.is_punct(')') {
                     self.next();
                     None
-                } else if matches!(self.peek(0), Tok::Word(_) | Tok::Str(_)) && *self.peek(1) == Tok::Punct(':') {
+                } else if (matches!(self.peek(0), Tok::Word(w) if identifier_problem(w).is_none()) || matches!(self.peek(0), Tok::Str(_)))
+                    && *self.peek(1) == Tok::Punct(':')
+                {
                     let obj = self.object_entries(')')?;
                     Some(self.node_json(Node::Obj(obj))?)
                 } else {
@@ -1151,12 +1260,7 @@ impl<'a> Parser<'a> {
                 return Ok(out);
             }
             let t = self.tok();
-            let key = match &t.tok {
-                Tok::Word(w) if !w.contains(['.', '#', '$']) => w.clone(),
-                Tok::Str(s) => s.clone(),
-                _ => return Err(self.expected(&format!("an object key or `{close}`"))),
-            };
-            self.next();
+            let key = self.key(&format!("an object key or `{close}`"))?;
             self.punct(':')?;
             let v = self.node()?;
             if out.iter().any(|(k, _)| *k == key) {
@@ -1238,7 +1342,7 @@ impl<'a> Parser<'a> {
             Node::Num(v) => v,
             Node::Str(s) => Value::String(s),
             Node::Id(w, line, col) => {
-                let t = Token { tok: Tok::Word(w.clone()), line, col, doc: None, nl_before: false, ws_before: false };
+                let t = Token { tok: Tok::Word(w.clone()), line, col, doc: None, nl_before: false, ws_before: false, br: (line, col) };
                 let id = self.resolve(&t, &w, true)?;
                 self.out.syntactic_ids.push(SyntacticId { written: w, id: id.clone(), line, col });
                 Value::String(id)
@@ -1257,7 +1361,7 @@ impl<'a> Parser<'a> {
     fn reference_node(&self, n: &Node, what: &str, at: &Token) -> R<Value> {
         match n {
             Node::Id(w, line, col) => {
-                let t = Token { tok: Tok::Word(w.clone()), line: *line, col: *col, doc: None, nl_before: false, ws_before: false };
+                let t = Token { tok: Tok::Word(w.clone()), line: *line, col: *col, doc: None, nl_before: false, ws_before: false, br: (*line, *col) };
                 let id = self.resolve(&t, w, false)?;
                 if id.contains('$') {
                     return Err(self.err_at(&t, format!("expected a shape ID for {what}, found the member ID `{w}`")));
@@ -1302,17 +1406,20 @@ impl<'a> Parser<'a> {
         }
         let kt = self.tok();
         let kind = self.word("a shape type (`structure`, `string`, ...)")?;
+        let kind_json = match kind.as_str() {
+            k if SIMPLE_TYPES.contains(&k) => k,
+            "enum" | "intEnum" | "list" | "set" | "map" | "structure" | "union" | "service" | "operation" | "resource" => kind.as_str(),
+            "apply" => return Err(self.err_at(kt, "expected a shape type after traits, found `apply` (an `apply` statement takes no traits before it)")),
+            "metadata" | "namespace" | "use" => {
+                return Err(self.err_at(kt, format!("expected a shape type (`structure`, `string`, ...), found `{kind}`: `{kind}` statements come before the shapes")))
+            }
+            _ => return Err(self.err_at(kt, format!("expected a shape type (`structure`, `string`, ...), found `{kind}`"))),
+        };
         self.same_line("the shape name")?;
         let nt = self.tok();
         let name = self.ident("a shape name")?;
         let id = format!("{}#{name}", self.namespace()?);
         let mut shape = Map::new();
-        let kind_json = match kind.as_str() {
-            k if SIMPLE_TYPES.contains(&k) => k,
-            "enum" | "intEnum" | "list" | "set" | "map" | "structure" | "union" | "service" | "operation" | "resource" => kind.as_str(),
-            "apply" | "metadata" | "namespace" | "use" => return Err(self.err_at(kt, format!("expected a shape after traits, found `{kind}`"))),
-            _ => return Err(self.err_at(kt, format!("expected a shape type (`structure`, `string`, ...), found `{kind}`"))),
-        };
         shape.insert("type".into(), Value::String(kind_json.into()));
         if matches!(kind_json, "enum" | "intEnum") {
             self.v2_only(kt, &format!("the `{kind_json}` shape"))?;
@@ -1379,6 +1486,9 @@ impl<'a> Parser<'a> {
         let t = self.tok();
         let target = self.shape_ref("the shape ID to apply traits to")?;
         let traits = if self.is_punct('{') {
+            if !self.tok().ws_before {
+                return Err(self.err_at(self.tok(), "expected a space between the `apply` target and `{`"));
+            }
             self.next();
             let traits = self.traits()?;
             self.punct('}')?;
@@ -1389,6 +1499,7 @@ impl<'a> Parser<'a> {
             }
             self.traits_upto(1)?
         };
+        self.br()?;
         if !self.collect_only {
             self.out.applied_at.push((target.clone(), (t.line, t.col)));
         }
@@ -1563,7 +1674,7 @@ impl<'a> Parser<'a> {
             }
             if self.tok().tok == Tok::Walrus {
                 if key != "input" && key != "output" {
-                    return Err(self.err_at(t, format!("expected `input` or `output` before `:=`, found `{key}`")));
+                    return Err(self.err_at(self.tok(), format!("expected `:` after `{key}`, found `:=` (only `input` and `output` can be defined inline)")));
                 }
                 self.v2_only(t, "inline operation input and output (`:=`)")?;
                 self.next();
@@ -1722,6 +1833,24 @@ mod tests {
         // Shapes of the model's other (JSON AST) files count.
         let v = to_json_among(&[("t.smithy".into(), "namespace a\n@tags([InJson])\nstring S\n".into())], &["a#InJson"]).unwrap();
         assert_eq!(v[0]["shapes"]["a#S"]["traits"]["smithy.api#tags"], serde_json::json!(["a#InJson"]));
+    }
+
+    /// Positions as the reference gives them: line breaks where they start, the offending
+    /// character inside a word, the end of the file for unclosed strings, and a syntax error
+    /// before text the lexer cannot read reported first.
+    #[test]
+    fn errors_point_where_the_reference_does() {
+        for (text, want) in [
+            ("$version\n: \"2\"\n", "f.smithy:1:9: expected `:` on the same line, found a line break"),
+            ("namespace\n  a\n", "f.smithy:1:10: expected the namespace on the same line, found a line break"),
+            ("namespace a\nstring Not..Valid\n", "f.smithy:2:11: expected a shape name, found `Not..Valid`, which is not an identifier: `.` is not allowed there"),
+            ("namespace a\nuse smithy.api\n", "f.smithy:2:15: expected an absolute shape ID (`ns#Name`), found `smithy.api`: it ends too early"),
+            ("namespace a\n@documentation(\"x)\n", "f.smithy:3:1: expected the closing `\"` of the string opened at 2:16, found the end of the file"),
+            ("metadatafoo\"=\"bar\"\n", "f.smithy:1:1: expected a `namespace` statement, found `metadatafoo`"),
+        ] {
+            let e = to_json(&[("f.smithy".into(), text.into())]).expect_err(text).to_string();
+            assert!(e.starts_with(want), "{text:?}: {e}");
+        }
     }
 
     #[test]

@@ -167,45 +167,74 @@ fn valid_loader_tests_give_the_reference_ast() {
     assert!(failures.is_empty(), "{} valid loader tests differ", failures.len());
 }
 
+/// `line L, column C` of a loader test's first-line comment (the reference's error position).
+fn expected_position(first_line: &str) -> Option<(usize, usize)> {
+    let rest = &first_line[first_line.find("line ")? + 5..];
+    let (line, rest) = rest.split_once(", column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+/// Every invalid loader test is rejected, without a panic, by an error that names the file and a
+/// line and column: the ones the reference gives, where its first-line comment gives them.
 #[test]
 fn invalid_loader_tests_are_rejected_without_panicking() {
     let Some(shared) = shared() else { return };
     let mut inputs = Vec::new();
     files_under(&shared.join("smithy-idl/loader-tests/invalid"), ".smithy", &mut inputs);
-    let mut by_reader = 0;
-    let mut by_loader = 0;
-    let mut accepted = Vec::new();
+    let (mut by_reader, mut by_loader, mut positioned, mut with_position) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
     for p in &inputs {
         let file = read(p);
+        let first_line = file.1.lines().next().unwrap_or("").trim_start_matches("// ").to_string();
         let reader = std::panic::catch_unwind(|| idl::parse_files(std::slice::from_ref(&file)));
         let reader = reader.unwrap_or_else(|_| panic!("{}: the reader panicked", p.display()));
-        match reader {
-            Err(_) => by_reader += 1,
+        let error = match reader {
+            Err(e) => {
+                by_reader += 1;
+                e
+            }
             Ok(parsed) => {
                 let named: Vec<_> = parsed.into_iter().map(|m| (file.0.clone(), m)).collect();
                 let normalised = std::panic::catch_unwind(|| codegen::model::normalize(&named));
                 match normalised.unwrap_or_else(|_| panic!("{}: normalisation panicked", p.display())) {
-                    Err(_) => by_loader += 1,
-                    Ok(_) => accepted.push(format!(
-                        "{} ({})",
-                        p.strip_prefix(&shared).unwrap_or(p).display(),
-                        file.1.lines().next().unwrap_or("").trim_start_matches("// ")
-                    )),
+                    Err(e) => {
+                        by_loader += 1;
+                        e
+                    }
+                    Ok(_) => {
+                        failures.push(format!("{}: accepted (the reference: {first_line})", p.display()));
+                        continue;
+                    }
                 }
+            }
+        };
+        let message = error.to_string();
+        // Every error names the file and a position in it.
+        let located = message
+            .strip_prefix(&format!("{}:", file.0))
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(line, rest)| line.parse::<usize>().is_ok() && rest.split_once(':').is_some_and(|(col, _)| col.parse::<usize>().is_ok()));
+        if !located {
+            failures.push(format!("{}: the error gives no file:line:column: {message}", p.display()));
+        } else if let Some((line, col)) = expected_position(&first_line) {
+            with_position += 1;
+            if message.starts_with(&format!("{}:{line}:{col}:", file.0)) {
+                positioned += 1;
+            } else {
+                failures.push(format!("{}: expected the position {line}:{col} ({first_line}), got: {message}", p.display()));
             }
         }
     }
     println!(
-        "invalid loader tests: {} of {} rejected ({by_reader} by the IDL reader, {by_loader} by model normalisation); {} accepted (the reference's validators catch these):",
+        "invalid loader tests: {} of {} rejected ({by_reader} by the IDL reader, {by_loader} by model normalisation); {positioned} of the {with_position} whose reference error gives a position at that position",
         by_reader + by_loader,
         inputs.len(),
-        accepted.len()
     );
-    for a in &accepted {
-        println!("  {a}");
+    for f in &failures {
+        println!("  {f}");
     }
-    // A floor, so a change that makes the reader laxer shows up.
-    assert!(by_reader + by_loader >= 151, "fewer invalid files rejected than before");
+    assert!(failures.is_empty(), "{} invalid loader tests not rejected as the reference rejects them", failures.len());
 }
 
 /// Shape name -> (type, has `@trait`, has `@private`) for the prelude and trait files.
