@@ -504,27 +504,28 @@ fn lex_into(lx: &mut Lexer, text: &str, out: &mut Vec<Token>, gap: &mut Gap) -> 
 /// Removes the incidental indentation of a text block (the least indentation of its non-blank
 /// lines and of the closing delimiter's line) and trailing spaces.
 fn strip_text_block(raw: &str) -> String {
-    let raw = raw.replace("\r\n", "\n");
-    let lines: Vec<&str> = raw.split('\n').collect();
-    let last = lines.len() - 1;
-    let indent = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, l)| *i == last || !l.trim().is_empty())
-        .map(|(_, l)| l.chars().take_while(|c| *c == ' ' || *c == '\t').count())
-        .min()
-        .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| {
-            if l.trim().is_empty() {
-                String::new()
-            } else {
-                l.chars().skip(indent).collect::<String>().trim_end_matches([' ', '\t']).to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let normalised;
+    let raw = if raw.contains('\r') {
+        normalised = raw.replace("\r\n", "\n");
+        normalised.as_str()
+    } else {
+        raw
+    };
+    let blank = |l: &str| l.trim().is_empty();
+    let leading = |l: &str| l.bytes().take_while(|c| *c == b' ' || *c == b'\t').count();
+    let last = raw.rsplit('\n').next().unwrap_or("");
+    let indent = raw.split('\n').filter(|l| !blank(l)).map(leading).chain([leading(last)]).min().unwrap_or(0);
+    let mut out = String::with_capacity(raw.len());
+    for (i, l) in raw.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        // Non-blank lines start with at least `indent` spaces or tabs (single bytes).
+        if !blank(l) {
+            out.push_str(l[indent..].trim_end_matches([' ', '\t']));
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
