@@ -152,7 +152,9 @@ pub struct Aggregate {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Collection {
-    pub member: Member,
+    /// Absent when the list's mixins define it.
+    #[serde(default)]
+    pub member: Option<Member>,
     #[serde(default)]
     pub traits: Traits,
     #[serde(default)]
@@ -163,8 +165,11 @@ pub struct Collection {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MapShape {
-    pub key: Member,
-    pub value: Member,
+    /// Absent when the map's mixins define it (as is `value`).
+    #[serde(default)]
+    pub key: Option<Member>,
+    #[serde(default)]
+    pub value: Option<Member>,
     #[serde(default)]
     pub traits: Traits,
     #[serde(default)]

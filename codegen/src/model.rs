@@ -535,9 +535,9 @@ fn inherit_members(id: &str, mixin: &str, members: &[Member], all: &mut Vec<(Mem
 }
 
 /// A member written in a shape that also inherits it from a mixin only adds traits: it must keep
-/// the mixin member's target.
+/// the mixin member's target. (A list or map member left out has an empty target.)
 fn override_member(id: &str, local: &Member, inherited: &mut Member, from: &str, places: &BTreeMap<ShapeId, String>, file: &str) -> Result<(), Error> {
-    if local.target != inherited.target {
+    if !local.target.is_empty() && local.target != inherited.target {
         let member = format!("{id}${}", local.name);
         return Err(Error::model(
             &place(places, &member, file),
@@ -699,6 +699,16 @@ fn member(m: &ast::Member, name: &str) -> Member {
     Member { name: name.to_string(), target: m.target.clone(), traits: Traits(m.traits.clone()), location: Location::Body }
 }
 
+/// The member of a list or the key or value of a map. Left out, it comes from the shape's mixins
+/// (an empty target until they are merged in).
+fn collection_member(id: &str, file: &str, m: &Option<ast::Member>, name: &str, mixins: &[ast::Reference]) -> Result<Member, Error> {
+    match m {
+        Some(m) => Ok(member(m, name)),
+        None if !mixins.is_empty() => Ok(Member { name: name.to_string(), target: String::new(), traits: Traits::default(), location: Location::Body }),
+        None => Err(Error::model(file, Some(id), format!("the shape has no `{name}` (and no mixin to take it from)"))),
+    }
+}
+
 fn members(ms: &ast::Ordered<ast::Member>) -> Vec<Member> {
     ms.0.iter().map(|(n, m)| member(m, n)).collect()
 }
@@ -757,13 +767,16 @@ fn convert(id: &str, file: &str, shape: &ast::Shape) -> Result<Shape, Error> {
             }
             (Kind::IntEnum(values), a.traits.clone())
         }
-        A::List(c) => (Kind::List(member(&c.member, "member")), c.traits.clone()),
+        A::List(c) => (Kind::List(collection_member(id, file, &c.member, "member", &c.mixins)?), c.traits.clone()),
         A::Set(c) => {
             let mut traits = c.traits.clone();
             traits.insert("smithy.api#uniqueItems".into(), Value::Object(Default::default()));
-            (Kind::List(member(&c.member, "member")), traits)
+            (Kind::List(collection_member(id, file, &c.member, "member", &c.mixins)?), traits)
         }
-        A::Map(m) => (Kind::Map(member(&m.key, "key"), member(&m.value, "value")), m.traits.clone()),
+        A::Map(m) => (
+            Kind::Map(collection_member(id, file, &m.key, "key", &m.mixins)?, collection_member(id, file, &m.value, "value", &m.mixins)?),
+            m.traits.clone(),
+        ),
         A::Structure(a) => (Kind::Structure(members(&a.members)), a.traits.clone()),
         A::Union(a) => (Kind::Union(members(&a.members)), a.traits.clone()),
         A::Service(s) => (

@@ -291,6 +291,14 @@ fn mixin_operation_with_input_and_mixin_resource_with_identifiers() {
 }
 
 #[test]
+fn list_without_member() {
+    let mut m = good_model();
+    m["shapes"]["example.bad#Thing"]["members"]["items"] = serde_json::json!({ "target": "example.bad#Items" });
+    m["shapes"]["example.bad#Items"] = serde_json::json!({ "type": "list" });
+    expect_error(run(&m, &spec(None)), &[FILE, "example.bad#Items", "no `member`"]);
+}
+
+#[test]
 fn int_enum_without_value() {
     let mut m = good_model();
     m["shapes"]["example.bad#Thing"] = serde_json::json!({

@@ -462,3 +462,18 @@ fn trait_values_may_name_shapes_of_json_files() {
     let e = codegen::merged_json_ast(&[idl]).unwrap_err();
     assert!(e.to_string().starts_with("m.smithy:3:8: the shape ID `InJson` (read as `x#InJson`) names no shape"), "{e}");
 }
+
+/// Lists and maps may take their members from mixins (the JSON AST then has none).
+#[test]
+fn list_and_map_members_from_mixins() {
+    let text = "$version: \"2\"\nnamespace x\n@mixin\nlist M {\n    @length(min: 1)\n    member: String\n}\nlist L with [M] {}\n@mixin\nmap N {\n    key: String\n    value: Integer\n}\nmap P with [N] {\n    @range(min: 0)\n    value: Integer\n}\n";
+    let model = normalise_idl(text).unwrap();
+    let codegen::model::Kind::List(m) = &model.shapes["x#L"].kind else { panic!("a list") };
+    assert_eq!(m.target, "smithy.api#String");
+    assert!(m.traits.has("smithy.api#length"));
+    let codegen::model::Kind::Map(k, v) = &model.shapes["x#P"].kind else { panic!("a map") };
+    assert_eq!((k.target.as_str(), v.target.as_str()), ("smithy.api#String", "smithy.api#Integer"));
+    assert!(v.traits.has("smithy.api#range"));
+    let e = normalise_idl(&text.replace("    @range(min: 0)\n    value: Integer", "    value: Long")).unwrap_err();
+    assert!(e.to_string().starts_with("m.smithy:15:5: shape `x#P$value`: the member targets `smithy.api#Long` but the inherited mixin member `x#N$value` targets `smithy.api#Integer`"), "{e}");
+}
