@@ -505,6 +505,19 @@ fn check_mixin_definition(id: &str, shape: &ast::Shape, at: &str) -> Result<(), 
     Err(Error::model(at, Some(id), message))
 }
 
+/// A member's traits with `newer` ones applied over them (the later mixin's, or the shape's own).
+fn layer_traits(member: &mut Member, newer: &Traits) {
+    let mut traits = newer.clone();
+    traits.merge_from(&member.traits);
+    member.traits = traits;
+}
+
+/// An error about member `name` of shape `id`, where it is written.
+fn member_error(places: &BTreeMap<ShapeId, String>, file: &str, id: &str, name: &str, message: String) -> Error {
+    let member = format!("{id}${name}");
+    Error::model(&place(places, &member, file), Some(&member), message)
+}
+
 /// Adds the members of a mixin (`mixin`, already flattened) to those inherited so far (`all`,
 /// each with the mixin member it came from): the same name must keep the same target, and the
 /// later mixin's traits win.
@@ -513,21 +526,13 @@ fn inherit_members(id: &str, mixin: &str, members: &[Member], all: &mut Vec<(Mem
         let from = format!("{mixin}${}", m.name);
         match all.iter_mut().find(|(e, _)| e.name == m.name) {
             Some((existing, first)) if existing.target != m.target => {
-                let member = format!("{id}${}", m.name);
-                return Err(Error::model(
-                    &place(places, &member, file),
-                    Some(&member),
-                    format!(
-                        "the inherited mixin members `{first}` (targets `{}`) and `{from}` (targets `{}`) conflict: a member mixed in from several mixins must have one target",
-                        existing.target, m.target
-                    ),
-                ));
+                let message = format!(
+                    "the inherited mixin members `{first}` (targets `{}`) and `{from}` (targets `{}`) conflict: a member mixed in from several mixins must have one target",
+                    existing.target, m.target
+                );
+                return Err(member_error(places, file, id, &m.name, message));
             }
-            Some((existing, _)) => {
-                let mut traits = m.traits.clone();
-                traits.merge_from(&existing.traits);
-                existing.traits = traits;
-            }
+            Some((existing, _)) => layer_traits(existing, &m.traits),
             None => all.push((m.clone(), from)),
         }
     }
@@ -538,19 +543,13 @@ fn inherit_members(id: &str, mixin: &str, members: &[Member], all: &mut Vec<(Mem
 /// the mixin member's target. (A list or map member left out has an empty target.)
 fn override_member(id: &str, local: &Member, inherited: &mut Member, from: &str, places: &BTreeMap<ShapeId, String>, file: &str) -> Result<(), Error> {
     if !local.target.is_empty() && local.target != inherited.target {
-        let member = format!("{id}${}", local.name);
-        return Err(Error::model(
-            &place(places, &member, file),
-            Some(&member),
-            format!(
-                "the member targets `{}` but the inherited mixin member `{from}` targets `{}`: a member cannot change the target of the mixin member it redefines",
-                local.target, inherited.target
-            ),
-        ));
+        let message = format!(
+            "the member targets `{}` but the inherited mixin member `{from}` targets `{}`: a member cannot change the target of the mixin member it redefines",
+            local.target, inherited.target
+        );
+        return Err(member_error(places, file, id, &local.name, message));
     }
-    let mut traits = local.traits.clone();
-    traits.merge_from(&inherited.traits);
-    inherited.traits = traits;
+    layer_traits(inherited, &local.traits);
     Ok(())
 }
 
