@@ -162,3 +162,27 @@ async fn async_items_send_mirrors_aws_sdk_rust() {
     }
     assert_eq!(names, ["a", "b", "c", "d", "e"]);
 }
+
+#[test]
+fn readme_example() -> Result<(), Box<dyn std::error::Error>> {
+    // The README's blocking example, over the mock transport.
+    let mock = MockHttpClient::new()
+        .with_response(MockResponse::new(200, r#"{"Table":{"TableName":"t","TableStatus":"ACTIVE"}}"#))
+        .with_response(MockResponse::new(200, "{}"))
+        .with_response(MockResponse::new(200, r#"{"TableNames":["t"]}"#));
+    let config = mock.config();
+    let client = dynamodb::blocking::Client::from_conf(config);
+    client.wait_until_table_exists().table_name("t").wait(Duration::from_secs(60))?; // no `Waiters` import
+    client.put_item().table_name("t").item("pk", AttributeValue::S("a".into())).send()?;
+    for page in client.list_tables().into_paginator().page_size(10).send() {
+        println!("{:?}", page?.table_names()); // Iterator<Item = Result<ListTablesOutput, SdkError<ListTablesError>>>
+    }
+    let names: Vec<String> = client.list_tables().into_paginator().items().send().try_collect()?;
+    assert_eq!(names, ["t"]);
+    let targets: Vec<_> = mock.requests().iter().map(|r| r.header("x-amz-target").unwrap_or_default().to_owned()).collect();
+    assert_eq!(
+        targets,
+        ["DynamoDB_20120810.DescribeTable", "DynamoDB_20120810.PutItem", "DynamoDB_20120810.ListTables", "DynamoDB_20120810.ListTables"]
+    );
+    Ok(())
+}
