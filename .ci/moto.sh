@@ -4,8 +4,10 @@
 # Installs moto[server] into a venv under target/, starts moto_server on a free loopback port,
 # runs the moto suites of client-tests against it (moto_e2e.rs: Cognito, awsJson1_1;
 # moto_apigateway.rs and moto_lambda.rs: restJson1; moto_s3.rs: restXml; moto_sts.rs and
-# moto_sns.rs: awsQuery; moto_sqs.rs: awsJson1_0 with @awsQueryCompatible; MOTO_REQUIRED=1: a
-# test fails instead of skipping if it cannot find the server) and always stops the server.
+# moto_sns.rs: awsQuery; moto_sqs.rs: awsJson1_0 with @awsQueryCompatible; moto_dynamodb.rs:
+# awsJson1_0 with the TableExists/TableNotExists waiters, async and through the blocking client,
+# whose `blocking` feature client-tests turns on; MOTO_REQUIRED=1: a test fails instead of
+# skipping if it cannot find the server) and always stops the server.
 #
 # Environment: PYTHON (default python3), MOTO_VERSION (default below), MOTO_PORT (default: a
 # free port), MOTO_VENV (default target/moto-venv).
@@ -85,7 +87,7 @@ done
 [[ $up == 1 ]] || { echo "moto_server did not answer on $endpoint within 30s" >&2; exit 1; }
 echo "moto answers on $endpoint after $((SECONDS - started))s"
 
-suites=(moto_e2e moto_apigateway moto_lambda moto_s3 moto_sts moto_sns moto_sqs)
+suites=(moto_e2e moto_apigateway moto_lambda moto_s3 moto_sts moto_sns moto_sqs moto_dynamodb)
 step "cargo test -p client-tests (${suites[*]}) against $endpoint"
 MOTO_ENDPOINT="$endpoint" MOTO_REQUIRED=1 cargo test -p client-tests \
   "${suites[@]/#/--test=}" -- --nocapture

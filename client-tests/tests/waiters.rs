@@ -83,7 +83,12 @@ async fn timeout_keeps_the_last_poll() {
     }
     let max_wait = Duration::from_millis(40);
     let err = client(&mock).wait_until_table_exists().table_name("t").min_delay(MS).max_delay(Duration::from_millis(4)).wait(max_wait).await.unwrap_err();
-    match &err {
+    assert_exceeded_max_wait(&err, &mock, max_wait);
+}
+
+/// A timeout after polls that all saw a CREATING table.
+fn assert_exceeded_max_wait(err: &WaitUntilTableExistsError, mock: &MockHttpClient, max_wait: Duration) {
+    match err {
         WaiterError::ExceededMaxWait(x) => {
             assert_eq!(x.max_wait(), max_wait);
             assert!(x.poll_count() >= 2, "{x:?}");
@@ -132,8 +137,8 @@ async fn success_matcher() {
     assert_eq!(mock.requests().len(), 1);
 }
 
-// The blocking client (`blocking` feature): `send()` returns directly, outside and inside a
-// tokio runtime.
+// The blocking client (`blocking` feature): `send()` and waiters' `wait()` return directly,
+// outside and inside a tokio runtime (its paginators: tests/blocking.rs).
 
 #[test]
 fn blocking_client_sends_without_a_runtime() {
@@ -152,4 +157,59 @@ async fn blocking_client_inside_a_tokio_runtime() {
     let client = fixture_waiters::blocking::Client::from_conf(mock.config());
     let out = client.describe_table().table_name("t").send().expect("no panic inside a runtime");
     assert_eq!(out.table().and_then(|t| t.table_status()).map(|s| s.as_str()), Some("ACTIVE"));
+}
+
+fn blocking(mock: &MockHttpClient) -> fixture_waiters::blocking::Client {
+    fixture_waiters::blocking::Client::from_conf(mock.config())
+}
+
+/// Every outcome of a blocking waiter.
+fn blocking_waiter_outcomes() {
+    // Success after an error acceptor's retry and an output matching nothing.
+    let mock = MockHttpClient::new().with_response(not_found()).with_response(table("CREATING")).with_response(table("ACTIVE"));
+    let poll: fixture_waiters::blocking::waiters::table_exists::WaitUntilTableExistsFinalPoll =
+        blocking(&mock).wait_until_table_exists().table_name("t").min_delay(MS).max_delay(MS).wait(LONG).expect("active");
+    let out = poll.as_result().expect("a successful poll");
+    assert_eq!(out.table().and_then(|t| t.table_status()).map(|s| s.as_str()), Some("ACTIVE"));
+    assert_eq!(mock.requests().len(), 3);
+    assert!(mock.requests().iter().all(|r| r.body_str() == r#"{"TableName":"t"}"#));
+
+    let mock = MockHttpClient::new().with_response(table("CREATING")).with_response(table("FAILED"));
+    let err = blocking(&mock).wait_until_table_exists().table_name("t").min_delay(MS).max_delay(MS).wait(LONG).unwrap_err();
+    assert!(matches!(err, WaiterError::FailureState(_)), "{err:?}");
+
+    let mock = MockHttpClient::new().with_response(MockResponse::error(400, "AccessDeniedException", "nope"));
+    let err = blocking(&mock).wait_until_table_exists().table_name("t").min_delay(MS).max_delay(MS).wait(LONG).unwrap_err();
+    assert!(matches!(&err, WaiterError::OperationFailed(e) if fixture_waiters::error::ProvideErrorMetadata::code(e.error()) == Some("AccessDeniedException")), "{err:?}");
+
+    // The mock repeats its last response: CREATING until the maximum wait.
+    let mock = MockHttpClient::new().with_response(table("CREATING"));
+    let max_wait = Duration::from_millis(40);
+    let err: fixture_waiters::blocking::waiters::table_exists::WaitUntilTableExistsError =
+        blocking(&mock).wait_until_table_exists().table_name("t").min_delay(MS).max_delay(Duration::from_millis(4)).wait(max_wait).unwrap_err();
+    assert_exceeded_max_wait(&err, &mock, max_wait);
+
+    let mock = MockHttpClient::new().with_response(table("ACTIVE")).with_response(not_found());
+    let poll = blocking(&mock).wait_until_table_not_exists().table_name("t").min_delay(MS).max_delay(MS).wait(LONG).expect("gone");
+    assert!(poll.into_result().expect_err("the error").into_service_error().is_resource_not_found_exception());
+
+    // The setters are the async builder's.
+    let builder = blocking(&MockHttpClient::new()).wait_until_table_exists().table_name("t");
+    assert_eq!(builder.get_table_name().as_deref(), Some("t"));
+    assert_eq!(builder.as_input().get_table_name().as_deref(), Some("t"));
+}
+
+#[test]
+fn blocking_waiters_without_a_runtime() {
+    blocking_waiter_outcomes();
+}
+
+#[tokio::test]
+async fn blocking_waiters_inside_a_current_thread_runtime() {
+    blocking_waiter_outcomes();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_waiters_inside_a_multi_thread_runtime() {
+    blocking_waiter_outcomes();
 }

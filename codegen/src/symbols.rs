@@ -232,8 +232,25 @@ impl Symbols {
                         format!("waiter `{}` of `{op}` and a waiter of `{other}` both become `wait_until_{bare}`", w.name),
                     ));
                 }
+                // The blocking client has the waiter methods next to the operations' methods,
+                // and a `waiters` module next to the operations' modules.
+                let method = format!("wait_until_{bare}");
+                if let Some(other) = seen.get(&method) {
+                    return Err(Error::model(
+                        &model.shapes[op].file,
+                        Some(op),
+                        format!("waiter `{}` of `{op}` and operation `{other}` both become the method `{method}`; add a service `rename`", w.name),
+                    ));
+                }
+                if let Some(other) = ops.iter().find(|(_, n): &(&ShapeId, &OpNames)| n.module_bare() == "waiters").map(|(id, _)| id) {
+                    return Err(Error::model(
+                        &model.shapes[op].file,
+                        Some(op),
+                        format!("operation `{other}` becomes the module `waiters`, which holds the waiters of the blocking client; add a service `rename`"),
+                    ));
+                }
                 let names = WaiterNames {
-                    method: format!("wait_until_{bare}"),
+                    method,
                     fluent: format!("{camel}FluentBuilder"),
                     final_poll: format!("WaitUntil{camel}FinalPoll"),
                     error: format!("WaitUntil{camel}Error"),

@@ -472,3 +472,23 @@ fn bad_endpoint_context_params() {
         serde_json::json!({ "target": "example.bad#Thing", "traits": { "smithy.rules#contextParam": { "name": "Other" } } });
     expect_error(run(&model, &spec(None)), &[FILE, "example.bad#GetThingInput", "`@contextParam` `Other`", "member `other`"]);
 }
+
+#[test]
+fn waiter_names_colliding_with_the_blocking_client() {
+    // The blocking client has `wait_until_<waiter>()` next to the operations' methods and a
+    // `waiters` module next to their modules.
+    let waitable = serde_json::json!({
+        "ThingExists": { "acceptors": [{ "state": "success", "matcher": { "success": true } }] }
+    });
+    let with_op = |name: &str| {
+        let mut m = good_model();
+        m["shapes"]["example.bad#GetThing"]["traits"] = serde_json::json!({ "smithy.waiters#waitable": waitable.clone() });
+        let id = format!("example.bad#{name}");
+        m["shapes"][SERVICE]["operations"] = serde_json::json!([{ "target": "example.bad#GetThing" }, { "target": id }]);
+        m["shapes"][id.as_str()] = serde_json::json!({ "type": "operation" });
+        m
+    };
+    run(&with_op("ListThings"), &spec(None)).expect("no collision");
+    expect_error(run(&with_op("WaitUntilThingExists"), &spec(None)), &[FILE, "ThingExists", "wait_until_thing_exists", "rename"]);
+    expect_error(run(&with_op("Waiters"), &spec(None)), &[FILE, "example.bad#Waiters", "module `waiters`", "rename"]);
+}

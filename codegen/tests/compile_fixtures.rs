@@ -1,7 +1,7 @@
 //! Every fixture's generated crate compiles without warnings: each is written to
 //! `target/fixture-crates/<name>` as its own workspace root and checked with
-//! `RUSTFLAGS=-Dwarnings cargo check`, all sharing `target/fixture-check` so dependencies are
-//! built once.
+//! `RUSTFLAGS=-Dwarnings cargo check`, with its default features and with the `blocking`
+//! client, all sharing `target/fixture-check` so dependencies are built once.
 
 mod common;
 
@@ -31,10 +31,13 @@ fn write_crate(dir: &Path, files: &std::collections::BTreeMap<String, String>) {
     }
 }
 
-fn cargo_check(dir: &Path, offline: bool) -> std::process::Output {
+fn cargo_check(dir: &Path, offline: bool, features: &[&str]) -> std::process::Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("check").arg("--quiet").current_dir(dir);
+    if !features.is_empty() {
+        cmd.arg("--features").arg(features.join(","));
+    }
     if offline {
         cmd.arg("--offline");
     }
@@ -55,24 +58,26 @@ fn fixtures_compile_without_warnings() {
     for f in FIXTURES {
         let dir = crates_dir.join(f.name);
         write_crate(&dir, &generate_fixture(f));
-        let started = Instant::now();
-        let mut out = cargo_check(&dir, true);
-        if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("offline") {
-            out = cargo_check(&dir, false);
-        }
-        eprintln!(
-            "fixture {}: cargo check {:?} in {:.1?}",
-            f.name,
-            out.status.code(),
-            started.elapsed()
-        );
-        if !out.status.success() {
-            failures.push(format!(
-                "fixture `{}` ({}) does not compile warning-free:\n{}",
+        for features in [&[][..], &["blocking"][..]] {
+            let started = Instant::now();
+            let mut out = cargo_check(&dir, true, features);
+            if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("offline") {
+                out = cargo_check(&dir, false, features);
+            }
+            eprintln!(
+                "fixture {} (features {features:?}): cargo check {:?} in {:.1?}",
                 f.name,
-                dir.display(),
-                String::from_utf8_lossy(&out.stderr)
-            ));
+                out.status.code(),
+                started.elapsed()
+            );
+            if !out.status.success() {
+                failures.push(format!(
+                    "fixture `{}` ({}, features {features:?}) does not compile warning-free:\n{}",
+                    f.name,
+                    dir.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

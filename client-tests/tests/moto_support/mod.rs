@@ -1,5 +1,5 @@
 //! Shared by the moto end-to-end suites (`moto_e2e.rs`, `moto_apigateway.rs`, `moto_lambda.rs`,
-//! `moto_s3.rs`, `moto_sts.rs`, `moto_sns.rs`, `moto_sqs.rs`):
+//! `moto_s3.rs`, `moto_sts.rs`, `moto_sns.rs`, `moto_sqs.rs`, `moto_dynamodb.rs`):
 //! the skip/require convention, raw HTTP to moto for set-up the generated crates cannot do, a
 //! recording transport for any generated crate ([`recorder!`]) and small text helpers.
 #![allow(dead_code, unused_macros)]
@@ -350,17 +350,22 @@ macro_rules! recorder {
             result.unwrap_or_else(|e| panic!("{what} failed: {}", $krate::error::DisplayErrorContext(&e)))
         }
 
+        /// The configuration of the suites: moto's endpoint, `us-east-1`, the recorder.
         #[allow(dead_code)]
-        fn client(endpoint: &str, credentials: $krate::config::Credentials, http: &Recorder) -> $krate::Client {
-            let config = $krate::Config::builder()
+        fn config(endpoint: &str, credentials: $krate::config::Credentials, http: &Recorder) -> $krate::Config {
+            $krate::Config::builder()
                 .region("us-east-1")
                 .endpoint_url(endpoint)
                 .credentials_provider(credentials)
                 .http_client(http.clone())
                 .operation_timeout(std::time::Duration::from_secs(30))
                 .ignore_environment()
-                .build();
-            $krate::Client::from_conf(config)
+                .build()
+        }
+
+        #[allow(dead_code)]
+        fn client(endpoint: &str, credentials: $krate::config::Credentials, http: &Recorder) -> $krate::Client {
+            $krate::Client::from_conf(config(endpoint, credentials, http))
         }
     };
 }

@@ -1,6 +1,7 @@
 //! Emitters: one function per kind of item, each returning a `TokenStream`, collected per file
 //! in a `BTreeMap` so output order never depends on hashing.
 
+pub mod blocking;
 pub mod crate_files;
 pub mod endpoint_tests;
 pub mod operations;
@@ -389,6 +390,6 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
         FileJob::Protocol => ctx.protocol.shape_codecs(ctx),
         FileJob::EndpointTests => endpoint_tests::endpoint_tests(ctx).unwrap_or_default(),
         FileJob::Waiters => waiters::waiters_rs(ctx),
-        FileJob::Blocking => waiters::blocking_rs(ctx),
+        FileJob::Blocking => blocking::blocking_rs(ctx),
     }
 }

@@ -1,6 +1,7 @@
 //! Emits paginators for `@paginated` operations: `into_paginator()` on the fluent builder, a
 //! page stream (`send()`, then `next().await` per page) and an item stream (`items()`), named as
-//! in aws-sdk-rust.
+//! in aws-sdk-rust; and their blocking forms (the `blocking` feature), iterators that drive the
+//! async paginator on the blocking client's runtime.
 
 use super::Ctx;
 use crate::model::{Kind, Shape};
@@ -48,48 +49,42 @@ fn path_expr(ctx: &Ctx, start: &str, root: TokenStream, path: &str) -> Option<(T
     Some((expr, target))
 }
 
-/// The paginator items for one operation, or nothing if it is not paginated (or its paths do
-/// not resolve to members, which the model validator would reject).
-pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (TokenStream, TokenStream) {
-    let op_shape = &ctx.model.shapes[op_id];
-    let Some(p) = paginated(ctx, op_shape) else { return (quote!(), quote!()) };
-    let names = ctx.sym.op(op_id);
-    let camel = &names.camel;
-    let Some(in_member) = crate::emit::shapes::members_of(input).iter().find(|m| m.name == p.input_token) else {
-        return (quote!(), quote!());
-    };
-    let Some((token_expr, token_target)) = path_expr(ctx, &output.id, quote!(&page), &p.output_token) else {
-        return (quote!(), quote!());
-    };
+/// What a paginator needs, resolved from the model once for the async and blocking forms.
+struct Plan {
+    paginated: Paginated,
+    /// Reads the output token from `page` (`Option<&T>`).
+    token_expr: TokenStream,
+    /// `.filter(..)` dropping an empty string token.
+    empty_check: TokenStream,
+    token_ty: TokenStream,
+    set_token: proc_macro2::Ident,
+    /// The page-size member's setter and value type.
+    page_size: Option<(proc_macro2::Ident, TokenStream)>,
+    /// The item list's path read from `page` and the item type, for list-valued item paths.
+    items: Option<(TokenStream, TokenStream)>,
+}
+
+/// The operation's paginator plan, or nothing if it is not paginated (or its paths do not
+/// resolve to members, which the model validator would reject).
+fn plan(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> Option<Plan> {
+    let p = paginated(ctx, &ctx.model.shapes[op_id])?;
+    let in_member = crate::emit::shapes::members_of(input).iter().find(|m| m.name == p.input_token)?;
+    let (token_expr, token_target) = path_expr(ctx, &output.id, quote!(&page), &p.output_token)?;
     // The tokens may be distinct shapes of one Rust type (S3's `Token` and `NextToken`, both
     // strings): what matters is that the output's value can be passed to the input's setter.
     if token_target != in_member.target
         && ctx.sym.value_type(ctx.model, &token_target).to_string()
             != ctx.sym.value_type(ctx.model, &in_member.target).to_string()
     {
-        return (quote!(), quote!());
+        return None;
     }
     let set_token = ctx.sym.setter(&input.id, &in_member.name);
     let token_is_string = matches!(ctx.model.get(&token_target).map(|s| &s.kind), Some(Kind::String));
     let empty_check = if token_is_string { quote!(.filter(|t| !t.is_empty())) } else { quote!() };
     let token_ty = ctx.sym.value_type(ctx.model, &in_member.target);
-    let paginator = format_ident!("{}", names.paginator);
-    let items_ty = format_ident!("{}", names.paginator_items);
-    let output_ident = format_ident!("{}", names.output);
-    let error_ident = format_ident!("{}", names.error);
-    let input_builder = format_ident!("{}", names.input_builder);
-    let op_ident = format_ident!("{}", names.op_struct);
     let page_size = p.page_size.as_ref().and_then(|ps| {
         let m = crate::emit::shapes::members_of(input).iter().find(|m| &m.name == ps)?;
-        let set = ctx.sym.setter(&input.id, &m.name);
-        let ty = ctx.sym.value_type(ctx.model, &m.target);
-        Some(quote!(
-            #[doc = "Sets the page size: how many items each request asks for."]
-            pub fn page_size(mut self, limit: #ty) -> Self {
-                self.builder = self.builder.#set(::std::option::Option::Some(limit));
-                self
-            }
-        ))
+        Some((ctx.sym.setter(&input.id, &m.name), ctx.sym.value_type(ctx.model, &m.target)))
     });
     // Items: only for list-valued item paths.
     let items = p.items.as_ref().and_then(|path| {
@@ -102,6 +97,31 @@ pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (Toke
         }
         Some((expr, item_ty))
     });
+    Some(Plan { paginated: p, token_expr, empty_check, token_ty, set_token, page_size, items })
+}
+
+/// The paginator items for one operation: its `paginator` module and the fluent builder's
+/// `into_paginator()` (nothing if it is not paginated).
+pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (TokenStream, TokenStream) {
+    let Some(plan) = plan(ctx, op_id, input, output) else { return (quote!(), quote!()) };
+    let Plan { paginated: p, token_expr, empty_check, token_ty, set_token, page_size, items } = plan;
+    let names = ctx.sym.op(op_id);
+    let camel = &names.camel;
+    let paginator = format_ident!("{}", names.paginator);
+    let items_ty = format_ident!("{}", names.paginator_items);
+    let output_ident = format_ident!("{}", names.output);
+    let error_ident = format_ident!("{}", names.error);
+    let input_builder = format_ident!("{}", names.input_builder);
+    let op_ident = format_ident!("{}", names.op_struct);
+    let page_size = page_size.map(|(set, ty)| {
+        quote!(
+            #[doc = "Sets the page size: how many items each request asks for."]
+            pub fn page_size(mut self, limit: #ty) -> Self {
+                self.builder = self.builder.#set(::std::option::Option::Some(limit));
+                self
+            }
+        )
+    });
     let items_items = match &items {
         Some((expr, item_ty)) => quote!(
             #[doc = "Items of every page, one at a time."]
@@ -110,6 +130,8 @@ pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (Toke
                 buffer: ::std::collections::VecDeque<#item_ty>,
             }
             impl #items_ty {
+                #[doc = "Starts streaming (no request is sent until `next()`), as aws-sdk-rust's `items().send()`."]
+                pub fn send(self) -> Self { self }
                 #[doc = "The next item, fetching the next page when needed; `None` at the end."]
                 pub async fn next(&mut self) -> ::std::option::Option<::std::result::Result<#item_ty, crate::error::SdkError<#error_ident>>> {
                     loop {
@@ -223,4 +245,104 @@ pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (Toke
         }
     );
     (module, fluent)
+}
+
+/// The blocking paginator of one operation, for its module under `crate::blocking`: a
+/// `paginator` module whose types wrap the async ones as iterators, and the blocking fluent
+/// builder's `into_paginator()` (nothing if the operation is not paginated).
+pub fn blocking_paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (TokenStream, TokenStream) {
+    let Some(plan) = plan(ctx, op_id, input, output) else { return (quote!(), quote!()) };
+    let names = ctx.sym.op(op_id);
+    let camel = &names.camel;
+    let module = crate::symbols::ident(&names.module);
+    let paginator = format_ident!("{}", names.paginator);
+    let items_ty = format_ident!("{}", names.paginator_items);
+    let output_ident = format_ident!("{}", names.output);
+    let error_ident = format_ident!("{}", names.error);
+    let page_size = plan.page_size.as_ref().map(|(_, ty)| {
+        quote!(
+            #[doc = "Sets the page size: how many items each request asks for."]
+            pub fn page_size(self, limit: #ty) -> Self {
+                Self { inner: self.inner.page_size(limit), runtime: self.runtime }
+            }
+        )
+    });
+    let (items_fn, items_items) = match &plan.items {
+        Some((_, item_ty)) => (
+            quote!(
+                #[doc = "Iterates over the items of every page instead of the pages."]
+                pub fn items(self) -> #items_ty {
+                    #items_ty { inner: self.inner.items(), runtime: self.runtime }
+                }
+            ),
+            quote!(
+                #[doc = "Items of every page, one at a time: an iterator that fetches the next page when needed."]
+                pub struct #items_ty {
+                    inner: crate::operation::#module::paginator::#items_ty,
+                    runtime: crate::runtime::blocking::BlockingRuntime,
+                }
+                impl #items_ty {
+                    #[doc = "Starts iterating (no request is sent until `next()`)."]
+                    pub fn send(self) -> Self { self }
+                    #[doc = "Collects every item, stopping at the first error."]
+                    pub fn try_collect(self) -> ::std::result::Result<::std::vec::Vec<#item_ty>, crate::error::SdkError<#error_ident>> {
+                        ::std::iter::Iterator::collect(self)
+                    }
+                }
+                impl ::std::iter::Iterator for #items_ty {
+                    type Item = ::std::result::Result<#item_ty, crate::error::SdkError<#error_ident>>;
+                    fn next(&mut self) -> ::std::option::Option<Self::Item> {
+                        let inner = &mut self.inner;
+                        self.runtime.block_on(inner.next())
+                    }
+                }
+            ),
+        ),
+        None => (quote!(), quote!()),
+    };
+    let doc = format!(
+        "Blocking paginator for `{camel}`: an iterator of pages, each `next()` fetching one; it stops when the service returns no (or the same) `{}`.",
+        plan.paginated.output_token
+    );
+    let paginator_mod = quote!(
+        #[doc = "Paginators of this operation: iterators."]
+        pub mod paginator {
+            use crate::operation::#module::{#error_ident, #output_ident};
+
+            #[doc = #doc]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            pub struct #paginator {
+                inner: crate::operation::#module::paginator::#paginator,
+                runtime: crate::runtime::blocking::BlockingRuntime,
+            }
+            impl #paginator {
+                pub(crate) fn new(inner: crate::operation::#module::paginator::#paginator, runtime: crate::runtime::blocking::BlockingRuntime) -> Self {
+                    Self { inner, runtime }
+                }
+                #page_size
+                #[doc = "Starts paginating (no request is sent until `next()`)."]
+                pub fn send(self) -> Self { self }
+                #[doc = "Collects every page, stopping at the first error."]
+                pub fn try_collect(self) -> ::std::result::Result<::std::vec::Vec<#output_ident>, crate::error::SdkError<#error_ident>> {
+                    ::std::iter::Iterator::collect(self)
+                }
+                #items_fn
+            }
+            impl ::std::iter::Iterator for #paginator {
+                type Item = ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>>;
+                fn next(&mut self) -> ::std::option::Option<Self::Item> {
+                    let inner = &mut self.inner;
+                    self.runtime.block_on(inner.next())
+                }
+            }
+            #items_items
+        }
+    );
+    let fluent = quote!(
+        #[doc = "Creates a paginator over this operation's pages (and items): an iterator."]
+        pub fn into_paginator(self) -> paginator::#paginator {
+            paginator::#paginator::new(crate::operation::#module::paginator::#paginator::new(self.handle, self.inner), self.runtime)
+        }
+    );
+    (paginator_mod, fluent)
 }

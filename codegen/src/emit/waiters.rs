@@ -316,84 +316,75 @@ fn to_document_impls(ctx: &Ctx, roots: Vec<(ShapeId, Option<TokenStream>)>) -> T
     quote!(#(#impls)*)
 }
 
-/// `src/blocking.rs` (compiled with the `blocking` feature): `blocking::Client`, whose fluent
-/// builders' `send()` returns the result directly, driven by a private current-thread runtime.
-pub fn blocking_rs(ctx: &Ctx) -> TokenStream {
+/// The blocking client's waiters (in `src/blocking.rs`): its `wait_until_<name>()` methods and
+/// a `waiters` module with one builder per waiter, wrapping the async builder (same setters)
+/// and ending in a `wait(max_wait)` that returns the result directly.
+pub fn blocking_waiters(ctx: &Ctx) -> (Vec<TokenStream>, TokenStream) {
     let mut methods = Vec::new();
     let mut modules = Vec::new();
-    for op in &ctx.sel.operations {
+    for (op, w) in selected(ctx) {
+        let names = ctx.sym.waiter(op, &w.name);
         let on = ctx.sym.op(op);
         let Kind::Operation(o) = &ctx.model.shapes[op].kind else { continue };
-        let module = crate::symbols::ident(&on.module);
-        let method = crate::symbols::ident(&on.method);
-        let op_struct = format_ident!("{}", on.op_struct);
-        let output = format_ident!("{}", on.output);
-        let error = format_ident!("{}", on.error);
+        let method = format_ident!("{}", names.method);
+        let module = crate::symbols::ident(&names.module);
+        let fluent = format_ident!("{}", names.fluent);
+        let final_poll = format_ident!("{}", names.final_poll);
+        let error_alias = format_ident!("{}", names.error);
         let input_builder = format_ident!("{}", on.input_builder);
-        let fluent = format_ident!("{}", on.fluent);
+        let op_module = crate::symbols::ident(&on.module);
         let input_shape = &ctx.model.shapes[&o.input];
         let setters = members_of(input_shape).iter().map(|m| {
             let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
             setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
         });
-        let docs = doc_attrs(&ctx.model.shapes[op].traits, None);
-        let fluent_doc = format!("Blocking fluent builder for `{}`.", on.camel);
+        let doc = format!("The `{}` waiter (polls `{}`), blocking: `wait(max_wait)` returns the outcome.", w.name, on.camel);
+        let deprecated = if w.deprecated { quote!(#[deprecated(note = "this waiter is deprecated by the service")]) } else { quote!() };
         methods.push(quote!(
-            #docs
-            pub fn #method(&self) -> #module::#fluent {
-                #module::#fluent { handle: self.handle.clone(), runtime: self.runtime.clone(), inner: ::std::default::Default::default() }
+            #[doc = #doc]
+            #deprecated
+            pub fn #method(&self) -> waiters::#module::#fluent {
+                waiters::#module::#fluent { inner: crate::waiters::#module::#fluent::new(self.handle.clone()), runtime: self.runtime.clone() }
             }
         ));
         modules.push(quote!(
-            #[doc = #fluent_doc]
+            #[doc = #doc]
             pub mod #module {
-                use crate::operation::#module::{#op_struct, #output, #error};
-                use crate::operation::#module::builders::#input_builder;
-                #[doc = #fluent_doc]
+                pub use crate::waiters::#module::{#final_poll, #error_alias};
+                use crate::operation::#op_module::builders::#input_builder;
+
+                #[doc = #doc]
                 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
                 pub struct #fluent {
-                    pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-                    pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-                    pub(super) inner: #input_builder,
+                    pub(in crate::blocking) inner: crate::waiters::#module::#fluent,
+                    pub(in crate::blocking) runtime: crate::runtime::blocking::BlockingRuntime,
                 }
                 impl #fluent {
-                    #[doc = "Access the input builder of this operation."]
-                    pub fn as_input(&self) -> &#input_builder { &self.inner }
-                    #[doc = "Sends the request and waits for the response."]
-                    pub fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                        let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-                        let handle = self.handle;
-                        self.runtime.block_on(async move { #op_struct::orchestrate(&handle, input).await })
+                    #[doc = "Access the input builder of the polled operation."]
+                    pub fn as_input(&self) -> &#input_builder { self.inner.as_input() }
+                    #[doc = "Overrides the model's minimum delay between polls."]
+                    pub fn min_delay(self, delay: ::std::time::Duration) -> Self { Self { inner: self.inner.min_delay(delay), runtime: self.runtime } }
+                    #[doc = "Overrides the model's maximum delay between polls."]
+                    pub fn max_delay(self, delay: ::std::time::Duration) -> Self { Self { inner: self.inner.max_delay(delay), runtime: self.runtime } }
+                    #[doc = "Polls until the waiter succeeds, fails, or `max_wait` elapses, blocking the calling thread."]
+                    pub fn wait(self, max_wait: ::std::time::Duration) -> ::std::result::Result<#final_poll, #error_alias> {
+                        let inner = self.inner;
+                        self.runtime.block_on(inner.wait(max_wait))
                     }
                     #(#setters)*
                 }
             }
         ));
     }
-    let crate_ident = ctx.crate_ident();
-    let doc = format!(
-        "A blocking client: the same operations, whose `send()` returns the result directly. Each client drives its calls on a private current-thread tokio runtime (from a separate thread when called inside a tokio runtime).\n\n```no_run\nlet config = {crate_ident}::Config::builder().region(\"us-east-1\").build();\nlet client = {crate_ident}::blocking::Client::from_conf(config);\n# let _ = client;\n```"
+    if modules.is_empty() {
+        return (methods, quote!());
+    }
+    let module = quote!(
+        #[doc = "Waiters of the blocking client: `client.wait_until_<name>()..wait(max_wait)`."]
+        pub mod waiters {
+            pub use crate::waiters::{ExceededMaxWait, FailureState, FinalPoll, OperationFailed, WaiterError};
+            #(#modules)*
+        }
     );
-    quote!(
-        #![cfg(feature = "blocking")]
-        #[doc = #doc]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-        pub struct Client {
-            handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-            runtime: crate::runtime::blocking::BlockingRuntime,
-        }
-        impl Client {
-            #[doc = "Creates a blocking client from a service configuration."]
-            pub fn from_conf(conf: crate::Config) -> Self {
-                Self {
-                    handle: ::std::sync::Arc::new(crate::runtime::orchestrator::Handle::new(conf, &crate::meta::SERVICE)),
-                    runtime: crate::runtime::blocking::BlockingRuntime::new(),
-                }
-            }
-            #[doc = "The configuration of this client."]
-            pub fn config(&self) -> &crate::Config { self.handle.config() }
-            #(#methods)*
-        }
-        #(#modules)*
-    )
+    (methods, module)
 }

@@ -794,6 +794,10 @@ pub mod paginator {
         buffer: ::std::collections::VecDeque<crate::types::RestApi>,
     }
     impl GetRestApisPaginatorItems {
+        ///Starts streaming (no request is sent until `next()`), as aws-sdk-rust's `items().send()`.
+        pub fn send(self) -> Self {
+            self
+        }
         ///The next item, fetching the next page when needed; `None` at the end.
         pub async fn next(
             &mut self,
