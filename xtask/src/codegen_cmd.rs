@@ -111,24 +111,128 @@ pub fn read_config(path: &Path) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
+/// Reads a job's model files: `(path, text)`.
+fn read_models(job: &Job) -> Result<Vec<(String, String)>, String> {
+    job.models
+        .iter()
+        .map(|m| std::fs::read_to_string(m).map(|text| (m.display().to_string(), text)).map_err(|e| format!("{}: {e}", m.display())))
+        .collect()
+}
+
 /// Generates the files of one job (no writing).
 pub fn render(job: &Job) -> Result<BTreeMap<String, String>, String> {
+    render_models(job, &read_models(job)?)
+}
+
+fn render_models(job: &Job, files: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
     if let Some((name, version)) = &job.runtime_crate {
         return Ok(codegen::generate_runtime(name, version));
     }
-    let mut files = Vec::new();
-    for m in &job.models {
-        let text = std::fs::read_to_string(m).map_err(|e| format!("{}: {e}", m.display()))?;
-        files.push((m.display().to_string(), text));
-    }
     let start = Instant::now();
-    let generated = codegen::generate(&files, &job.spec).map_err(|e| e.to_string())?;
+    let generated = codegen::generate(files, &job.spec).map_err(|e| e.to_string())?;
     let emitted = start.elapsed();
     let out = codegen::format_files(generated).map_err(|e| e.to_string());
     if std::env::var_os("CODEGEN_TIMING").is_some() {
         eprintln!("emit {:.1} ms, format {:.1} ms", emitted.as_secs_f64() * 1e3, (start.elapsed() - emitted).as_secs_f64() * 1e3);
     }
     out
+}
+
+/// What the last generation of a job wrote, so that a regeneration with nothing changed is
+/// skipped: a key over everything the output depends on (this generator's executable, its
+/// header with the runtime hash, the job, the model texts), and each written file's size and
+/// modification time (a file edited behind the generator's back changes them; statting is
+/// what makes the check take milliseconds for a crate of megabytes). Kept under the target
+/// directory; a missing or unreadable stamp only means "generate".
+mod stamp {
+    use super::Job;
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    fn fnv(h: &mut u64, bytes: &[u8]) {
+        for b in bytes {
+            *h ^= u64::from(*b);
+            *h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn hash(bytes: &[u8]) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325;
+        fnv(&mut h, bytes);
+        h
+    }
+
+    /// The key of a job: changes when the generator binary, the job or a model changes.
+    pub fn key(job: &Job, models: &[(String, String)]) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325;
+        // The executable's size and modification time stand for the generator's code.
+        if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+            fnv(&mut h, &meta.len().to_le_bytes());
+            let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+            fnv(&mut h, &modified.as_nanos().to_le_bytes());
+        }
+        fnv(&mut h, codegen::header().as_bytes());
+        fnv(&mut h, format!("{:?}|{:?}|{}", job.spec, job.runtime_crate, job.out.display()).as_bytes());
+        for (path, text) in models {
+            fnv(&mut h, path.as_bytes());
+            fnv(&mut h, &[0]);
+            fnv(&mut h, text.as_bytes());
+            fnv(&mut h, &[0]);
+        }
+        h
+    }
+
+    fn path(out: &Path) -> PathBuf {
+        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| super::root().join("target"));
+        target.join("xtask-codegen-stamps").join(format!("{:016x}", hash(out.display().to_string().as_bytes())))
+    }
+
+    /// Whether the output directory holds exactly what the generation with `key` wrote.
+    pub fn fresh(out: &Path, key: u64) -> bool {
+        let Ok(text) = std::fs::read_to_string(path(out)) else { return false };
+        let mut lines = text.lines();
+        if lines.next() != Some(format!("{key:016x}").as_str()) {
+            return false;
+        }
+        let mut recorded = BTreeMap::new();
+        for line in lines {
+            let Some((h, rel)) = line.split_once(' ') else { return false };
+            let Ok(h) = u64::from_str_radix(h, 16) else { return false };
+            recorded.insert(rel.to_string(), h);
+        }
+        // Every recorded file unchanged, and nothing else under src/.
+        let mut existing = Vec::new();
+        super::collect_files(&out.join("src"), &mut existing);
+        let src_files = existing.len();
+        if recorded.keys().filter(|rel| rel.starts_with("src/")).count() != src_files {
+            return false;
+        }
+        recorded.iter().all(|(rel, h)| file_print(&out.join(rel)) == Some(*h))
+    }
+
+    /// A file's size and modification time, hashed.
+    fn file_print(path: &Path) -> Option<u64> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let mut h = 0xcbf2_9ce4_8422_2325;
+        fnv(&mut h, &meta.len().to_le_bytes());
+        fnv(&mut h, &modified.as_nanos().to_le_bytes());
+        Some(h)
+    }
+
+    /// Records what a generation wrote, as it now is on disk (best effort).
+    pub fn write(out: &Path, key: u64, files: &BTreeMap<String, String>) {
+        let mut text = format!("{key:016x}\n");
+        for rel in files.keys() {
+            let Some(print) = file_print(&out.join(rel)) else { return };
+            text.push_str(&format!("{print:016x} {rel}\n"));
+        }
+        let path = path(out);
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(path, text);
+    }
 }
 
 /// Writes (or checks) a rendered crate; returns the names of stale files.
@@ -180,9 +284,20 @@ pub fn run_jobs(jobs: &[Job], check: bool, quiet: bool) -> Result<(), String> {
     let mut all_stale = Vec::new();
     for job in jobs {
         let start = Instant::now();
-        let files = render(job)?;
+        let models = read_models(job)?;
+        let key = stamp::key(job, &models);
+        if stamp::fresh(&job.out, key) {
+            if !quiet {
+                println!("{} unchanged (skipped) in {:.1} ms", job.out.display(), start.elapsed().as_secs_f64() * 1000.0);
+            }
+            continue;
+        }
+        let files = render_models(job, &models)?;
         let elapsed = start.elapsed();
         let stale = sync(&job.out, &files, check)?;
+        if !check || stale.is_empty() {
+            stamp::write(&job.out, key, &files);
+        }
         if !quiet {
             let verb = if check { "checked" } else { "wrote" };
             let changed = if check { format!("{} stale", stale.len()) } else { format!("{} changed", stale.len()) };
@@ -344,6 +459,45 @@ mod tests {
         let _ = std::fs::remove_dir_all(out.parent().unwrap());
         result.expect("generation succeeds");
         assert!(manifest.expect("Cargo.toml written").contains("name = \"legacy-1-0\""));
+    }
+
+    /// A regeneration with nothing changed is skipped, and a file changed (or added) behind the
+    /// generator's back is noticed and regenerated.
+    #[test]
+    fn unchanged_regeneration_is_skipped_and_edits_are_noticed() {
+        let out = std::env::temp_dir().join(format!("smithy-lite-xtask-stamp-{}", std::process::id())).join("errors");
+        let model = super::root().join("codegen/tests/fixtures/errors.json");
+        let job = super::Job {
+            spec: codegen::CrateSpec {
+                crate_name: "errors".into(),
+                version: "0.1.0".into(),
+                service: "example.errors#ErrorService".into(),
+                operations: None,
+                runtime: Default::default(),
+            },
+            models: vec![model],
+            out: out.clone(),
+            runtime_crate: None,
+        };
+        let models = super::read_models(&job).unwrap();
+        let key = super::stamp::key(&job, &models);
+        assert!(!super::stamp::fresh(&out, key), "nothing generated yet");
+        super::run_jobs(std::slice::from_ref(&job), false, true).unwrap();
+        assert!(super::stamp::fresh(&out, key), "just generated");
+        let lib = out.join("src/lib.rs");
+        let original = std::fs::read_to_string(&lib).unwrap();
+        std::fs::write(&lib, format!("{original}\n// edited\n")).unwrap();
+        assert!(!super::stamp::fresh(&out, key), "an edited file is noticed");
+        super::run_jobs(std::slice::from_ref(&job), false, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&lib).unwrap(), original, "and regenerated");
+        std::fs::write(out.join("src/extra.rs"), "").unwrap();
+        assert!(!super::stamp::fresh(&out, key), "an added file is noticed");
+        super::run_jobs(std::slice::from_ref(&job), false, true).unwrap();
+        assert!(!out.join("src/extra.rs").exists());
+        let mut other = models.clone();
+        other[0].1.push(' ');
+        assert_ne!(super::stamp::key(&job, &other), key, "a model change changes the key");
+        let _ = std::fs::remove_dir_all(out.parent().unwrap());
     }
 
     /// A plain `cargo test` fails when generated/ does not match the generator and model/.

@@ -330,14 +330,14 @@ pub fn build_metadata(response: &HttpResponse, code: Option<String>, message: Op
     meta.build()
 }
 
-/// Reads a modelled error structure from an error response's JSON body and attaches `meta`;
-/// on failure returns the reason and `meta` for the unhandled variant.
-pub fn read_modeled<T: ModeledError>(
+/// [`super::orchestrator::read_modeled`] for a modelled error in a JSON body.
+pub fn read_modeled<T: ModeledError, E: super::error::CreateUnhandledError>(
     response: &HttpResponse,
     meta: ErrorMetadata,
     read: fn(&Value) -> Result<T, DeserializeError>,
-) -> Result<T, (DeserializeError, ErrorMetadata)> {
-    super::orchestrator::read_modeled(response, meta, |r| read(&parse_body(r.body())?))
+    wrap: impl FnOnce(T) -> E,
+) -> E {
+    super::orchestrator::read_modeled(response, meta, |r| read(&parse_body(r.body())?), wrap)
 }
 
 /// Reads an output structure from a successful response's JSON body.

@@ -849,16 +849,19 @@ pub trait ModeledError: Sized {
     fn with_meta(self, meta: ErrorMetadata) -> Self;
 }
 
-/// Reads a modelled error with the protocol's reader; on failure returns the reason and the
-/// metadata so the caller can build its unhandled variant.
-pub fn read_modeled<T: ModeledError>(
+/// One arm of an operation's error reader: the modelled error read from `response` with the
+/// protocol's `read`, given `meta` and wrapped in the operation's error by `wrap` (its variant);
+/// when the body cannot be read, the operation error's unhandled variant with the reason and
+/// `meta`.
+pub fn read_modeled<T: ModeledError, E: super::error::CreateUnhandledError>(
     response: &HttpResponse,
     meta: ErrorMetadata,
     read: impl FnOnce(&HttpResponse) -> Result<T, DeserializeError>,
-) -> Result<T, (DeserializeError, ErrorMetadata)> {
+    wrap: impl FnOnce(T) -> E,
+) -> E {
     match read(response) {
-        Ok(err) => Ok(err.with_meta(meta)),
-        Err(e) => Err((e, meta)),
+        Ok(err) => wrap(err.with_meta(meta)),
+        Err(e) => E::create_unhandled_error(Box::new(e), Some(meta)),
     }
 }
 

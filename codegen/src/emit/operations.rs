@@ -252,18 +252,24 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let response = protocol.response(ctx, op_id);
     let protocol_items = protocol.operation_items(ctx, op_id);
     let error_code = protocol.error_code(ctx);
+    let error_reader = protocol.error_reader();
+    let error_reader_uses = if errors.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use crate::protocol as p;
+            use #error_reader as read;
+            use ::std::option::Option::Some;
+            type E = #error_ident;
+        )
+    };
     let error_arms: Vec<TokenStream> = errors
         .iter()
         .map(|e| {
             let code = protocol.error_wire_code(ctx, e);
             let v = ctx.sym.type_ident(e);
             let read = protocol.read_error(ctx, e);
-            quote!(
-                ::std::option::Option::Some(#code) => match #read {
-                    ::std::result::Result::Ok(err) => #error_ident::#v(err),
-                    ::std::result::Result::Err((e, meta)) => #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(e), meta)),
-                },
-            )
+            quote!(Some(#code) => read(response, meta, p::#read, E::#v),)
         })
         .collect();
 
@@ -403,6 +409,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         }
 
         fn read_error(response: &crate::error::HttpResponse, meta: crate::error::ErrorMetadata) -> #error_ident {
+            #error_reader_uses
             match #error_code {
                 #(#error_arms)*
                 _ => {

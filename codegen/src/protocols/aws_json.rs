@@ -96,9 +96,12 @@ impl Protocol for AwsJson {
         shape_name(error).to_string()
     }
 
-    fn read_error(&self, ctx: &Ctx, error: &str) -> TokenStream {
-        let de = ctx.sym.de_fn(error);
-        quote!(crate::runtime::aws_json::read_modeled(response, meta, crate::protocol::#de))
+    fn error_reader(&self) -> TokenStream {
+        quote!(crate::runtime::aws_json::read_modeled)
+    }
+
+    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident {
+        ctx.sym.de_fn(error)
     }
 
     fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream {

@@ -42,9 +42,14 @@ pub trait Protocol: Sync {
     fn error_code(&self, ctx: &Ctx) -> TokenStream;
     /// The code that identifies the error shape `error` on the wire.
     fn error_wire_code(&self, ctx: &Ctx, error: &str) -> String;
-    /// An expression of type `Result<ErrorType, (DeserializeError, ErrorMetadata)>` that reads
-    /// the modelled error `error` from `response` and attaches `meta` (moved in).
-    fn read_error(&self, ctx: &Ctx, error: &str) -> TokenStream;
+    /// The runtime function that reads a modelled error into the operation's error:
+    /// `fn(response, meta, reader, wrap) -> OpError`, as `orchestrator::read_modeled`.
+    fn error_reader(&self) -> TokenStream {
+        quote::quote!(crate::runtime::orchestrator::read_modeled)
+    }
+    /// The reader of the modelled error `error` in `crate::protocol` that
+    /// [`error_reader`](Protocol::error_reader) takes.
+    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident;
     /// A path to the runtime's `fn(&HttpResponse) -> ErrorMetadata` for this service.
     fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream;
     /// The items of `src/protocol.rs`: codecs shared by operations (one per data shape).

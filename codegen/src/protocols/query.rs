@@ -243,9 +243,8 @@ impl Protocol for Query {
         }
     }
 
-    fn read_error(&self, ctx: &Ctx, error: &str) -> TokenStream {
-        let read = ctx.sym.error_reader_fn(error);
-        quote!(crate::runtime::orchestrator::read_modeled(response, meta, crate::protocol::#read))
+    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident {
+        ctx.sym.error_reader_fn(error)
     }
 
     fn error_metadata_fn(&self, _ctx: &Ctx) -> TokenStream {
