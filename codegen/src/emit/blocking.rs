@@ -5,7 +5,6 @@
 //! current-thread runtime (`runtime::blocking::BlockingRuntime`).
 
 use super::paginators::blocking_paginator;
-use super::shapes::{members_of, setter_methods, SetterHost};
 use super::waiters::blocking_waiters;
 use super::{doc_attrs, Ctx};
 use crate::model::Kind;
@@ -24,46 +23,33 @@ pub fn blocking_rs(ctx: &Ctx) -> TokenStream {
         let op_struct = format_ident!("{}", on.op_struct);
         let output = format_ident!("{}", on.output);
         let error = format_ident!("{}", on.error);
-        let input_builder = format_ident!("{}", on.input_builder);
         let fluent = format_ident!("{}", on.fluent);
         let input_shape = &ctx.model.shapes[&o.input];
         let output_shape = &ctx.model.shapes[&o.output];
-        let setters = members_of(input_shape).iter().map(|m| {
-            let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
-            setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
-        });
         let (paginator_mod, into_paginator) = blocking_paginator(ctx, op, input_shape, output_shape);
         let docs = doc_attrs(&ctx.model.shapes[op].traits, None);
-        let fluent_doc = format!("Blocking fluent builder for `{}`.", on.camel);
+        let fluent_doc = format!("Blocking fluent builder for `{}`: the async one's setters, a `send()` that returns the result.", on.camel);
+        let fluent_path = quote!(crate::operation::#module::builders::#fluent);
         methods.push(quote!(
             #docs
             pub fn #method(&self) -> #module::#fluent {
-                #module::#fluent { handle: self.handle.clone(), runtime: self.runtime.clone(), inner: ::std::default::Default::default() }
+                #fluent_path { handle: self.handle.clone(), inner: ::std::default::Default::default(), mode: self.runtime.clone() }
             }
         ));
         modules.push(quote!(
             #[doc = #fluent_doc]
             pub mod #module {
                 use crate::operation::#module::{#op_struct, #output, #error};
-                use crate::operation::#module::builders::#input_builder;
                 #[doc = #fluent_doc]
-                #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-                pub struct #fluent {
-                    pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-                    pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-                    pub(super) inner: #input_builder,
-                }
+                pub type #fluent = #fluent_path<super::BlockingRuntime>;
                 impl #fluent {
-                    #[doc = "Access the input builder of this operation."]
-                    pub fn as_input(&self) -> &#input_builder { &self.inner }
                     #[doc = "Sends the request and waits for the response."]
                     pub fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
                         let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
                         let handle = self.handle;
-                        self.runtime.block_on(async move { #op_struct::orchestrate(&handle, input).await })
+                        self.mode.block_on(async move { #op_struct::orchestrate(&handle, input).await })
                     }
                     #into_paginator
-                    #(#setters)*
                 }
                 #paginator_mod
             }
@@ -77,6 +63,7 @@ pub fn blocking_rs(ctx: &Ctx) -> TokenStream {
     quote!(
         #![cfg(feature = "blocking")]
         #[doc = #doc]
+        pub use crate::runtime::blocking::BlockingRuntime;
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
             handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,

@@ -436,17 +436,19 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
 
         #[doc = #fluent_doc]
         #op_docs
+        #[doc = ""]
+        #[doc = "`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client."]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-        pub struct #fluent_ident {
-            handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-            inner: builders::#input_builder,
+        pub struct #fluent_ident<M = ()> {
+            pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+            pub(crate) inner: builders::#input_builder,
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+            pub(crate) mode: M,
         }
         impl #fluent_ident {
             pub(crate) fn new(handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
-                Self { handle, inner: ::std::default::Default::default() }
+                Self { handle, inner: ::std::default::Default::default(), mode: () }
             }
-            #[doc = "Access the input builder of this operation."]
-            pub fn as_input(&self) -> &builders::#input_builder { &self.inner }
             #[doc = "Sends the request and returns the response."]
             pub async fn send(self) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
                 let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
@@ -458,6 +460,10 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             }
             #into_paginator
             #presigned
+        }
+        impl<M> #fluent_ident<M> {
+            #[doc = "Access the input builder of this operation."]
+            pub fn as_input(&self) -> &builders::#input_builder { &self.inner }
             #(#fluent_setters)*
         }
         impl crate::client::customize::internal::CustomizableSend<#output_ident, #error_ident> for #fluent_ident {

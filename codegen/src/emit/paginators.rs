@@ -341,7 +341,7 @@ pub fn blocking_paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape)
     let fluent = quote!(
         #[doc = "Creates a paginator over this operation's pages (and items): an iterator."]
         pub fn into_paginator(self) -> paginator::#paginator {
-            paginator::#paginator::new(crate::operation::#module::paginator::#paginator::new(self.handle, self.inner), self.runtime)
+            paginator::#paginator::new(crate::operation::#module::paginator::#paginator::new(self.handle, self.inner), self.mode)
         }
     );
     (paginator_mod, fluent)

@@ -8,6 +8,7 @@ let config = api_gateway::Config::builder().region("us-east-1").build();
 let client = api_gateway::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -29,111 +30,103 @@ impl Client {
     }
     /// Creates a Resource resource.
     pub fn create_resource(&self) -> create_resource::CreateResourceFluentBuilder {
-        create_resource::CreateResourceFluentBuilder {
+        crate::operation::create_resource::builders::CreateResourceFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Creates a new RestApi resource.
     pub fn create_rest_api(&self) -> create_rest_api::CreateRestApiFluentBuilder {
-        create_rest_api::CreateRestApiFluentBuilder {
+        crate::operation::create_rest_api::builders::CreateRestApiFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes an existing Method resource.
     pub fn delete_method(&self) -> delete_method::DeleteMethodFluentBuilder {
-        delete_method::DeleteMethodFluentBuilder {
+        crate::operation::delete_method::builders::DeleteMethodFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes a Resource resource.
     pub fn delete_resource(&self) -> delete_resource::DeleteResourceFluentBuilder {
-        delete_resource::DeleteResourceFluentBuilder {
+        crate::operation::delete_resource::builders::DeleteResourceFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes the specified API.
     pub fn delete_rest_api(&self) -> delete_rest_api::DeleteRestApiFluentBuilder {
-        delete_rest_api::DeleteRestApiFluentBuilder {
+        crate::operation::delete_rest_api::builders::DeleteRestApiFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Describe an existing Method resource.
     pub fn get_method(&self) -> get_method::GetMethodFluentBuilder {
-        get_method::GetMethodFluentBuilder {
+        crate::operation::get_method::builders::GetMethodFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Lists information about a resource.
     pub fn get_resource(&self) -> get_resource::GetResourceFluentBuilder {
-        get_resource::GetResourceFluentBuilder {
+        crate::operation::get_resource::builders::GetResourceFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Lists information about a collection of Resource resources.
     pub fn get_resources(&self) -> get_resources::GetResourcesFluentBuilder {
-        get_resources::GetResourcesFluentBuilder {
+        crate::operation::get_resources::builders::GetResourcesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Lists the RestApi resource in the collection.
     pub fn get_rest_api(&self) -> get_rest_api::GetRestApiFluentBuilder {
-        get_rest_api::GetRestApiFluentBuilder {
+        crate::operation::get_rest_api::builders::GetRestApiFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Lists the RestApis resources for your collection.
     pub fn get_rest_apis(&self) -> get_rest_apis::GetRestApisFluentBuilder {
-        get_rest_apis::GetRestApisFluentBuilder {
+        crate::operation::get_rest_apis::builders::GetRestApisFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Add a method to an existing Resource resource.
     pub fn put_method(&self) -> put_method::PutMethodFluentBuilder {
-        put_method::PutMethodFluentBuilder {
+        crate::operation::put_method::builders::PutMethodFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `CreateResource`.
+///Blocking fluent builder for `CreateResource`: the async one's setters, a `send()` that returns the result.
 pub mod create_resource {
     use crate::operation::create_resource::{
         CreateResource, CreateResourceOutput, CreateResourceError,
     };
-    use crate::operation::create_resource::builders::CreateResourceInputBuilder;
-    ///Blocking fluent builder for `CreateResource`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct CreateResourceFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: CreateResourceInputBuilder,
-    }
+    ///Blocking fluent builder for `CreateResource`: the async one's setters, a `send()` that returns the result.
+    pub type CreateResourceFluentBuilder = crate::operation::create_resource::builders::CreateResourceFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl CreateResourceFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &CreateResourceInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -146,103 +139,23 @@ pub mod create_resource {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     CreateResource::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `parent_id`.
-        ///
-        /// The parent resource's identifier.
-        ///
-        ///This field is required.
-        pub fn parent_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.parent_id(input);
-            self
-        }
-        ///Sets or clears `parent_id`; see [`parent_id`](Self::parent_id).
-        pub fn set_parent_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_parent_id(input);
-            self
-        }
-        ///The value of `parent_id` set so far; see [`parent_id`](Self::parent_id).
-        pub fn get_parent_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_parent_id()
-        }
-        ///Sets `path_part`.
-        ///
-        /// The last path segment for this resource.
-        ///
-        ///This field is required.
-        pub fn path_part(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.path_part(input);
-            self
-        }
-        ///Sets or clears `path_part`; see [`path_part`](Self::path_part).
-        pub fn set_path_part(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_path_part(input);
-            self
-        }
-        ///The value of `path_part` set so far; see [`path_part`](Self::path_part).
-        pub fn get_path_part(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_path_part()
-        }
     }
 }
-///Blocking fluent builder for `CreateRestApi`.
+///Blocking fluent builder for `CreateRestApi`: the async one's setters, a `send()` that returns the result.
 pub mod create_rest_api {
     use crate::operation::create_rest_api::{
         CreateRestApi, CreateRestApiOutput, CreateRestApiError,
     };
-    use crate::operation::create_rest_api::builders::CreateRestApiInputBuilder;
-    ///Blocking fluent builder for `CreateRestApi`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct CreateRestApiFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: CreateRestApiInputBuilder,
-    }
+    ///Blocking fluent builder for `CreateRestApi`: the async one's setters, a `send()` that returns the result.
+    pub type CreateRestApiFluentBuilder = crate::operation::create_rest_api::builders::CreateRestApiFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl CreateRestApiFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &CreateRestApiInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -255,288 +168,23 @@ pub mod create_rest_api {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     CreateRestApi::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `name`.
-        ///
-        /// The name of the RestApi.
-        ///
-        ///This field is required.
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.name(input);
-            self
-        }
-        ///Sets or clears `name`; see [`name`](Self::name).
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_name(input);
-            self
-        }
-        ///The value of `name` set so far; see [`name`](Self::name).
-        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_name()
-        }
-        ///Sets `description`.
-        ///
-        /// The description of the RestApi.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.description(input);
-            self
-        }
-        ///Sets or clears `description`; see [`description`](Self::description).
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_description(input);
-            self
-        }
-        ///The value of `description` set so far; see [`description`](Self::description).
-        pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_description()
-        }
-        ///Sets `version`.
-        ///
-        /// A version identifier for the API.
-        pub fn version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.version(input);
-            self
-        }
-        ///Sets or clears `version`; see [`version`](Self::version).
-        pub fn set_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_version(input);
-            self
-        }
-        ///The value of `version` set so far; see [`version`](Self::version).
-        pub fn get_version(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_version()
-        }
-        ///Sets `clone_from`.
-        ///
-        /// The ID of the RestApi that you want to clone from.
-        pub fn clone_from(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.clone_from(input);
-            self
-        }
-        ///Sets or clears `clone_from`; see [`clone_from`](Self::clone_from).
-        pub fn set_clone_from(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_clone_from(input);
-            self
-        }
-        ///The value of `clone_from` set so far; see [`clone_from`](Self::clone_from).
-        pub fn get_clone_from(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_clone_from()
-        }
-        ///Appends an item to `binary_media_types`. To override the contents of this collection use [`set_binary_media_types`](Self::set_binary_media_types).
-        ///
-        /// The list of binary media types supported by the RestApi. By default, the RestApi supports only UTF-8-encoded text payloads.
-        pub fn binary_media_types(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.binary_media_types(input);
-            self
-        }
-        ///Sets or clears `binary_media_types`; see [`binary_media_types`](Self::binary_media_types).
-        pub fn set_binary_media_types(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_binary_media_types(input);
-            self
-        }
-        ///The value of `binary_media_types` set so far; see [`binary_media_types`](Self::binary_media_types).
-        pub fn get_binary_media_types(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_binary_media_types()
-        }
-        ///Sets `minimum_compression_size`.
-        ///
-        /// A nullable integer that is used to enable compression (with non-negative between 0 and 10485760 (10M) bytes, inclusive) or disable compression (with a null value) on an API. When compression is enabled, compression or decompression is not applied on the payload if the payload size is smaller than this value. Setting it to zero allows compression for any payload size.
-        pub fn minimum_compression_size(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner = self.inner.minimum_compression_size(input);
-            self
-        }
-        ///Sets or clears `minimum_compression_size`; see [`minimum_compression_size`](Self::minimum_compression_size).
-        pub fn set_minimum_compression_size(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
-            self.inner = self.inner.set_minimum_compression_size(input);
-            self
-        }
-        ///The value of `minimum_compression_size` set so far; see [`minimum_compression_size`](Self::minimum_compression_size).
-        pub fn get_minimum_compression_size(&self) -> &::std::option::Option<i32> {
-            self.inner.get_minimum_compression_size()
-        }
-        ///Sets `api_key_source`.
-        ///
-        /// The source of the API key for metering requests according to a usage plan. Valid values are: `HEADER` to read the API key from the `X-API-Key` header of a request. `AUTHORIZER` to read the API key from the `UsageIdentifierKey` from a custom authorizer.
-        pub fn api_key_source(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ApiKeySourceType>,
-        ) -> Self {
-            self.inner = self.inner.api_key_source(input);
-            self
-        }
-        ///Sets or clears `api_key_source`; see [`api_key_source`](Self::api_key_source).
-        pub fn set_api_key_source(
-            mut self,
-            input: ::std::option::Option<crate::types::ApiKeySourceType>,
-        ) -> Self {
-            self.inner = self.inner.set_api_key_source(input);
-            self
-        }
-        ///The value of `api_key_source` set so far; see [`api_key_source`](Self::api_key_source).
-        pub fn get_api_key_source(
-            &self,
-        ) -> &::std::option::Option<crate::types::ApiKeySourceType> {
-            self.inner.get_api_key_source()
-        }
-        ///Sets `endpoint_configuration`.
-        ///
-        /// The endpoint configuration of this RestApi showing the endpoint types and IP address types of the API.
-        pub fn endpoint_configuration(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::EndpointConfiguration>,
-        ) -> Self {
-            self.inner = self.inner.endpoint_configuration(input);
-            self
-        }
-        ///Sets or clears `endpoint_configuration`; see [`endpoint_configuration`](Self::endpoint_configuration).
-        pub fn set_endpoint_configuration(
-            mut self,
-            input: ::std::option::Option<crate::types::EndpointConfiguration>,
-        ) -> Self {
-            self.inner = self.inner.set_endpoint_configuration(input);
-            self
-        }
-        ///The value of `endpoint_configuration` set so far; see [`endpoint_configuration`](Self::endpoint_configuration).
-        pub fn get_endpoint_configuration(
-            &self,
-        ) -> &::std::option::Option<crate::types::EndpointConfiguration> {
-            self.inner.get_endpoint_configuration()
-        }
-        ///Sets `policy`.
-        ///
-        /// A stringified JSON policy document that applies to this RestApi regardless of the caller and Method configuration.
-        pub fn policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.policy(input);
-            self
-        }
-        ///Sets or clears `policy`; see [`policy`](Self::policy).
-        pub fn set_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_policy(input);
-            self
-        }
-        ///The value of `policy` set so far; see [`policy`](Self::policy).
-        pub fn get_policy(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_policy()
-        }
-        ///Adds a key-value pair to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// The key-value map of strings. The valid character set is \[a-zA-Z+-=.\_:/\]. The tag key can be up to 128 characters and must not start with `aws:`. The tag value can be up to 256 characters.
-        pub fn tags(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.tags(k, v);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_tags()
-        }
-        ///Sets `disable_execute_api_endpoint`.
-        ///
-        /// Specifies whether clients can invoke your API by using the default `execute-api` endpoint. By default, clients can invoke your API with the default `https://{api_id}.execute-api.{region}.amazonaws.com` endpoint. To require that clients use a custom domain name to invoke your API, disable the default endpoint
-        pub fn disable_execute_api_endpoint(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.disable_execute_api_endpoint(input);
-            self
-        }
-        ///Sets or clears `disable_execute_api_endpoint`; see [`disable_execute_api_endpoint`](Self::disable_execute_api_endpoint).
-        pub fn set_disable_execute_api_endpoint(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_disable_execute_api_endpoint(input);
-            self
-        }
-        ///The value of `disable_execute_api_endpoint` set so far; see [`disable_execute_api_endpoint`](Self::disable_execute_api_endpoint).
-        pub fn get_disable_execute_api_endpoint(&self) -> &::std::option::Option<bool> {
-            self.inner.get_disable_execute_api_endpoint()
-        }
     }
 }
-///Blocking fluent builder for `DeleteMethod`.
+///Blocking fluent builder for `DeleteMethod`: the async one's setters, a `send()` that returns the result.
 pub mod delete_method {
     use crate::operation::delete_method::{
         DeleteMethod, DeleteMethodOutput, DeleteMethodError,
     };
-    use crate::operation::delete_method::builders::DeleteMethodInputBuilder;
-    ///Blocking fluent builder for `DeleteMethod`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteMethodFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteMethodInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteMethod`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteMethodFluentBuilder = crate::operation::delete_method::builders::DeleteMethodFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteMethodFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteMethodInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -549,101 +197,21 @@ pub mod delete_method {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { DeleteMethod::orchestrate(&handle, input).await })
-        }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `resource_id`.
-        ///
-        /// The Resource identifier for the Method resource.
-        ///
-        ///This field is required.
-        pub fn resource_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource_id(input);
-            self
-        }
-        ///Sets or clears `resource_id`; see [`resource_id`](Self::resource_id).
-        pub fn set_resource_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource_id(input);
-            self
-        }
-        ///The value of `resource_id` set so far; see [`resource_id`](Self::resource_id).
-        pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource_id()
-        }
-        ///Sets `http_method`.
-        ///
-        /// The HTTP verb of the Method resource.
-        ///
-        ///This field is required.
-        pub fn http_method(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.http_method(input);
-            self
-        }
-        ///Sets or clears `http_method`; see [`http_method`](Self::http_method).
-        pub fn set_http_method(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_http_method(input);
-            self
-        }
-        ///The value of `http_method` set so far; see [`http_method`](Self::http_method).
-        pub fn get_http_method(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_http_method()
         }
     }
 }
-///Blocking fluent builder for `DeleteResource`.
+///Blocking fluent builder for `DeleteResource`: the async one's setters, a `send()` that returns the result.
 pub mod delete_resource {
     use crate::operation::delete_resource::{
         DeleteResource, DeleteResourceOutput, DeleteResourceError,
     };
-    use crate::operation::delete_resource::builders::DeleteResourceInputBuilder;
-    ///Blocking fluent builder for `DeleteResource`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteResourceFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteResourceInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteResource`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteResourceFluentBuilder = crate::operation::delete_resource::builders::DeleteResourceFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteResourceFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteResourceInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -656,79 +224,23 @@ pub mod delete_resource {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     DeleteResource::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `resource_id`.
-        ///
-        /// The identifier of the Resource resource.
-        ///
-        ///This field is required.
-        pub fn resource_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource_id(input);
-            self
-        }
-        ///Sets or clears `resource_id`; see [`resource_id`](Self::resource_id).
-        pub fn set_resource_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource_id(input);
-            self
-        }
-        ///The value of `resource_id` set so far; see [`resource_id`](Self::resource_id).
-        pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource_id()
-        }
     }
 }
-///Blocking fluent builder for `DeleteRestApi`.
+///Blocking fluent builder for `DeleteRestApi`: the async one's setters, a `send()` that returns the result.
 pub mod delete_rest_api {
     use crate::operation::delete_rest_api::{
         DeleteRestApi, DeleteRestApiOutput, DeleteRestApiError,
     };
-    use crate::operation::delete_rest_api::builders::DeleteRestApiInputBuilder;
-    ///Blocking fluent builder for `DeleteRestApi`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteRestApiFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteRestApiInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteRestApi`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteRestApiFluentBuilder = crate::operation::delete_rest_api::builders::DeleteRestApiFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteRestApiFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteRestApiInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -741,53 +253,21 @@ pub mod delete_rest_api {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     DeleteRestApi::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
     }
 }
-///Blocking fluent builder for `GetMethod`.
+///Blocking fluent builder for `GetMethod`: the async one's setters, a `send()` that returns the result.
 pub mod get_method {
     use crate::operation::get_method::{GetMethod, GetMethodOutput, GetMethodError};
-    use crate::operation::get_method::builders::GetMethodInputBuilder;
-    ///Blocking fluent builder for `GetMethod`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetMethodFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetMethodInputBuilder,
-    }
+    ///Blocking fluent builder for `GetMethod`: the async one's setters, a `send()` that returns the result.
+    pub type GetMethodFluentBuilder = crate::operation::get_method::builders::GetMethodFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetMethodFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetMethodInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -800,101 +280,21 @@ pub mod get_method {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetMethod::orchestrate(&handle, input).await })
-        }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `resource_id`.
-        ///
-        /// The Resource identifier for the Method resource.
-        ///
-        ///This field is required.
-        pub fn resource_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource_id(input);
-            self
-        }
-        ///Sets or clears `resource_id`; see [`resource_id`](Self::resource_id).
-        pub fn set_resource_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource_id(input);
-            self
-        }
-        ///The value of `resource_id` set so far; see [`resource_id`](Self::resource_id).
-        pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource_id()
-        }
-        ///Sets `http_method`.
-        ///
-        /// Specifies the method request's HTTP method type.
-        ///
-        ///This field is required.
-        pub fn http_method(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.http_method(input);
-            self
-        }
-        ///Sets or clears `http_method`; see [`http_method`](Self::http_method).
-        pub fn set_http_method(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_http_method(input);
-            self
-        }
-        ///The value of `http_method` set so far; see [`http_method`](Self::http_method).
-        pub fn get_http_method(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_http_method()
         }
     }
 }
-///Blocking fluent builder for `GetResource`.
+///Blocking fluent builder for `GetResource`: the async one's setters, a `send()` that returns the result.
 pub mod get_resource {
     use crate::operation::get_resource::{
         GetResource, GetResourceOutput, GetResourceError,
     };
-    use crate::operation::get_resource::builders::GetResourceInputBuilder;
-    ///Blocking fluent builder for `GetResource`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetResourceFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetResourceInputBuilder,
-    }
+    ///Blocking fluent builder for `GetResource`: the async one's setters, a `send()` that returns the result.
+    pub type GetResourceFluentBuilder = crate::operation::get_resource::builders::GetResourceFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetResourceFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetResourceInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -907,101 +307,21 @@ pub mod get_resource {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetResource::orchestrate(&handle, input).await })
-        }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `resource_id`.
-        ///
-        /// The identifier for the Resource resource.
-        ///
-        ///This field is required.
-        pub fn resource_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource_id(input);
-            self
-        }
-        ///Sets or clears `resource_id`; see [`resource_id`](Self::resource_id).
-        pub fn set_resource_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource_id(input);
-            self
-        }
-        ///The value of `resource_id` set so far; see [`resource_id`](Self::resource_id).
-        pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource_id()
-        }
-        ///Appends an item to `embed`. To override the contents of this collection use [`set_embed`](Self::set_embed).
-        ///
-        /// A query parameter to retrieve the specified resources embedded in the returned Resource representation in the response. This `embed` parameter value is a list of comma-separated strings. Currently, the request supports only retrieval of the embedded Method resources this way. The query parameter value must be a single-valued list and contain the `"methods"` string. For example, `GET /restapis/{restapi_id}/resources/{resource_id}?embed=methods`.
-        pub fn embed(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.embed(input);
-            self
-        }
-        ///Sets or clears `embed`; see [`embed`](Self::embed).
-        pub fn set_embed(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_embed(input);
-            self
-        }
-        ///The value of `embed` set so far; see [`embed`](Self::embed).
-        pub fn get_embed(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_embed()
         }
     }
 }
-///Blocking fluent builder for `GetResources`.
+///Blocking fluent builder for `GetResources`: the async one's setters, a `send()` that returns the result.
 pub mod get_resources {
     use crate::operation::get_resources::{
         GetResources, GetResourcesOutput, GetResourcesError,
     };
-    use crate::operation::get_resources::builders::GetResourcesInputBuilder;
-    ///Blocking fluent builder for `GetResources`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetResourcesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetResourcesInputBuilder,
-    }
+    ///Blocking fluent builder for `GetResources`: the async one's setters, a `send()` that returns the result.
+    pub type GetResourcesFluentBuilder = crate::operation::get_resources::builders::GetResourcesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetResourcesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetResourcesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1014,7 +334,7 @@ pub mod get_resources {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetResources::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -1024,94 +344,8 @@ pub mod get_resources {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `position`.
-        ///
-        /// The current pagination position in the paged result set.
-        pub fn position(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.position(input);
-            self
-        }
-        ///Sets or clears `position`; see [`position`](Self::position).
-        pub fn set_position(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_position(input);
-            self
-        }
-        ///The value of `position` set so far; see [`position`](Self::position).
-        pub fn get_position(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_position()
-        }
-        ///Sets `limit`.
-        ///
-        /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
-        pub fn limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.limit(input);
-            self
-        }
-        ///Sets or clears `limit`; see [`limit`](Self::limit).
-        pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_limit(input);
-            self
-        }
-        ///The value of `limit` set so far; see [`limit`](Self::limit).
-        pub fn get_limit(&self) -> &::std::option::Option<i32> {
-            self.inner.get_limit()
-        }
-        ///Appends an item to `embed`. To override the contents of this collection use [`set_embed`](Self::set_embed).
-        ///
-        /// A query parameter used to retrieve the specified resources embedded in the returned Resources resource in the response. This `embed` parameter value is a list of comma-separated strings. Currently, the request supports only retrieval of the embedded Method resources this way. The query parameter value must be a single-valued list and contain the `"methods"` string. For example, `GET /restapis/{restapi_id}/resources?embed=methods`.
-        pub fn embed(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.embed(input);
-            self
-        }
-        ///Sets or clears `embed`; see [`embed`](Self::embed).
-        pub fn set_embed(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_embed(input);
-            self
-        }
-        ///The value of `embed` set so far; see [`embed`](Self::embed).
-        pub fn get_embed(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_embed()
         }
     }
     ///Paginators of this operation: iterators.
@@ -1200,22 +434,14 @@ pub mod get_resources {
         }
     }
 }
-///Blocking fluent builder for `GetRestApi`.
+///Blocking fluent builder for `GetRestApi`: the async one's setters, a `send()` that returns the result.
 pub mod get_rest_api {
     use crate::operation::get_rest_api::{GetRestApi, GetRestApiOutput, GetRestApiError};
-    use crate::operation::get_rest_api::builders::GetRestApiInputBuilder;
-    ///Blocking fluent builder for `GetRestApi`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetRestApiFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetRestApiInputBuilder,
-    }
+    ///Blocking fluent builder for `GetRestApi`: the async one's setters, a `send()` that returns the result.
+    pub type GetRestApiFluentBuilder = crate::operation::get_rest_api::builders::GetRestApiFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetRestApiFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetRestApiInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1228,53 +454,21 @@ pub mod get_rest_api {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetRestApi::orchestrate(&handle, input).await })
-        }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
         }
     }
 }
-///Blocking fluent builder for `GetRestApis`.
+///Blocking fluent builder for `GetRestApis`: the async one's setters, a `send()` that returns the result.
 pub mod get_rest_apis {
     use crate::operation::get_rest_apis::{
         GetRestApis, GetRestApisOutput, GetRestApisError,
     };
-    use crate::operation::get_rest_apis::builders::GetRestApisInputBuilder;
-    ///Blocking fluent builder for `GetRestApis`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetRestApisFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetRestApisInputBuilder,
-    }
+    ///Blocking fluent builder for `GetRestApis`: the async one's setters, a `send()` that returns the result.
+    pub type GetRestApisFluentBuilder = crate::operation::get_rest_apis::builders::GetRestApisFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetRestApisFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetRestApisInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1287,7 +481,7 @@ pub mod get_rest_apis {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetRestApis::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -1297,46 +491,8 @@ pub mod get_rest_apis {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `position`.
-        ///
-        /// The current pagination position in the paged result set.
-        pub fn position(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.position(input);
-            self
-        }
-        ///Sets or clears `position`; see [`position`](Self::position).
-        pub fn set_position(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_position(input);
-            self
-        }
-        ///The value of `position` set so far; see [`position`](Self::position).
-        pub fn get_position(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_position()
-        }
-        ///Sets `limit`.
-        ///
-        /// The maximum number of returned results per page. The default value is 25 and the maximum value is 500.
-        pub fn limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.limit(input);
-            self
-        }
-        ///Sets or clears `limit`; see [`limit`](Self::limit).
-        pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_limit(input);
-            self
-        }
-        ///The value of `limit` set so far; see [`limit`](Self::limit).
-        pub fn get_limit(&self) -> &::std::option::Option<i32> {
-            self.inner.get_limit()
         }
     }
     ///Paginators of this operation: iterators.
@@ -1425,22 +581,14 @@ pub mod get_rest_apis {
         }
     }
 }
-///Blocking fluent builder for `PutMethod`.
+///Blocking fluent builder for `PutMethod`: the async one's setters, a `send()` that returns the result.
 pub mod put_method {
     use crate::operation::put_method::{PutMethod, PutMethodOutput, PutMethodError};
-    use crate::operation::put_method::builders::PutMethodInputBuilder;
-    ///Blocking fluent builder for `PutMethod`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct PutMethodFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: PutMethodInputBuilder,
-    }
+    ///Blocking fluent builder for `PutMethod`: the async one's setters, a `send()` that returns the result.
+    pub type PutMethodFluentBuilder = crate::operation::put_method::builders::PutMethodFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl PutMethodFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &PutMethodInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1453,282 +601,8 @@ pub mod put_method {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { PutMethod::orchestrate(&handle, input).await })
-        }
-        ///Sets `rest_api_id`.
-        ///
-        /// The string identifier of the associated RestApi.
-        ///
-        ///This field is required.
-        pub fn rest_api_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.rest_api_id(input);
-            self
-        }
-        ///Sets or clears `rest_api_id`; see [`rest_api_id`](Self::rest_api_id).
-        pub fn set_rest_api_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_rest_api_id(input);
-            self
-        }
-        ///The value of `rest_api_id` set so far; see [`rest_api_id`](Self::rest_api_id).
-        pub fn get_rest_api_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_rest_api_id()
-        }
-        ///Sets `resource_id`.
-        ///
-        /// The Resource identifier for the new Method resource.
-        ///
-        ///This field is required.
-        pub fn resource_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource_id(input);
-            self
-        }
-        ///Sets or clears `resource_id`; see [`resource_id`](Self::resource_id).
-        pub fn set_resource_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource_id(input);
-            self
-        }
-        ///The value of `resource_id` set so far; see [`resource_id`](Self::resource_id).
-        pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource_id()
-        }
-        ///Sets `http_method`.
-        ///
-        /// Specifies the method request's HTTP method type.
-        ///
-        ///This field is required.
-        pub fn http_method(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.http_method(input);
-            self
-        }
-        ///Sets or clears `http_method`; see [`http_method`](Self::http_method).
-        pub fn set_http_method(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_http_method(input);
-            self
-        }
-        ///The value of `http_method` set so far; see [`http_method`](Self::http_method).
-        pub fn get_http_method(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_http_method()
-        }
-        ///Sets `authorization_type`.
-        ///
-        /// The method's authorization type. Valid values are `NONE` for open access, `AWS_IAM` for using AWS IAM permissions, `CUSTOM` for using a custom authorizer, or `COGNITO_USER_POOLS` for using a Cognito user pool.
-        ///
-        ///This field is required.
-        pub fn authorization_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.authorization_type(input);
-            self
-        }
-        ///Sets or clears `authorization_type`; see [`authorization_type`](Self::authorization_type).
-        pub fn set_authorization_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_authorization_type(input);
-            self
-        }
-        ///The value of `authorization_type` set so far; see [`authorization_type`](Self::authorization_type).
-        pub fn get_authorization_type(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_authorization_type()
-        }
-        ///Sets `authorizer_id`.
-        ///
-        /// Specifies the identifier of an Authorizer to use on this Method, if the type is CUSTOM or COGNITO\_USER\_POOLS. The authorizer identifier is generated by API Gateway when you created the authorizer.
-        pub fn authorizer_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.authorizer_id(input);
-            self
-        }
-        ///Sets or clears `authorizer_id`; see [`authorizer_id`](Self::authorizer_id).
-        pub fn set_authorizer_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_authorizer_id(input);
-            self
-        }
-        ///The value of `authorizer_id` set so far; see [`authorizer_id`](Self::authorizer_id).
-        pub fn get_authorizer_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_authorizer_id()
-        }
-        ///Sets `api_key_required`.
-        ///
-        /// Specifies whether the method required a valid ApiKey.
-        pub fn api_key_required(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.api_key_required(input);
-            self
-        }
-        ///Sets or clears `api_key_required`; see [`api_key_required`](Self::api_key_required).
-        pub fn set_api_key_required(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_api_key_required(input);
-            self
-        }
-        ///The value of `api_key_required` set so far; see [`api_key_required`](Self::api_key_required).
-        pub fn get_api_key_required(&self) -> &::std::option::Option<bool> {
-            self.inner.get_api_key_required()
-        }
-        ///Sets `operation_name`.
-        ///
-        /// A human-friendly operation identifier for the method. For example, you can assign the `operationName` of `ListPets` for the `GET /pets` method in the `PetStore` example.
-        pub fn operation_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.operation_name(input);
-            self
-        }
-        ///Sets or clears `operation_name`; see [`operation_name`](Self::operation_name).
-        pub fn set_operation_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_operation_name(input);
-            self
-        }
-        ///The value of `operation_name` set so far; see [`operation_name`](Self::operation_name).
-        pub fn get_operation_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_operation_name()
-        }
-        ///Adds a key-value pair to `request_parameters`. To override the contents of this collection use [`set_request_parameters`](Self::set_request_parameters).
-        ///
-        /// A key-value map defining required or optional method request parameters that can be accepted by API Gateway. A key defines a method request parameter name matching the pattern of `method.request.{location}.{name}`, where `location` is `querystring`, `path`, or `header` and `name` is a valid and unique parameter name. The value associated with the key is a Boolean flag indicating whether the parameter is required (`true`) or optional (`false`). The method request parameter names defined here are available in Integration to be mapped to integration request parameters or body-mapping templates.
-        pub fn request_parameters(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.request_parameters(k, v);
-            self
-        }
-        ///Sets or clears `request_parameters`; see [`request_parameters`](Self::request_parameters).
-        pub fn set_request_parameters(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, bool>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_request_parameters(input);
-            self
-        }
-        ///The value of `request_parameters` set so far; see [`request_parameters`](Self::request_parameters).
-        pub fn get_request_parameters(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, bool>,
-        > {
-            self.inner.get_request_parameters()
-        }
-        ///Adds a key-value pair to `request_models`. To override the contents of this collection use [`set_request_models`](Self::set_request_models).
-        ///
-        /// Specifies the Model resources used for the request's content type. Request models are represented as a key/value map, with a content type as the key and a Model name as the value.
-        pub fn request_models(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.request_models(k, v);
-            self
-        }
-        ///Sets or clears `request_models`; see [`request_models`](Self::request_models).
-        pub fn set_request_models(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_request_models(input);
-            self
-        }
-        ///The value of `request_models` set so far; see [`request_models`](Self::request_models).
-        pub fn get_request_models(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_request_models()
-        }
-        ///Sets `request_validator_id`.
-        ///
-        /// The identifier of a RequestValidator for validating the method request.
-        pub fn request_validator_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.request_validator_id(input);
-            self
-        }
-        ///Sets or clears `request_validator_id`; see [`request_validator_id`](Self::request_validator_id).
-        pub fn set_request_validator_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_request_validator_id(input);
-            self
-        }
-        ///The value of `request_validator_id` set so far; see [`request_validator_id`](Self::request_validator_id).
-        pub fn get_request_validator_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_request_validator_id()
-        }
-        ///Appends an item to `authorization_scopes`. To override the contents of this collection use [`set_authorization_scopes`](Self::set_authorization_scopes).
-        ///
-        /// A list of authorization scopes configured on the method. The scopes are used with a `COGNITO_USER_POOLS` authorizer to authorize the method invocation. The authorization works by matching the method scopes against the scopes parsed from the access token in the incoming request. The method invocation is authorized if any method scopes matches a claimed scope in the access token. Otherwise, the invocation is not authorized. When the method scope is configured, the client must provide an access token instead of an identity token for authorization purposes.
-        pub fn authorization_scopes(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.authorization_scopes(input);
-            self
-        }
-        ///Sets or clears `authorization_scopes`; see [`authorization_scopes`](Self::authorization_scopes).
-        pub fn set_authorization_scopes(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_authorization_scopes(input);
-            self
-        }
-        ///The value of `authorization_scopes` set so far; see [`authorization_scopes`](Self::authorization_scopes).
-        pub fn get_authorization_scopes(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_authorization_scopes()
         }
     }
 }

@@ -8,6 +8,7 @@ let config = cognito_identity_provider::Config::builder().region("us-east-1").bu
 let client = cognito_identity_provider::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -42,10 +43,10 @@ impl Client {
     pub fn admin_confirm_sign_up(
         &self,
     ) -> admin_confirm_sign_up::AdminConfirmSignUpFluentBuilder {
-        admin_confirm_sign_up::AdminConfirmSignUpFluentBuilder {
+        crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Given a username, returns details about a user profile in a user pool. You can specify alias attributes in the `Username` request parameter.
@@ -59,10 +60,10 @@ impl Client {
     /// - [Signing Amazon Web Services API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
     /// - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
     pub fn admin_get_user(&self) -> admin_get_user::AdminGetUserFluentBuilder {
-        admin_get_user::AdminGetUserFluentBuilder {
+        crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Gets user attributes and and MFA settings for the currently signed-in user.
@@ -71,10 +72,10 @@ impl Client {
     ///
     /// **Note:** Amazon Cognito doesn't evaluate Identity and Access Management (IAM) policies in requests for this API operation. For this operation, you can't use IAM credentials to authorize requests, and you can't grant IAM permissions in policies. For more information about authorization models in Amazon Cognito, see [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html).
     pub fn get_user(&self) -> get_user::GetUserFluentBuilder {
-        get_user::GetUserFluentBuilder {
+        crate::operation::get_user::builders::GetUserFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Given an attribute name, sends a user attribute verification code for the specified attribute name to the currently signed-in user.
@@ -87,10 +88,10 @@ impl Client {
     pub fn get_user_attribute_verification_code(
         &self,
     ) -> get_user_attribute_verification_code::GetUserAttributeVerificationCodeFluentBuilder {
-        get_user_attribute_verification_code::GetUserAttributeVerificationCodeFluentBuilder {
+        crate::operation::get_user_attribute_verification_code::builders::GetUserAttributeVerificationCodeFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Declares an authentication flow and initiates sign-in for a user in the Amazon Cognito user directory. Amazon Cognito might respond with an additional challenge or an `AuthenticationResult` that contains the outcome of a successful authentication. You can't sign in a user with a federated IdP with `InitiateAuth`. For more information, see [Authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html).
@@ -99,10 +100,10 @@ impl Client {
     ///
     /// **Note:** This action might generate an SMS text message. Starting June 1, 2021, US telecom carriers require you to register an origination phone number before you can send SMS messages to US phone numbers. If you use SMS text messages in Amazon Cognito, you must register a phone number with [Amazon Pinpoint](https://console.aws.amazon.com/pinpoint/home/). Amazon Cognito uses the registered number automatically. Otherwise, Amazon Cognito users who must receive SMS messages might not be able to sign up, activate their accounts, or sign in.
     pub fn initiate_auth(&self) -> initiate_auth::InitiateAuthFluentBuilder {
-        initiate_auth::InitiateAuthFluentBuilder {
+        crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Given a user pool ID, returns a list of users and their basic details in a user pool.
@@ -114,10 +115,10 @@ impl Client {
     /// - [Signing Amazon Web Services API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html)
     /// - [Using the Amazon Cognito user pools API and user pool endpoints](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html)
     pub fn list_users(&self) -> list_users::ListUsersFluentBuilder {
-        list_users::ListUsersFluentBuilder {
+        crate::operation::list_users::builders::ListUsersFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Registers a user with an app client and requests a user name, password, and user attributes in the user pool.
@@ -128,10 +129,10 @@ impl Client {
     ///
     /// You might receive a `LimitExceeded` exception in response to this request if you have exceeded a rate quota for email or SMS messages, and if your user pool automatically verifies email addresses or phone numbers.
     pub fn sign_up(&self) -> sign_up::SignUpFluentBuilder {
-        sign_up::SignUpFluentBuilder {
+        crate::operation::sign_up::builders::SignUpFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Updates the currently signed-in user's attributes. To delete an attribute from the user, submit the attribute in your API request with a blank value.
@@ -146,31 +147,23 @@ impl Client {
     pub fn update_user_attributes(
         &self,
     ) -> update_user_attributes::UpdateUserAttributesFluentBuilder {
-        update_user_attributes::UpdateUserAttributesFluentBuilder {
+        crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `AdminConfirmSignUp`.
+///Blocking fluent builder for `AdminConfirmSignUp`: the async one's setters, a `send()` that returns the result.
 pub mod admin_confirm_sign_up {
     use crate::operation::admin_confirm_sign_up::{
         AdminConfirmSignUp, AdminConfirmSignUpOutput, AdminConfirmSignUpError,
     };
-    use crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpInputBuilder;
-    ///Blocking fluent builder for `AdminConfirmSignUp`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct AdminConfirmSignUpFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: AdminConfirmSignUpInputBuilder,
-    }
+    ///Blocking fluent builder for `AdminConfirmSignUp`: the async one's setters, a `send()` that returns the result.
+    pub type AdminConfirmSignUpFluentBuilder = crate::operation::admin_confirm_sign_up::builders::AdminConfirmSignUpFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl AdminConfirmSignUpFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &AdminConfirmSignUpInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -183,110 +176,23 @@ pub mod admin_confirm_sign_up {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     AdminConfirmSignUp::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `user_pool_id`.
-        ///
-        /// The ID of the user pool where you want to confirm a user's sign-up request.
-        ///
-        ///This field is required.
-        pub fn user_pool_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.user_pool_id(input);
-            self
-        }
-        ///Sets or clears `user_pool_id`; see [`user_pool_id`](Self::user_pool_id).
-        pub fn set_user_pool_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_user_pool_id(input);
-            self
-        }
-        ///The value of `user_pool_id` set so far; see [`user_pool_id`](Self::user_pool_id).
-        pub fn get_user_pool_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_user_pool_id()
-        }
-        ///Sets `username`.
-        ///
-        /// The name of the user that you want to query or modify. The value of this parameter is typically your user's username, but it can be any of their alias attributes. If `username` isn't an alias attribute in your user pool, this value must be the `sub` of a local user or the username of a user from a third-party IdP.
-        ///
-        ///This field is required.
-        pub fn username(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.username(input);
-            self
-        }
-        ///Sets or clears `username`; see [`username`](Self::username).
-        pub fn set_username(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_username(input);
-            self
-        }
-        ///The value of `username` set so far; see [`username`](Self::username).
-        pub fn get_username(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_username()
-        }
-        ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
-        ///
-        /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-        ///
-        /// If your user pool configuration includes triggers, the AdminConfirmSignUp API action invokes the Lambda function that is specified for the *post confirmation* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. In this payload, the `clientMetadata` attribute provides the data that you assigned to the ClientMetadata parameter in your AdminConfirmSignUp request.
-        pub fn client_metadata(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_metadata(k, v);
-            self
-        }
-        ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
-        pub fn set_client_metadata(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_client_metadata(input);
-            self
-        }
-        ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
-        pub fn get_client_metadata(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_client_metadata()
-        }
     }
 }
-///Blocking fluent builder for `AdminGetUser`.
+///Blocking fluent builder for `AdminGetUser`: the async one's setters, a `send()` that returns the result.
 pub mod admin_get_user {
     use crate::operation::admin_get_user::{
         AdminGetUser, AdminGetUserOutput, AdminGetUserError,
     };
-    use crate::operation::admin_get_user::builders::AdminGetUserInputBuilder;
-    ///Blocking fluent builder for `AdminGetUser`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct AdminGetUserFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: AdminGetUserInputBuilder,
-    }
+    ///Blocking fluent builder for `AdminGetUser`: the async one's setters, a `send()` that returns the result.
+    pub type AdminGetUserFluentBuilder = crate::operation::admin_get_user::builders::AdminGetUserFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl AdminGetUserFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &AdminGetUserInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -299,75 +205,19 @@ pub mod admin_get_user {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { AdminGetUser::orchestrate(&handle, input).await })
-        }
-        ///Sets `user_pool_id`.
-        ///
-        /// The ID of the user pool where you want to get information about the user.
-        ///
-        ///This field is required.
-        pub fn user_pool_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.user_pool_id(input);
-            self
-        }
-        ///Sets or clears `user_pool_id`; see [`user_pool_id`](Self::user_pool_id).
-        pub fn set_user_pool_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_user_pool_id(input);
-            self
-        }
-        ///The value of `user_pool_id` set so far; see [`user_pool_id`](Self::user_pool_id).
-        pub fn get_user_pool_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_user_pool_id()
-        }
-        ///Sets `username`.
-        ///
-        /// The name of the user that you want to query or modify. The value of this parameter is typically your user's username, but it can be any of their alias attributes. If `username` isn't an alias attribute in your user pool, this value must be the `sub` of a local user or the username of a user from a third-party IdP.
-        ///
-        ///This field is required.
-        pub fn username(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.username(input);
-            self
-        }
-        ///Sets or clears `username`; see [`username`](Self::username).
-        pub fn set_username(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_username(input);
-            self
-        }
-        ///The value of `username` set so far; see [`username`](Self::username).
-        pub fn get_username(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_username()
         }
     }
 }
-///Blocking fluent builder for `GetUser`.
+///Blocking fluent builder for `GetUser`: the async one's setters, a `send()` that returns the result.
 pub mod get_user {
     use crate::operation::get_user::{GetUser, GetUserOutput, GetUserError};
-    use crate::operation::get_user::builders::GetUserInputBuilder;
-    ///Blocking fluent builder for `GetUser`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetUserFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetUserInputBuilder,
-    }
+    ///Blocking fluent builder for `GetUser`: the async one's setters, a `send()` that returns the result.
+    pub type GetUserFluentBuilder = crate::operation::get_user::builders::GetUserFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetUserFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetUserInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -377,54 +227,21 @@ pub mod get_user {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { GetUser::orchestrate(&handle, input).await })
-        }
-        ///Sets `access_token`.
-        ///
-        /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
-        ///
-        ///This field is required.
-        pub fn access_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.access_token(input);
-            self
-        }
-        ///Sets or clears `access_token`; see [`access_token`](Self::access_token).
-        pub fn set_access_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_access_token(input);
-            self
-        }
-        ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
-        pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_access_token()
+            self.mode.block_on(async move { GetUser::orchestrate(&handle, input).await })
         }
     }
 }
-///Blocking fluent builder for `GetUserAttributeVerificationCode`.
+///Blocking fluent builder for `GetUserAttributeVerificationCode`: the async one's setters, a `send()` that returns the result.
 pub mod get_user_attribute_verification_code {
     use crate::operation::get_user_attribute_verification_code::{
         GetUserAttributeVerificationCode, GetUserAttributeVerificationCodeOutput,
         GetUserAttributeVerificationCodeError,
     };
-    use crate::operation::get_user_attribute_verification_code::builders::GetUserAttributeVerificationCodeInputBuilder;
-    ///Blocking fluent builder for `GetUserAttributeVerificationCode`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetUserAttributeVerificationCodeFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetUserAttributeVerificationCodeInputBuilder,
-    }
+    ///Blocking fluent builder for `GetUserAttributeVerificationCode`: the async one's setters, a `send()` that returns the result.
+    pub type GetUserAttributeVerificationCodeFluentBuilder = crate::operation::get_user_attribute_verification_code::builders::GetUserAttributeVerificationCodeFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetUserAttributeVerificationCodeFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetUserAttributeVerificationCodeInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -437,112 +254,23 @@ pub mod get_user_attribute_verification_code {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     GetUserAttributeVerificationCode::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `access_token`.
-        ///
-        /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
-        ///
-        ///This field is required.
-        pub fn access_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.access_token(input);
-            self
-        }
-        ///Sets or clears `access_token`; see [`access_token`](Self::access_token).
-        pub fn set_access_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_access_token(input);
-            self
-        }
-        ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
-        pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_access_token()
-        }
-        ///Sets `attribute_name`.
-        ///
-        /// The name of the attribute that the user wants to verify, for example `email`.
-        ///
-        ///This field is required.
-        pub fn attribute_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attribute_name(input);
-            self
-        }
-        ///Sets or clears `attribute_name`; see [`attribute_name`](Self::attribute_name).
-        pub fn set_attribute_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_attribute_name(input);
-            self
-        }
-        ///The value of `attribute_name` set so far; see [`attribute_name`](Self::attribute_name).
-        pub fn get_attribute_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_attribute_name()
-        }
-        ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
-        ///
-        /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-        ///
-        /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the GetUserAttributeVerificationCode API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your GetUserAttributeVerificationCode request.
-        pub fn client_metadata(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_metadata(k, v);
-            self
-        }
-        ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
-        pub fn set_client_metadata(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_client_metadata(input);
-            self
-        }
-        ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
-        pub fn get_client_metadata(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_client_metadata()
-        }
     }
 }
-///Blocking fluent builder for `InitiateAuth`.
+///Blocking fluent builder for `InitiateAuth`: the async one's setters, a `send()` that returns the result.
 pub mod initiate_auth {
     use crate::operation::initiate_auth::{
         InitiateAuth, InitiateAuthOutput, InitiateAuthError,
     };
-    use crate::operation::initiate_auth::builders::InitiateAuthInputBuilder;
-    ///Blocking fluent builder for `InitiateAuth`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct InitiateAuthFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: InitiateAuthInputBuilder,
-    }
+    ///Blocking fluent builder for `InitiateAuth`: the async one's setters, a `send()` that returns the result.
+    pub type InitiateAuthFluentBuilder = crate::operation::initiate_auth::builders::InitiateAuthFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl InitiateAuthFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &InitiateAuthInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -555,243 +283,19 @@ pub mod initiate_auth {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { InitiateAuth::orchestrate(&handle, input).await })
-        }
-        ///Sets `auth_flow`.
-        ///
-        /// The authentication flow that you want to initiate. Each `AuthFlow` has linked `AuthParameters` that you must submit. The following are some example flows.
-        ///
-        /// **USER\_AUTH**
-        ///
-        /// The entry point for [choice-based authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flows-selection-sdk.html#authentication-flows-selection-choice) with passwords, one-time passwords, and WebAuthn authenticators.
-        ///
-        /// **USER\_SRP\_AUTH**
-        ///
-        /// Username-password authentication with the Secure Remote Password (SRP) protocol.
-        ///
-        /// **REFRESH\_TOKEN\_AUTH and REFRESH\_TOKEN**
-        ///
-        /// Receive new ID and access tokens when you pass a `REFRESH_TOKEN` parameter with a valid refresh token as the value.
-        ///
-        /// **CUSTOM\_AUTH**
-        ///
-        /// Custom authentication with Lambda triggers.
-        ///
-        /// **USER\_PASSWORD\_AUTH**
-        ///
-        /// Client-side username-password authentication with the password sent directly in the request.
-        ///
-        /// `ADMIN_USER_PASSWORD_AUTH` is a flow type of `AdminInitiateAuth` and isn't valid for InitiateAuth. `ADMIN_NO_SRP_AUTH` is a legacy server-side username-password flow and isn't valid for InitiateAuth.
-        ///
-        ///This field is required.
-        pub fn auth_flow(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AuthFlowType>,
-        ) -> Self {
-            self.inner = self.inner.auth_flow(input);
-            self
-        }
-        ///Sets or clears `auth_flow`; see [`auth_flow`](Self::auth_flow).
-        pub fn set_auth_flow(
-            mut self,
-            input: ::std::option::Option<crate::types::AuthFlowType>,
-        ) -> Self {
-            self.inner = self.inner.set_auth_flow(input);
-            self
-        }
-        ///The value of `auth_flow` set so far; see [`auth_flow`](Self::auth_flow).
-        pub fn get_auth_flow(
-            &self,
-        ) -> &::std::option::Option<crate::types::AuthFlowType> {
-            self.inner.get_auth_flow()
-        }
-        ///Adds a key-value pair to `auth_parameters`. To override the contents of this collection use [`set_auth_parameters`](Self::set_auth_parameters).
-        ///
-        /// The authentication parameters. These are inputs corresponding to the `AuthFlow` that you're invoking.
-        ///
-        /// The following are some authentication flows and their parameters. Add a `SECRET_HASH` parameter if your app client has a client secret.
-        ///
-        /// - `USER_AUTH`: `USERNAME` (required), `PREFERRED_CHALLENGE`.
-        /// - `USER_SRP_AUTH`: `USERNAME` (required), `SRP_A` (required), `DEVICE_KEY`.
-        /// - `USER_PASSWORD_AUTH`: `USERNAME` (required), `PASSWORD` (required), `DEVICE_KEY`.
-        /// - `REFRESH_TOKEN_AUTH/REFRESH_TOKEN`: `REFRESH_TOKEN` (required), `DEVICE_KEY`.
-        /// - `CUSTOM_AUTH`: `USERNAME` (required), `SECRET_HASH` (if app client is configured with client secret), `DEVICE_KEY`.
-        pub fn auth_parameters(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.auth_parameters(k, v);
-            self
-        }
-        ///Sets or clears `auth_parameters`; see [`auth_parameters`](Self::auth_parameters).
-        pub fn set_auth_parameters(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_auth_parameters(input);
-            self
-        }
-        ///The value of `auth_parameters` set so far; see [`auth_parameters`](Self::auth_parameters).
-        pub fn get_auth_parameters(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_auth_parameters()
-        }
-        ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
-        ///
-        /// A map of custom key-value pairs that you can provide as input for certain custom workflows that this action triggers.
-        ///
-        /// You create custom workflows by assigning Lambda functions to user pool triggers. When you send an `InitiateAuth` request, Amazon Cognito invokes the Lambda functions that are specified for various triggers. The `ClientMetadata` value is passed as input to the functions for only the following triggers.
-        ///
-        /// - Pre sign-up
-        /// - Pre authentication
-        /// - User migration
-        pub fn client_metadata(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_metadata(k, v);
-            self
-        }
-        ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
-        pub fn set_client_metadata(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_client_metadata(input);
-            self
-        }
-        ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
-        pub fn get_client_metadata(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_client_metadata()
-        }
-        ///Sets `client_id`.
-        ///
-        /// The ID of the app client that your user wants to sign in to.
-        ///
-        ///This field is required.
-        pub fn client_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_id(input);
-            self
-        }
-        ///Sets or clears `client_id`; see [`client_id`](Self::client_id).
-        pub fn set_client_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_client_id(input);
-            self
-        }
-        ///The value of `client_id` set so far; see [`client_id`](Self::client_id).
-        pub fn get_client_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_client_id()
-        }
-        ///Sets `analytics_metadata`.
-        ///
-        /// Information that supports analytics outcomes with Amazon Pinpoint, including the user's endpoint ID. The endpoint ID is a destination for Amazon Pinpoint push notifications, for example a device identifier, email address, or phone number.
-        pub fn analytics_metadata(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AnalyticsMetadataType>,
-        ) -> Self {
-            self.inner = self.inner.analytics_metadata(input);
-            self
-        }
-        ///Sets or clears `analytics_metadata`; see [`analytics_metadata`](Self::analytics_metadata).
-        pub fn set_analytics_metadata(
-            mut self,
-            input: ::std::option::Option<crate::types::AnalyticsMetadataType>,
-        ) -> Self {
-            self.inner = self.inner.set_analytics_metadata(input);
-            self
-        }
-        ///The value of `analytics_metadata` set so far; see [`analytics_metadata`](Self::analytics_metadata).
-        pub fn get_analytics_metadata(
-            &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsMetadataType> {
-            self.inner.get_analytics_metadata()
-        }
-        ///Sets `user_context_data`.
-        ///
-        /// Contextual data about your user session like the device fingerprint, IP address, or location. Amazon Cognito threat protection evaluates the risk of an authentication event based on the context that your app generates and passes to Amazon Cognito when it makes API requests.
-        ///
-        /// For more information, see [Collecting data for threat protection in applications](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-viewing-threat-protection-app.html).
-        pub fn user_context_data(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::UserContextDataType>,
-        ) -> Self {
-            self.inner = self.inner.user_context_data(input);
-            self
-        }
-        ///Sets or clears `user_context_data`; see [`user_context_data`](Self::user_context_data).
-        pub fn set_user_context_data(
-            mut self,
-            input: ::std::option::Option<crate::types::UserContextDataType>,
-        ) -> Self {
-            self.inner = self.inner.set_user_context_data(input);
-            self
-        }
-        ///The value of `user_context_data` set so far; see [`user_context_data`](Self::user_context_data).
-        pub fn get_user_context_data(
-            &self,
-        ) -> &::std::option::Option<crate::types::UserContextDataType> {
-            self.inner.get_user_context_data()
-        }
-        ///Sets `session`.
-        ///
-        /// The optional session ID from a `ConfirmSignUp` API request. You can sign in a user directly from the sign-up process with the `USER_AUTH` authentication flow. When you pass the session ID to `InitiateAuth`, Amazon Cognito assumes the SMS or email message one-time verification password from `ConfirmSignUp` as the primary authentication factor.
-        pub fn session(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.session(input);
-            self
-        }
-        ///Sets or clears `session`; see [`session`](Self::session).
-        pub fn set_session(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_session(input);
-            self
-        }
-        ///The value of `session` set so far; see [`session`](Self::session).
-        pub fn get_session(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_session()
         }
     }
 }
-///Blocking fluent builder for `ListUsers`.
+///Blocking fluent builder for `ListUsers`: the async one's setters, a `send()` that returns the result.
 pub mod list_users {
     use crate::operation::list_users::{ListUsers, ListUsersOutput, ListUsersError};
-    use crate::operation::list_users::builders::ListUsersInputBuilder;
-    ///Blocking fluent builder for `ListUsers`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListUsersFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListUsersInputBuilder,
-    }
+    ///Blocking fluent builder for `ListUsers`: the async one's setters, a `send()` that returns the result.
+    pub type ListUsersFluentBuilder = crate::operation::list_users::builders::ListUsersFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListUsersFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListUsersInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -804,7 +308,7 @@ pub mod list_users {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { ListUsers::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -814,124 +318,8 @@ pub mod list_users {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `user_pool_id`.
-        ///
-        /// The ID of the user pool where you want to display or search for users.
-        ///
-        ///This field is required.
-        pub fn user_pool_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.user_pool_id(input);
-            self
-        }
-        ///Sets or clears `user_pool_id`; see [`user_pool_id`](Self::user_pool_id).
-        pub fn set_user_pool_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_user_pool_id(input);
-            self
-        }
-        ///The value of `user_pool_id` set so far; see [`user_pool_id`](Self::user_pool_id).
-        pub fn get_user_pool_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_user_pool_id()
-        }
-        ///Appends an item to `attributes_to_get`. To override the contents of this collection use [`set_attributes_to_get`](Self::set_attributes_to_get).
-        ///
-        /// A JSON array of user attribute names, for example `given_name`, that you want Amazon Cognito to include in the response for each user. When you don't provide an `AttributesToGet` parameter, Amazon Cognito returns all attributes for each user.
-        pub fn attributes_to_get(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attributes_to_get(input);
-            self
-        }
-        ///Sets or clears `attributes_to_get`; see [`attributes_to_get`](Self::attributes_to_get).
-        pub fn set_attributes_to_get(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_attributes_to_get(input);
-            self
-        }
-        ///The value of `attributes_to_get` set so far; see [`attributes_to_get`](Self::attributes_to_get).
-        pub fn get_attributes_to_get(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_attributes_to_get()
-        }
-        ///Sets `limit`.
-        ///
-        /// The maximum number of users that you want Amazon Cognito to return in the response.
-        pub fn limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.limit(input);
-            self
-        }
-        ///Sets or clears `limit`; see [`limit`](Self::limit).
-        pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_limit(input);
-            self
-        }
-        ///The value of `limit` set so far; see [`limit`](Self::limit).
-        pub fn get_limit(&self) -> &::std::option::Option<i32> {
-            self.inner.get_limit()
-        }
-        ///Sets `pagination_token`.
-        ///
-        /// This API operation returns a limited number of results. The pagination token is an identifier that you can present in an additional API request with the same parameters. When you include the pagination token, Amazon Cognito returns the next set of items after the current list. Subsequent requests return a new pagination token. By use of this token, you can paginate through the full list of items.
-        pub fn pagination_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.pagination_token(input);
-            self
-        }
-        ///Sets or clears `pagination_token`; see [`pagination_token`](Self::pagination_token).
-        pub fn set_pagination_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_pagination_token(input);
-            self
-        }
-        ///The value of `pagination_token` set so far; see [`pagination_token`](Self::pagination_token).
-        pub fn get_pagination_token(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_pagination_token()
-        }
-        ///Sets `filter`.
-        ///
-        /// A filter string of the form `"AttributeName Filter-Type "AttributeValue"`. Quotation marks within the filter string must be escaped using the backslash (`\`) character. For example, `"family_name = \"Reddy\""`.
-        ///
-        /// - *AttributeName*: The name of the attribute to search for. You can only search for one attribute at a time.
-        /// - *Filter-Type*: For an exact match, use `=`, for example, "`given_name = \"Jon\"`". For a prefix ("starts with") match, use `^=`, for example, "`given_name ^= \"Jon\"`".
-        /// - *AttributeValue*: The attribute value that must be matched for each user.
-        ///
-        /// If the filter string is empty, `ListUsers` returns all users in the user pool.
-        pub fn filter(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.filter(input);
-            self
-        }
-        ///Sets or clears `filter`; see [`filter`](Self::filter).
-        pub fn set_filter(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_filter(input);
-            self
-        }
-        ///The value of `filter` set so far; see [`filter`](Self::filter).
-        pub fn get_filter(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_filter()
         }
     }
     ///Paginators of this operation: iterators.
@@ -1020,22 +408,14 @@ pub mod list_users {
         }
     }
 }
-///Blocking fluent builder for `SignUp`.
+///Blocking fluent builder for `SignUp`: the async one's setters, a `send()` that returns the result.
 pub mod sign_up {
     use crate::operation::sign_up::{SignUp, SignUpOutput, SignUpError};
-    use crate::operation::sign_up::builders::SignUpInputBuilder;
-    ///Blocking fluent builder for `SignUp`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct SignUpFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: SignUpInputBuilder,
-    }
+    ///Blocking fluent builder for `SignUp`: the async one's setters, a `send()` that returns the result.
+    pub type SignUpFluentBuilder = crate::operation::sign_up::builders::SignUpFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl SignUpFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &SignUpInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1045,256 +425,20 @@ pub mod sign_up {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { SignUp::orchestrate(&handle, input).await })
-        }
-        ///Sets `client_id`.
-        ///
-        /// The ID of the app client where the user wants to sign up.
-        ///
-        ///This field is required.
-        pub fn client_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_id(input);
-            self
-        }
-        ///Sets or clears `client_id`; see [`client_id`](Self::client_id).
-        pub fn set_client_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_client_id(input);
-            self
-        }
-        ///The value of `client_id` set so far; see [`client_id`](Self::client_id).
-        pub fn get_client_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_client_id()
-        }
-        ///Sets `secret_hash`.
-        ///
-        /// A keyed-hash message authentication code (HMAC) calculated using the secret key of a user pool client and username plus the client ID in the message. For more information about `SecretHash`, see [Computing secret hash values](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash).
-        pub fn secret_hash(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.secret_hash(input);
-            self
-        }
-        ///Sets or clears `secret_hash`; see [`secret_hash`](Self::secret_hash).
-        pub fn set_secret_hash(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_secret_hash(input);
-            self
-        }
-        ///The value of `secret_hash` set so far; see [`secret_hash`](Self::secret_hash).
-        pub fn get_secret_hash(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_secret_hash()
-        }
-        ///Sets `username`.
-        ///
-        /// The username of the user that you want to sign up. The value of this parameter is typically a username, but can be any alias attribute in your user pool.
-        ///
-        ///This field is required.
-        pub fn username(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.username(input);
-            self
-        }
-        ///Sets or clears `username`; see [`username`](Self::username).
-        pub fn set_username(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_username(input);
-            self
-        }
-        ///The value of `username` set so far; see [`username`](Self::username).
-        pub fn get_username(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_username()
-        }
-        ///Sets `password`.
-        ///
-        /// The user's proposed password. The password must comply with the [password requirements](https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html) of your user pool.
-        ///
-        /// Users can sign up without a password when your user pool supports passwordless sign-in with email or SMS OTPs. To create a user with no password, omit this parameter or submit a blank value. You can only create a passwordless user when passwordless sign-in is available.
-        pub fn password(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.password(input);
-            self
-        }
-        ///Sets or clears `password`; see [`password`](Self::password).
-        pub fn set_password(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_password(input);
-            self
-        }
-        ///The value of `password` set so far; see [`password`](Self::password).
-        pub fn get_password(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_password()
-        }
-        ///Appends an item to `user_attributes`. To override the contents of this collection use [`set_user_attributes`](Self::set_user_attributes).
-        ///
-        /// An array of name-value pairs representing user attributes.
-        ///
-        /// For custom attributes, include a `custom:` prefix in the attribute name, for example `custom:department`.
-        pub fn user_attributes(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AttributeType>,
-        ) -> Self {
-            self.inner = self.inner.user_attributes(input);
-            self
-        }
-        ///Sets or clears `user_attributes`; see [`user_attributes`](Self::user_attributes).
-        pub fn set_user_attributes(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
-        ) -> Self {
-            self.inner = self.inner.set_user_attributes(input);
-            self
-        }
-        ///The value of `user_attributes` set so far; see [`user_attributes`](Self::user_attributes).
-        pub fn get_user_attributes(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::AttributeType>> {
-            self.inner.get_user_attributes()
-        }
-        ///Appends an item to `validation_data`. To override the contents of this collection use [`set_validation_data`](Self::set_validation_data).
-        ///
-        /// Temporary user attributes that contribute to the outcomes of your pre sign-up Lambda trigger. This set of key-value pairs are for custom validation of information that you collect from your users but don't need to retain.
-        ///
-        /// For more information about the pre sign-up Lambda trigger, see [Pre sign-up Lambda trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
-        pub fn validation_data(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AttributeType>,
-        ) -> Self {
-            self.inner = self.inner.validation_data(input);
-            self
-        }
-        ///Sets or clears `validation_data`; see [`validation_data`](Self::validation_data).
-        pub fn set_validation_data(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
-        ) -> Self {
-            self.inner = self.inner.set_validation_data(input);
-            self
-        }
-        ///The value of `validation_data` set so far; see [`validation_data`](Self::validation_data).
-        pub fn get_validation_data(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::AttributeType>> {
-            self.inner.get_validation_data()
-        }
-        ///Sets `analytics_metadata`.
-        ///
-        /// Information that supports analytics outcomes with Amazon Pinpoint, including the user's endpoint ID. The endpoint ID is a destination for Amazon Pinpoint push notifications, for example a device identifier, email address, or phone number.
-        pub fn analytics_metadata(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AnalyticsMetadataType>,
-        ) -> Self {
-            self.inner = self.inner.analytics_metadata(input);
-            self
-        }
-        ///Sets or clears `analytics_metadata`; see [`analytics_metadata`](Self::analytics_metadata).
-        pub fn set_analytics_metadata(
-            mut self,
-            input: ::std::option::Option<crate::types::AnalyticsMetadataType>,
-        ) -> Self {
-            self.inner = self.inner.set_analytics_metadata(input);
-            self
-        }
-        ///The value of `analytics_metadata` set so far; see [`analytics_metadata`](Self::analytics_metadata).
-        pub fn get_analytics_metadata(
-            &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsMetadataType> {
-            self.inner.get_analytics_metadata()
-        }
-        ///Sets `user_context_data`.
-        ///
-        /// Contextual data about your user session like the device fingerprint, IP address, or location. Amazon Cognito threat protection evaluates the risk of an authentication event based on the context that your app generates and passes to Amazon Cognito when it makes API requests.
-        ///
-        /// For more information, see [Collecting data for threat protection in applications](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-viewing-threat-protection-app.html).
-        pub fn user_context_data(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::UserContextDataType>,
-        ) -> Self {
-            self.inner = self.inner.user_context_data(input);
-            self
-        }
-        ///Sets or clears `user_context_data`; see [`user_context_data`](Self::user_context_data).
-        pub fn set_user_context_data(
-            mut self,
-            input: ::std::option::Option<crate::types::UserContextDataType>,
-        ) -> Self {
-            self.inner = self.inner.set_user_context_data(input);
-            self
-        }
-        ///The value of `user_context_data` set so far; see [`user_context_data`](Self::user_context_data).
-        pub fn get_user_context_data(
-            &self,
-        ) -> &::std::option::Option<crate::types::UserContextDataType> {
-            self.inner.get_user_context_data()
-        }
-        ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
-        ///
-        /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-        ///
-        /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the SignUp API action, Amazon Cognito invokes any functions that are assigned to the following triggers: *pre sign-up*, *custom message*, and *post confirmation*. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your SignUp request.
-        pub fn client_metadata(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_metadata(k, v);
-            self
-        }
-        ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
-        pub fn set_client_metadata(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_client_metadata(input);
-            self
-        }
-        ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
-        pub fn get_client_metadata(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_client_metadata()
+            self.mode.block_on(async move { SignUp::orchestrate(&handle, input).await })
         }
     }
 }
-///Blocking fluent builder for `UpdateUserAttributes`.
+///Blocking fluent builder for `UpdateUserAttributes`: the async one's setters, a `send()` that returns the result.
 pub mod update_user_attributes {
     use crate::operation::update_user_attributes::{
         UpdateUserAttributes, UpdateUserAttributesOutput, UpdateUserAttributesError,
     };
-    use crate::operation::update_user_attributes::builders::UpdateUserAttributesInputBuilder;
-    ///Blocking fluent builder for `UpdateUserAttributes`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct UpdateUserAttributesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: UpdateUserAttributesInputBuilder,
-    }
+    ///Blocking fluent builder for `UpdateUserAttributes`: the async one's setters, a `send()` that returns the result.
+    pub type UpdateUserAttributesFluentBuilder = crate::operation::update_user_attributes::builders::UpdateUserAttributesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl UpdateUserAttributesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &UpdateUserAttributesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1307,95 +451,10 @@ pub mod update_user_attributes {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     UpdateUserAttributes::orchestrate(&handle, input).await
                 })
-        }
-        ///Appends an item to `user_attributes`. To override the contents of this collection use [`set_user_attributes`](Self::set_user_attributes).
-        ///
-        /// An array of name-value pairs representing user attributes.
-        ///
-        /// For custom attributes, you must add a `custom:` prefix to the attribute name.
-        ///
-        /// If you have set an attribute to require verification before Amazon Cognito updates its value, this request doesn't immediately update the value of that attribute. After your user receives and responds to a verification message to verify the new value, Amazon Cognito updates the attribute value.
-        ///
-        ///This field is required.
-        pub fn user_attributes(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AttributeType>,
-        ) -> Self {
-            self.inner = self.inner.user_attributes(input);
-            self
-        }
-        ///Sets or clears `user_attributes`; see [`user_attributes`](Self::user_attributes).
-        pub fn set_user_attributes(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
-        ) -> Self {
-            self.inner = self.inner.set_user_attributes(input);
-            self
-        }
-        ///The value of `user_attributes` set so far; see [`user_attributes`](Self::user_attributes).
-        pub fn get_user_attributes(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::AttributeType>> {
-            self.inner.get_user_attributes()
-        }
-        ///Sets `access_token`.
-        ///
-        /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
-        ///
-        ///This field is required.
-        pub fn access_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.access_token(input);
-            self
-        }
-        ///Sets or clears `access_token`; see [`access_token`](Self::access_token).
-        pub fn set_access_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_access_token(input);
-            self
-        }
-        ///The value of `access_token` set so far; see [`access_token`](Self::access_token).
-        pub fn get_access_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_access_token()
-        }
-        ///Adds a key-value pair to `client_metadata`. To override the contents of this collection use [`set_client_metadata`](Self::set_client_metadata).
-        ///
-        /// A map of custom key-value pairs that you can provide as input for any custom workflows that this action triggers.
-        ///
-        /// You create custom workflows by assigning Lambda functions to user pool triggers. When you use the UpdateUserAttributes API action, Amazon Cognito invokes the function that is assigned to the *custom message* trigger. When Amazon Cognito invokes this function, it passes a JSON payload, which the function receives as input. This payload contains a `clientMetadata` attribute, which provides the data that you assigned to the ClientMetadata parameter in your UpdateUserAttributes request.
-        pub fn client_metadata(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_metadata(k, v);
-            self
-        }
-        ///Sets or clears `client_metadata`; see [`client_metadata`](Self::client_metadata).
-        pub fn set_client_metadata(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_client_metadata(input);
-            self
-        }
-        ///The value of `client_metadata` set so far; see [`client_metadata`](Self::client_metadata).
-        pub fn get_client_metadata(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_client_metadata()
         }
     }
 }

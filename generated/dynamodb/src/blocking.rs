@@ -8,6 +8,7 @@ let config = dynamodb::Config::builder().region("us-east-1").build();
 let client = dynamodb::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -35,10 +36,10 @@ impl Client {
     ///
     /// You can use the `DescribeTable` action to check the table status.
     pub fn create_table(&self) -> create_table::CreateTableFluentBuilder {
-        create_table::CreateTableFluentBuilder {
+        crate::operation::create_table::builders::CreateTableFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
@@ -53,10 +54,10 @@ impl Client {
     ///
     /// Use the `DescribeTable` action to check the status of the table.
     pub fn delete_table(&self) -> delete_table::DeleteTableFluentBuilder {
-        delete_table::DeleteTableFluentBuilder {
+        crate::operation::delete_table::builders::DeleteTableFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
@@ -65,28 +66,28 @@ impl Client {
     ///
     /// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
     pub fn describe_table(&self) -> describe_table::DescribeTableFluentBuilder {
-        describe_table::DescribeTableFluentBuilder {
+        crate::operation::describe_table::builders::DescribeTableFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response.
     ///
     /// `GetItem` provides an eventually consistent read by default. If your application requires a strongly consistent read, set `ConsistentRead` to `true`. Although a strongly consistent read might take more time than an eventually consistent read, it always returns the last updated value.
     pub fn get_item(&self) -> get_item::GetItemFluentBuilder {
-        get_item::GetItemFluentBuilder {
+        crate::operation::get_item::builders::GetItemFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
     pub fn list_tables(&self) -> list_tables::ListTablesFluentBuilder {
-        list_tables::ListTablesFluentBuilder {
+        crate::operation::list_tables::builders::ListTablesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Creates a new item, or replaces an old item with a new item. If an item that has the same primary key as the new item already exists in the specified table, the new item completely replaces the existing item. You can perform a conditional put operation (add a new item if one with the specified primary key doesn't exist), or replace an existing item if it has certain attribute values. You can return the item's attribute values in the same operation, using the `ReturnValues` parameter.
@@ -101,10 +102,10 @@ impl Client {
     ///
     /// For more information about `PutItem`, see [Working with Items](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html) in the *Amazon DynamoDB Developer Guide*.
     pub fn put_item(&self) -> put_item::PutItemFluentBuilder {
-        put_item::PutItemFluentBuilder {
+        crate::operation::put_item::builders::PutItemFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// You must provide the name of the partition key attribute and a single value for that attribute. `Query` returns all items with that partition key value. Optionally, you can provide a sort key attribute and use a comparison operator to refine the search results.
@@ -125,10 +126,10 @@ impl Client {
     ///
     /// You can query a table, a local secondary index, or a global secondary index. For a query on a table or on a local secondary index, you can set the `ConsistentRead` parameter to `true` and obtain a strongly consistent result. Global secondary indexes support eventually consistent reads only, so do not specify `ConsistentRead` when querying a global secondary index.
     pub fn query(&self) -> query::QueryFluentBuilder {
-        query::QueryFluentBuilder {
+        crate::operation::query::builders::QueryFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     ///The `TableExists` waiter (polls `DescribeTable`), blocking: `wait(max_wait)` returns the outcome.
@@ -154,24 +155,16 @@ impl Client {
         }
     }
 }
-///Blocking fluent builder for `CreateTable`.
+///Blocking fluent builder for `CreateTable`: the async one's setters, a `send()` that returns the result.
 pub mod create_table {
     use crate::operation::create_table::{
         CreateTable, CreateTableOutput, CreateTableError,
     };
-    use crate::operation::create_table::builders::CreateTableInputBuilder;
-    ///Blocking fluent builder for `CreateTable`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct CreateTableFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: CreateTableInputBuilder,
-    }
+    ///Blocking fluent builder for `CreateTable`: the async one's setters, a `send()` that returns the result.
+    pub type CreateTableFluentBuilder = crate::operation::create_table::builders::CreateTableFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl CreateTableFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &CreateTableInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -184,466 +177,21 @@ pub mod create_table {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { CreateTable::orchestrate(&handle, input).await })
-        }
-        ///Appends an item to `attribute_definitions`. To override the contents of this collection use [`set_attribute_definitions`](Self::set_attribute_definitions).
-        ///
-        /// An array of attributes that describe the key schema for the table and indexes.
-        ///
-        ///This field is required.
-        pub fn attribute_definitions(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AttributeDefinition>,
-        ) -> Self {
-            self.inner = self.inner.attribute_definitions(input);
-            self
-        }
-        ///Sets or clears `attribute_definitions`; see [`attribute_definitions`](Self::attribute_definitions).
-        pub fn set_attribute_definitions(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::AttributeDefinition>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_attribute_definitions(input);
-            self
-        }
-        ///The value of `attribute_definitions` set so far; see [`attribute_definitions`](Self::attribute_definitions).
-        pub fn get_attribute_definitions(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::AttributeDefinition>> {
-            self.inner.get_attribute_definitions()
-        }
-        ///Sets `table_name`.
-        ///
-        /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
-        }
-        ///Appends an item to `key_schema`. To override the contents of this collection use [`set_key_schema`](Self::set_key_schema).
-        ///
-        /// Specifies the attributes that make up the primary key for a table or an index. The attributes in `KeySchema` must also be defined in the `AttributeDefinitions` array. For more information, see [Data Model](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html) in the *Amazon DynamoDB Developer Guide*.
-        ///
-        /// Each `KeySchemaElement` in the array is composed of:
-        ///
-        /// - `AttributeName` - The name of this key attribute.
-        /// - `KeyType` - The role that the key attribute will assume:
-        ///
-        /// - `HASH` - partition key
-        /// - `RANGE` - sort key
-        ///
-        /// **Note:** The partition key of an item is also known as its *hash attribute*. The term "hash attribute" derives from the DynamoDB usage of an internal hash function to evenly distribute data items across partitions, based on their partition key values.
-        ///
-        /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
-        ///
-        /// For a simple primary key (partition key), you must provide exactly one element with a `KeyType` of `HASH`.
-        ///
-        /// For a composite primary key (partition key and sort key), you must provide exactly two elements, in this order: The first element must have a `KeyType` of `HASH`, and the second element must have a `KeyType` of `RANGE`.
-        ///
-        /// For more information, see [Working with Tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#WorkingWithTables.primary.key) in the *Amazon DynamoDB Developer Guide*.
-        ///
-        ///This field is required.
-        pub fn key_schema(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::KeySchemaElement>,
-        ) -> Self {
-            self.inner = self.inner.key_schema(input);
-            self
-        }
-        ///Sets or clears `key_schema`; see [`key_schema`](Self::key_schema).
-        pub fn set_key_schema(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::KeySchemaElement>>,
-        ) -> Self {
-            self.inner = self.inner.set_key_schema(input);
-            self
-        }
-        ///The value of `key_schema` set so far; see [`key_schema`](Self::key_schema).
-        pub fn get_key_schema(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::KeySchemaElement>> {
-            self.inner.get_key_schema()
-        }
-        ///Appends an item to `local_secondary_indexes`. To override the contents of this collection use [`set_local_secondary_indexes`](Self::set_local_secondary_indexes).
-        ///
-        /// One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is scoped to a given partition key value. There is a 10 GB size limit per partition key value; otherwise, the size of a local secondary index is unconstrained.
-        ///
-        /// Each local secondary index in the array includes the following:
-        ///
-        /// - `IndexName` - The name of the local secondary index. Must be unique only for this table.
-        /// - `KeySchema` - Specifies the key schema for the local secondary index. The key schema must begin with the same partition key as the table.
-        /// - `Projection` - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of:
-        ///
-        /// - `ProjectionType` - One of the following:
-        ///
-        /// - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
-        /// - `INCLUDE` - Only the specified table attributes are projected into the index. The list of projected attributes is in `NonKeyAttributes`.
-        /// - `ALL` - All of the table attributes are projected into the index.
-        ///
-        /// - `NonKeyAttributes` - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total.
-        pub fn local_secondary_indexes(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::LocalSecondaryIndex>,
-        ) -> Self {
-            self.inner = self.inner.local_secondary_indexes(input);
-            self
-        }
-        ///Sets or clears `local_secondary_indexes`; see [`local_secondary_indexes`](Self::local_secondary_indexes).
-        pub fn set_local_secondary_indexes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LocalSecondaryIndex>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_local_secondary_indexes(input);
-            self
-        }
-        ///The value of `local_secondary_indexes` set so far; see [`local_secondary_indexes`](Self::local_secondary_indexes).
-        pub fn get_local_secondary_indexes(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::LocalSecondaryIndex>> {
-            self.inner.get_local_secondary_indexes()
-        }
-        ///Appends an item to `global_secondary_indexes`. To override the contents of this collection use [`set_global_secondary_indexes`](Self::set_global_secondary_indexes).
-        ///
-        /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global secondary index in the array includes the following:
-        ///
-        /// - `IndexName` - The name of the global secondary index. Must be unique only for this table.
-        /// - `KeySchema` - Specifies the key schema for the global secondary index.
-        /// - `Projection` - Specifies attributes that are copied (projected) from the table into the index. These are in addition to the primary key attributes and index key attributes, which are automatically projected. Each attribute specification is composed of:
-        ///
-        /// - `ProjectionType` - One of the following:
-        ///
-        /// - `KEYS_ONLY` - Only the index and primary keys are projected into the index.
-        /// - `INCLUDE` - Only the specified table attributes are projected into the index. The list of projected attributes is in `NonKeyAttributes`.
-        /// - `ALL` - All of the table attributes are projected into the index.
-        ///
-        /// - `NonKeyAttributes` - A list of one or more non-key attribute names that are projected into the secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total.
-        ///
-        /// - `ProvisionedThroughput` - The provisioned throughput settings for the global secondary index, consisting of read and write capacity units.
-        pub fn global_secondary_indexes(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalSecondaryIndex>,
-        ) -> Self {
-            self.inner = self.inner.global_secondary_indexes(input);
-            self
-        }
-        ///Sets or clears `global_secondary_indexes`; see [`global_secondary_indexes`](Self::global_secondary_indexes).
-        pub fn set_global_secondary_indexes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::GlobalSecondaryIndex>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_global_secondary_indexes(input);
-            self
-        }
-        ///The value of `global_secondary_indexes` set so far; see [`global_secondary_indexes`](Self::global_secondary_indexes).
-        pub fn get_global_secondary_indexes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::GlobalSecondaryIndex>,
-        > {
-            self.inner.get_global_secondary_indexes()
-        }
-        ///Sets `billing_mode`.
-        ///
-        /// Controls how you are charged for read and write throughput and how you manage capacity. This setting can be changed later.
-        ///
-        /// - `PROVISIONED` - We recommend using `PROVISIONED` for predictable workloads. `PROVISIONED` sets the billing mode to [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
-        /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for unpredictable workloads. `PAY_PER_REQUEST` sets the billing mode to [On-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
-        pub fn billing_mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::BillingMode>,
-        ) -> Self {
-            self.inner = self.inner.billing_mode(input);
-            self
-        }
-        ///Sets or clears `billing_mode`; see [`billing_mode`](Self::billing_mode).
-        pub fn set_billing_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::BillingMode>,
-        ) -> Self {
-            self.inner = self.inner.set_billing_mode(input);
-            self
-        }
-        ///The value of `billing_mode` set so far; see [`billing_mode`](Self::billing_mode).
-        pub fn get_billing_mode(
-            &self,
-        ) -> &::std::option::Option<crate::types::BillingMode> {
-            self.inner.get_billing_mode()
-        }
-        ///Sets `provisioned_throughput`.
-        ///
-        /// Represents the provisioned throughput settings for a specified table or index. The settings can be modified using the `UpdateTable` operation.
-        ///
-        /// If you set BillingMode as `PROVISIONED`, you must specify this property. If you set BillingMode as `PAY_PER_REQUEST`, you cannot specify this property.
-        ///
-        /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn provisioned_throughput(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ProvisionedThroughput>,
-        ) -> Self {
-            self.inner = self.inner.provisioned_throughput(input);
-            self
-        }
-        ///Sets or clears `provisioned_throughput`; see [`provisioned_throughput`](Self::provisioned_throughput).
-        pub fn set_provisioned_throughput(
-            mut self,
-            input: ::std::option::Option<crate::types::ProvisionedThroughput>,
-        ) -> Self {
-            self.inner = self.inner.set_provisioned_throughput(input);
-            self
-        }
-        ///The value of `provisioned_throughput` set so far; see [`provisioned_throughput`](Self::provisioned_throughput).
-        pub fn get_provisioned_throughput(
-            &self,
-        ) -> &::std::option::Option<crate::types::ProvisionedThroughput> {
-            self.inner.get_provisioned_throughput()
-        }
-        ///Sets `stream_specification`.
-        ///
-        /// The settings for DynamoDB Streams on the table. These settings consist of:
-        ///
-        /// - `StreamEnabled` - Indicates whether DynamoDB Streams is to be enabled (true) or disabled (false).
-        /// - `StreamViewType` - When an item in the table is modified, `StreamViewType` determines what information is written to the table's stream. Valid values for `StreamViewType` are:
-        ///
-        /// - `KEYS_ONLY` - Only the key attributes of the modified item are written to the stream.
-        /// - `NEW_IMAGE` - The entire item, as it appears after it was modified, is written to the stream.
-        /// - `OLD_IMAGE` - The entire item, as it appeared before it was modified, is written to the stream.
-        /// - `NEW_AND_OLD_IMAGES` - Both the new and the old item images of the item are written to the stream.
-        pub fn stream_specification(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::StreamSpecification>,
-        ) -> Self {
-            self.inner = self.inner.stream_specification(input);
-            self
-        }
-        ///Sets or clears `stream_specification`; see [`stream_specification`](Self::stream_specification).
-        pub fn set_stream_specification(
-            mut self,
-            input: ::std::option::Option<crate::types::StreamSpecification>,
-        ) -> Self {
-            self.inner = self.inner.set_stream_specification(input);
-            self
-        }
-        ///The value of `stream_specification` set so far; see [`stream_specification`](Self::stream_specification).
-        pub fn get_stream_specification(
-            &self,
-        ) -> &::std::option::Option<crate::types::StreamSpecification> {
-            self.inner.get_stream_specification()
-        }
-        ///Sets `sse_specification`.
-        ///
-        /// Represents the settings used to enable server-side encryption.
-        pub fn sse_specification(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::SseSpecification>,
-        ) -> Self {
-            self.inner = self.inner.sse_specification(input);
-            self
-        }
-        ///Sets or clears `sse_specification`; see [`sse_specification`](Self::sse_specification).
-        pub fn set_sse_specification(
-            mut self,
-            input: ::std::option::Option<crate::types::SseSpecification>,
-        ) -> Self {
-            self.inner = self.inner.set_sse_specification(input);
-            self
-        }
-        ///The value of `sse_specification` set so far; see [`sse_specification`](Self::sse_specification).
-        pub fn get_sse_specification(
-            &self,
-        ) -> &::std::option::Option<crate::types::SseSpecification> {
-            self.inner.get_sse_specification()
-        }
-        ///Appends an item to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// A list of key-value pairs to label the table. For more information, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html).
-        pub fn tags(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.inner = self.inner.tags(input);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
-            self.inner.get_tags()
-        }
-        ///Sets `table_class`.
-        ///
-        /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
-        pub fn table_class(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::TableClass>,
-        ) -> Self {
-            self.inner = self.inner.table_class(input);
-            self
-        }
-        ///Sets or clears `table_class`; see [`table_class`](Self::table_class).
-        pub fn set_table_class(
-            mut self,
-            input: ::std::option::Option<crate::types::TableClass>,
-        ) -> Self {
-            self.inner = self.inner.set_table_class(input);
-            self
-        }
-        ///The value of `table_class` set so far; see [`table_class`](Self::table_class).
-        pub fn get_table_class(
-            &self,
-        ) -> &::std::option::Option<crate::types::TableClass> {
-            self.inner.get_table_class()
-        }
-        ///Sets `deletion_protection_enabled`.
-        ///
-        /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-        pub fn deletion_protection_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.deletion_protection_enabled(input);
-            self
-        }
-        ///Sets or clears `deletion_protection_enabled`; see [`deletion_protection_enabled`](Self::deletion_protection_enabled).
-        pub fn set_deletion_protection_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_deletion_protection_enabled(input);
-            self
-        }
-        ///The value of `deletion_protection_enabled` set so far; see [`deletion_protection_enabled`](Self::deletion_protection_enabled).
-        pub fn get_deletion_protection_enabled(&self) -> &::std::option::Option<bool> {
-            self.inner.get_deletion_protection_enabled()
-        }
-        ///Sets `warm_throughput`.
-        ///
-        /// Represents the warm throughput (in read units per second and write units per second) for creating a table.
-        pub fn warm_throughput(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::WarmThroughput>,
-        ) -> Self {
-            self.inner = self.inner.warm_throughput(input);
-            self
-        }
-        ///Sets or clears `warm_throughput`; see [`warm_throughput`](Self::warm_throughput).
-        pub fn set_warm_throughput(
-            mut self,
-            input: ::std::option::Option<crate::types::WarmThroughput>,
-        ) -> Self {
-            self.inner = self.inner.set_warm_throughput(input);
-            self
-        }
-        ///The value of `warm_throughput` set so far; see [`warm_throughput`](Self::warm_throughput).
-        pub fn get_warm_throughput(
-            &self,
-        ) -> &::std::option::Option<crate::types::WarmThroughput> {
-            self.inner.get_warm_throughput()
-        }
-        ///Sets `resource_policy`.
-        ///
-        /// An Amazon Web Services resource-based policy document in JSON format that will be attached to the table.
-        ///
-        /// When you attach a resource-based policy while creating a table, the policy application is *strongly consistent*.
-        ///
-        /// The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against this limit. For a full list of all considerations that apply for resource-based policies, see [Resource-based policy considerations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html).
-        ///
-        /// **Note:** You need to specify the `CreateTable` and `PutResourcePolicy` IAM actions for authorizing a user to create a table with a resource-based policy.
-        pub fn resource_policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource_policy(input);
-            self
-        }
-        ///Sets or clears `resource_policy`; see [`resource_policy`](Self::resource_policy).
-        pub fn set_resource_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource_policy(input);
-            self
-        }
-        ///The value of `resource_policy` set so far; see [`resource_policy`](Self::resource_policy).
-        pub fn get_resource_policy(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource_policy()
-        }
-        ///Sets `on_demand_throughput`.
-        ///
-        /// Sets the maximum number of read and write units for the specified table in on-demand capacity mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-        pub fn on_demand_throughput(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::OnDemandThroughput>,
-        ) -> Self {
-            self.inner = self.inner.on_demand_throughput(input);
-            self
-        }
-        ///Sets or clears `on_demand_throughput`; see [`on_demand_throughput`](Self::on_demand_throughput).
-        pub fn set_on_demand_throughput(
-            mut self,
-            input: ::std::option::Option<crate::types::OnDemandThroughput>,
-        ) -> Self {
-            self.inner = self.inner.set_on_demand_throughput(input);
-            self
-        }
-        ///The value of `on_demand_throughput` set so far; see [`on_demand_throughput`](Self::on_demand_throughput).
-        pub fn get_on_demand_throughput(
-            &self,
-        ) -> &::std::option::Option<crate::types::OnDemandThroughput> {
-            self.inner.get_on_demand_throughput()
         }
     }
 }
-///Blocking fluent builder for `DeleteTable`.
+///Blocking fluent builder for `DeleteTable`: the async one's setters, a `send()` that returns the result.
 pub mod delete_table {
     use crate::operation::delete_table::{
         DeleteTable, DeleteTableOutput, DeleteTableError,
     };
-    use crate::operation::delete_table::builders::DeleteTableInputBuilder;
-    ///Blocking fluent builder for `DeleteTable`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteTableFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteTableInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteTable`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteTableFluentBuilder = crate::operation::delete_table::builders::DeleteTableFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteTableFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteTableInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -656,53 +204,21 @@ pub mod delete_table {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { DeleteTable::orchestrate(&handle, input).await })
-        }
-        ///Sets `table_name`.
-        ///
-        /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
         }
     }
 }
-///Blocking fluent builder for `DescribeTable`.
+///Blocking fluent builder for `DescribeTable`: the async one's setters, a `send()` that returns the result.
 pub mod describe_table {
     use crate::operation::describe_table::{
         DescribeTable, DescribeTableOutput, DescribeTableError,
     };
-    use crate::operation::describe_table::builders::DescribeTableInputBuilder;
-    ///Blocking fluent builder for `DescribeTable`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DescribeTableFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DescribeTableInputBuilder,
-    }
+    ///Blocking fluent builder for `DescribeTable`: the async one's setters, a `send()` that returns the result.
+    pub type DescribeTableFluentBuilder = crate::operation::describe_table::builders::DescribeTableFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DescribeTableFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DescribeTableInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -715,53 +231,21 @@ pub mod describe_table {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     DescribeTable::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `table_name`.
-        ///
-        /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
-        }
     }
 }
-///Blocking fluent builder for `GetItem`.
+///Blocking fluent builder for `GetItem`: the async one's setters, a `send()` that returns the result.
 pub mod get_item {
     use crate::operation::get_item::{GetItem, GetItemOutput, GetItemError};
-    use crate::operation::get_item::builders::GetItemInputBuilder;
-    ///Blocking fluent builder for `GetItem`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetItemFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetItemInputBuilder,
-    }
+    ///Blocking fluent builder for `GetItem`: the async one's setters, a `send()` that returns the result.
+    pub type GetItemFluentBuilder = crate::operation::get_item::builders::GetItemFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetItemFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetItemInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -771,242 +255,18 @@ pub mod get_item {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { GetItem::orchestrate(&handle, input).await })
-        }
-        ///Sets `table_name`.
-        ///
-        /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
-        }
-        ///Adds a key-value pair to `key`. To override the contents of this collection use [`set_key`](Self::set_key).
-        ///
-        /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item to retrieve.
-        ///
-        /// For the primary key, you must provide all of the attributes. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide values for both the partition key and the sort key.
-        ///
-        ///This field is required.
-        pub fn key(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::AttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.key(k, v);
-            self
-        }
-        ///Sets or clears `key`; see [`key`](Self::key).
-        pub fn set_key(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::AttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_key(input);
-            self
-        }
-        ///The value of `key` set so far; see [`key`](Self::key).
-        pub fn get_key(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::AttributeValue,
-            >,
-        > {
-            self.inner.get_key()
-        }
-        ///Appends an item to `attributes_to_get`. To override the contents of this collection use [`set_attributes_to_get`](Self::set_attributes_to_get).
-        ///
-        /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn attributes_to_get(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attributes_to_get(input);
-            self
-        }
-        ///Sets or clears `attributes_to_get`; see [`attributes_to_get`](Self::attributes_to_get).
-        pub fn set_attributes_to_get(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_attributes_to_get(input);
-            self
-        }
-        ///The value of `attributes_to_get` set so far; see [`attributes_to_get`](Self::attributes_to_get).
-        pub fn get_attributes_to_get(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_attributes_to_get()
-        }
-        ///Sets `consistent_read`.
-        ///
-        /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
-        pub fn consistent_read(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.consistent_read(input);
-            self
-        }
-        ///Sets or clears `consistent_read`; see [`consistent_read`](Self::consistent_read).
-        pub fn set_consistent_read(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_consistent_read(input);
-            self
-        }
-        ///The value of `consistent_read` set so far; see [`consistent_read`](Self::consistent_read).
-        pub fn get_consistent_read(&self) -> &::std::option::Option<bool> {
-            self.inner.get_consistent_read()
-        }
-        ///Sets `return_consumed_capacity`.
-        ///
-        /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:
-        ///
-        /// - `INDEXES` - The response includes the aggregate `ConsumedCapacity` for the operation, together with `ConsumedCapacity` for each table and secondary index that was accessed.
-        /// Note that some operations, such as `GetItem` and `BatchGetItem`, do not access any indexes at all. In these cases, specifying `INDEXES` will only return `ConsumedCapacity` information for table(s).
-        /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
-        /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-        pub fn return_consumed_capacity(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ReturnConsumedCapacity>,
-        ) -> Self {
-            self.inner = self.inner.return_consumed_capacity(input);
-            self
-        }
-        ///Sets or clears `return_consumed_capacity`; see [`return_consumed_capacity`](Self::return_consumed_capacity).
-        pub fn set_return_consumed_capacity(
-            mut self,
-            input: ::std::option::Option<crate::types::ReturnConsumedCapacity>,
-        ) -> Self {
-            self.inner = self.inner.set_return_consumed_capacity(input);
-            self
-        }
-        ///The value of `return_consumed_capacity` set so far; see [`return_consumed_capacity`](Self::return_consumed_capacity).
-        pub fn get_return_consumed_capacity(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReturnConsumedCapacity> {
-            self.inner.get_return_consumed_capacity()
-        }
-        ///Sets `projection_expression`.
-        ///
-        /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
-        ///
-        /// If no attribute names are specified, then all attributes are returned. If any of the requested attributes are not found, they do not appear in the result.
-        ///
-        /// For more information, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn projection_expression(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.projection_expression(input);
-            self
-        }
-        ///Sets or clears `projection_expression`; see [`projection_expression`](Self::projection_expression).
-        pub fn set_projection_expression(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_projection_expression(input);
-            self
-        }
-        ///The value of `projection_expression` set so far; see [`projection_expression`](Self::projection_expression).
-        pub fn get_projection_expression(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_projection_expression()
-        }
-        ///Adds a key-value pair to `expression_attribute_names`. To override the contents of this collection use [`set_expression_attribute_names`](Self::set_expression_attribute_names).
-        ///
-        /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-        ///
-        /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
-        /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
-        /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
-        ///
-        /// Use the **\#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
-        ///
-        /// - `Percentile`
-        ///
-        /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
-        ///
-        /// - `{"#P":"Percentile"}`
-        ///
-        /// You could then use this substitution in an expression, as in this example:
-        ///
-        /// - `#P = :val`
-        ///
-        /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
-        ///
-        /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn expression_attribute_names(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.expression_attribute_names(k, v);
-            self
-        }
-        ///Sets or clears `expression_attribute_names`; see [`expression_attribute_names`](Self::expression_attribute_names).
-        pub fn set_expression_attribute_names(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_expression_attribute_names(input);
-            self
-        }
-        ///The value of `expression_attribute_names` set so far; see [`expression_attribute_names`](Self::expression_attribute_names).
-        pub fn get_expression_attribute_names(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_expression_attribute_names()
+            self.mode.block_on(async move { GetItem::orchestrate(&handle, input).await })
         }
     }
 }
-///Blocking fluent builder for `ListTables`.
+///Blocking fluent builder for `ListTables`: the async one's setters, a `send()` that returns the result.
 pub mod list_tables {
     use crate::operation::list_tables::{ListTables, ListTablesOutput, ListTablesError};
-    use crate::operation::list_tables::builders::ListTablesInputBuilder;
-    ///Blocking fluent builder for `ListTables`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListTablesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListTablesInputBuilder,
-    }
+    ///Blocking fluent builder for `ListTables`: the async one's setters, a `send()` that returns the result.
+    pub type ListTablesFluentBuilder = crate::operation::list_tables::builders::ListTablesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListTablesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListTablesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1019,7 +279,7 @@ pub mod list_tables {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { ListTables::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -1029,48 +289,8 @@ pub mod list_tables {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `exclusive_start_table_name`.
-        ///
-        /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
-        pub fn exclusive_start_table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.exclusive_start_table_name(input);
-            self
-        }
-        ///Sets or clears `exclusive_start_table_name`; see [`exclusive_start_table_name`](Self::exclusive_start_table_name).
-        pub fn set_exclusive_start_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_exclusive_start_table_name(input);
-            self
-        }
-        ///The value of `exclusive_start_table_name` set so far; see [`exclusive_start_table_name`](Self::exclusive_start_table_name).
-        pub fn get_exclusive_start_table_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_exclusive_start_table_name()
-        }
-        ///Sets `limit`.
-        ///
-        /// A maximum number of table names to return. If this parameter is not specified, the limit is 100.
-        pub fn limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.limit(input);
-            self
-        }
-        ///Sets or clears `limit`; see [`limit`](Self::limit).
-        pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_limit(input);
-            self
-        }
-        ///The value of `limit` set so far; see [`limit`](Self::limit).
-        pub fn get_limit(&self) -> &::std::option::Option<i32> {
-            self.inner.get_limit()
         }
     }
     ///Paginators of this operation: iterators.
@@ -1159,22 +379,14 @@ pub mod list_tables {
         }
     }
 }
-///Blocking fluent builder for `PutItem`.
+///Blocking fluent builder for `PutItem`: the async one's setters, a `send()` that returns the result.
 pub mod put_item {
     use crate::operation::put_item::{PutItem, PutItemOutput, PutItemError};
-    use crate::operation::put_item::builders::PutItemInputBuilder;
-    ///Blocking fluent builder for `PutItem`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct PutItemFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: PutItemInputBuilder,
-    }
+    ///Blocking fluent builder for `PutItem`: the async one's setters, a `send()` that returns the result.
+    pub type PutItemFluentBuilder = crate::operation::put_item::builders::PutItemFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl PutItemFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &PutItemInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1184,404 +396,18 @@ pub mod put_item {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { PutItem::orchestrate(&handle, input).await })
-        }
-        ///Sets `table_name`.
-        ///
-        /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
-        }
-        ///Adds a key-value pair to `item`. To override the contents of this collection use [`set_item`](Self::set_item).
-        ///
-        /// A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are required; you can optionally provide other attribute name-value pairs for the item.
-        ///
-        /// You must provide all of the attributes for the primary key. For example, with a simple primary key, you only need to provide a value for the partition key. For a composite primary key, you must provide both values for both the partition key and the sort key.
-        ///
-        /// If you specify any attributes that are part of an index key, then the data types for those attributes must match those of the schema in the table's attribute definition.
-        ///
-        /// Empty String and Binary attribute values are allowed. Attribute values of type String and Binary must have a length greater than zero if the attribute is used as a key attribute for a table or index.
-        ///
-        /// For more information about primary keys, see [Primary Key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html#HowItWorks.CoreComponents.PrimaryKey) in the *Amazon DynamoDB Developer Guide*.
-        ///
-        /// Each element in the `Item` map is an `AttributeValue` object.
-        ///
-        ///This field is required.
-        pub fn item(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::AttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.item(k, v);
-            self
-        }
-        ///Sets or clears `item`; see [`item`](Self::item).
-        pub fn set_item(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::AttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_item(input);
-            self
-        }
-        ///The value of `item` set so far; see [`item`](Self::item).
-        pub fn get_item(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::AttributeValue,
-            >,
-        > {
-            self.inner.get_item()
-        }
-        ///Adds a key-value pair to `expected`. To override the contents of this collection use [`set_expected`](Self::set_expected).
-        ///
-        /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn expected(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::ExpectedAttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.expected(k, v);
-            self
-        }
-        ///Sets or clears `expected`; see [`expected`](Self::expected).
-        pub fn set_expected(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::ExpectedAttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_expected(input);
-            self
-        }
-        ///The value of `expected` set so far; see [`expected`](Self::expected).
-        pub fn get_expected(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::ExpectedAttributeValue,
-            >,
-        > {
-            self.inner.get_expected()
-        }
-        ///Sets `return_values`.
-        ///
-        /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were updated with the `PutItem` request. For `PutItem`, the valid values are:
-        ///
-        /// - `NONE` - If `ReturnValues` is not specified, or if its value is `NONE`, then nothing is returned. (This setting is the default for `ReturnValues`.)
-        /// - `ALL_OLD` - If `PutItem` overwrote an attribute name-value pair, then the content of the old item is returned.
-        ///
-        /// The values returned are strongly consistent.
-        ///
-        /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
-        ///
-        /// **Note:** The `ReturnValues` parameter is used by several DynamoDB operations; however, `PutItem` does not recognize any values other than `NONE` or `ALL_OLD`.
-        pub fn return_values(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ReturnValue>,
-        ) -> Self {
-            self.inner = self.inner.return_values(input);
-            self
-        }
-        ///Sets or clears `return_values`; see [`return_values`](Self::return_values).
-        pub fn set_return_values(
-            mut self,
-            input: ::std::option::Option<crate::types::ReturnValue>,
-        ) -> Self {
-            self.inner = self.inner.set_return_values(input);
-            self
-        }
-        ///The value of `return_values` set so far; see [`return_values`](Self::return_values).
-        pub fn get_return_values(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReturnValue> {
-            self.inner.get_return_values()
-        }
-        ///Sets `return_consumed_capacity`.
-        ///
-        /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:
-        ///
-        /// - `INDEXES` - The response includes the aggregate `ConsumedCapacity` for the operation, together with `ConsumedCapacity` for each table and secondary index that was accessed.
-        /// Note that some operations, such as `GetItem` and `BatchGetItem`, do not access any indexes at all. In these cases, specifying `INDEXES` will only return `ConsumedCapacity` information for table(s).
-        /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
-        /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-        pub fn return_consumed_capacity(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ReturnConsumedCapacity>,
-        ) -> Self {
-            self.inner = self.inner.return_consumed_capacity(input);
-            self
-        }
-        ///Sets or clears `return_consumed_capacity`; see [`return_consumed_capacity`](Self::return_consumed_capacity).
-        pub fn set_return_consumed_capacity(
-            mut self,
-            input: ::std::option::Option<crate::types::ReturnConsumedCapacity>,
-        ) -> Self {
-            self.inner = self.inner.set_return_consumed_capacity(input);
-            self
-        }
-        ///The value of `return_consumed_capacity` set so far; see [`return_consumed_capacity`](Self::return_consumed_capacity).
-        pub fn get_return_consumed_capacity(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReturnConsumedCapacity> {
-            self.inner.get_return_consumed_capacity()
-        }
-        ///Sets `return_item_collection_metrics`.
-        ///
-        /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes statistics about item collections, if any, that were modified during the operation are returned in the response. If set to `NONE` (the default), no statistics are returned.
-        pub fn return_item_collection_metrics(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ReturnItemCollectionMetrics>,
-        ) -> Self {
-            self.inner = self.inner.return_item_collection_metrics(input);
-            self
-        }
-        ///Sets or clears `return_item_collection_metrics`; see [`return_item_collection_metrics`](Self::return_item_collection_metrics).
-        pub fn set_return_item_collection_metrics(
-            mut self,
-            input: ::std::option::Option<crate::types::ReturnItemCollectionMetrics>,
-        ) -> Self {
-            self.inner = self.inner.set_return_item_collection_metrics(input);
-            self
-        }
-        ///The value of `return_item_collection_metrics` set so far; see [`return_item_collection_metrics`](Self::return_item_collection_metrics).
-        pub fn get_return_item_collection_metrics(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReturnItemCollectionMetrics> {
-            self.inner.get_return_item_collection_metrics()
-        }
-        ///Sets `conditional_operator`.
-        ///
-        /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn conditional_operator(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ConditionalOperator>,
-        ) -> Self {
-            self.inner = self.inner.conditional_operator(input);
-            self
-        }
-        ///Sets or clears `conditional_operator`; see [`conditional_operator`](Self::conditional_operator).
-        pub fn set_conditional_operator(
-            mut self,
-            input: ::std::option::Option<crate::types::ConditionalOperator>,
-        ) -> Self {
-            self.inner = self.inner.set_conditional_operator(input);
-            self
-        }
-        ///The value of `conditional_operator` set so far; see [`conditional_operator`](Self::conditional_operator).
-        pub fn get_conditional_operator(
-            &self,
-        ) -> &::std::option::Option<crate::types::ConditionalOperator> {
-            self.inner.get_conditional_operator()
-        }
-        ///Sets `condition_expression`.
-        ///
-        /// A condition that must be satisfied in order for a conditional `PutItem` operation to succeed.
-        ///
-        /// An expression can contain any of the following:
-        ///
-        /// - Functions: `attribute_exists | attribute_not_exists | attribute_type | contains | begins_with | size`
-        /// These function names are case-sensitive.
-        /// - Comparison operators: `= | <> | < | > | <= | >= | BETWEEN | IN `
-        /// - Logical operators: `AND | OR | NOT`
-        ///
-        /// For more information on condition expressions, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn condition_expression(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.condition_expression(input);
-            self
-        }
-        ///Sets or clears `condition_expression`; see [`condition_expression`](Self::condition_expression).
-        pub fn set_condition_expression(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_condition_expression(input);
-            self
-        }
-        ///The value of `condition_expression` set so far; see [`condition_expression`](Self::condition_expression).
-        pub fn get_condition_expression(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_condition_expression()
-        }
-        ///Adds a key-value pair to `expression_attribute_names`. To override the contents of this collection use [`set_expression_attribute_names`](Self::set_expression_attribute_names).
-        ///
-        /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-        ///
-        /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
-        /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
-        /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
-        ///
-        /// Use the **\#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
-        ///
-        /// - `Percentile`
-        ///
-        /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
-        ///
-        /// - `{"#P":"Percentile"}`
-        ///
-        /// You could then use this substitution in an expression, as in this example:
-        ///
-        /// - `#P = :val`
-        ///
-        /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
-        ///
-        /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn expression_attribute_names(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.expression_attribute_names(k, v);
-            self
-        }
-        ///Sets or clears `expression_attribute_names`; see [`expression_attribute_names`](Self::expression_attribute_names).
-        pub fn set_expression_attribute_names(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_expression_attribute_names(input);
-            self
-        }
-        ///The value of `expression_attribute_names` set so far; see [`expression_attribute_names`](Self::expression_attribute_names).
-        pub fn get_expression_attribute_names(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_expression_attribute_names()
-        }
-        ///Adds a key-value pair to `expression_attribute_values`. To override the contents of this collection use [`set_expression_attribute_values`](Self::set_expression_attribute_values).
-        ///
-        /// One or more values that can be substituted in an expression.
-        ///
-        /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the *ProductStatus* attribute was one of the following:
-        ///
-        /// `Available | Backordered | Discontinued`
-        ///
-        /// You would first need to specify `ExpressionAttributeValues` as follows:
-        ///
-        /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
-        ///
-        /// You could then use these values in an expression, such as this:
-        ///
-        /// `ProductStatus IN (:avail, :back, :disc)`
-        ///
-        /// For more information on expression attribute values, see [Condition Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn expression_attribute_values(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::AttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.expression_attribute_values(k, v);
-            self
-        }
-        ///Sets or clears `expression_attribute_values`; see [`expression_attribute_values`](Self::expression_attribute_values).
-        pub fn set_expression_attribute_values(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::AttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_expression_attribute_values(input);
-            self
-        }
-        ///The value of `expression_attribute_values` set so far; see [`expression_attribute_values`](Self::expression_attribute_values).
-        pub fn get_expression_attribute_values(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::AttributeValue,
-            >,
-        > {
-            self.inner.get_expression_attribute_values()
-        }
-        ///Sets `return_values_on_condition_check_failure`.
-        ///
-        /// An optional parameter that returns the item attributes for a `PutItem` operation that failed a condition check.
-        ///
-        /// There is no additional cost associated with requesting a return value aside from the small network and processing overhead of receiving a larger response. No read capacity units are consumed.
-        pub fn return_values_on_condition_check_failure(
-            mut self,
-            input: impl ::std::convert::Into<
-                crate::types::ReturnValuesOnConditionCheckFailure,
-            >,
-        ) -> Self {
-            self.inner = self.inner.return_values_on_condition_check_failure(input);
-            self
-        }
-        ///Sets or clears `return_values_on_condition_check_failure`; see [`return_values_on_condition_check_failure`](Self::return_values_on_condition_check_failure).
-        pub fn set_return_values_on_condition_check_failure(
-            mut self,
-            input: ::std::option::Option<
-                crate::types::ReturnValuesOnConditionCheckFailure,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_return_values_on_condition_check_failure(input);
-            self
-        }
-        ///The value of `return_values_on_condition_check_failure` set so far; see [`return_values_on_condition_check_failure`](Self::return_values_on_condition_check_failure).
-        pub fn get_return_values_on_condition_check_failure(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReturnValuesOnConditionCheckFailure> {
-            self.inner.get_return_values_on_condition_check_failure()
+            self.mode.block_on(async move { PutItem::orchestrate(&handle, input).await })
         }
     }
 }
-///Blocking fluent builder for `Query`.
+///Blocking fluent builder for `Query`: the async one's setters, a `send()` that returns the result.
 pub mod query {
     use crate::operation::query::{Query, QueryOutput, QueryError};
-    use crate::operation::query::builders::QueryInputBuilder;
-    ///Blocking fluent builder for `Query`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct QueryFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: QueryInputBuilder,
-    }
+    ///Blocking fluent builder for `Query`: the async one's setters, a `send()` that returns the result.
+    pub type QueryFluentBuilder = crate::operation::query::builders::QueryFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl QueryFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &QueryInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1591,8 +417,7 @@ pub mod query {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { Query::orchestrate(&handle, input).await })
+            self.mode.block_on(async move { Query::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
         pub fn into_paginator(self) -> paginator::QueryPaginator {
@@ -1601,547 +426,8 @@ pub mod query {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `table_name`.
-        ///
-        /// The name of the table containing the requested items. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
-        }
-        ///Sets `index_name`.
-        ///
-        /// The name of an index to query. This index can be any local secondary index or global secondary index on the table. Note that if you use the `IndexName` parameter, you must also provide `TableName.`
-        pub fn index_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.index_name(input);
-            self
-        }
-        ///Sets or clears `index_name`; see [`index_name`](Self::index_name).
-        pub fn set_index_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_index_name(input);
-            self
-        }
-        ///The value of `index_name` set so far; see [`index_name`](Self::index_name).
-        pub fn get_index_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_index_name()
-        }
-        ///Sets `select`.
-        ///
-        /// The attributes to be returned in the result. You can retrieve all item attributes, specific item attributes, the count of matching items, or in the case of an index, some or all of the attributes projected into the index.
-        ///
-        /// - `ALL_ATTRIBUTES` - Returns all of the item attributes from the specified table or index. If you query a local secondary index, then for each matching item in the index, DynamoDB fetches the entire item from the parent table. If the index is configured to project all item attributes, then all of the data can be obtained from the local secondary index, and no fetching is required.
-        /// - `ALL_PROJECTED_ATTRIBUTES` - Allowed only when querying an index. Retrieves all attributes that have been projected into the index. If the index is configured to project all attributes, this return value is equivalent to specifying `ALL_ATTRIBUTES`.
-        /// - `COUNT` - Returns the number of matching items, rather than the matching items themselves. Note that this uses the same quantity of read capacity units as getting the items, and is subject to the same item size calculations.
-        /// - `SPECIFIC_ATTRIBUTES` - Returns only the attributes listed in `ProjectionExpression`. This return value is equivalent to specifying `ProjectionExpression` without specifying any value for `Select`.
-        /// If you query or scan a local secondary index and request only attributes that are projected into that index, the operation will read only the index and not the table. If any of the requested attributes are not projected into the local secondary index, DynamoDB fetches each of these attributes from the parent table. This extra fetching incurs additional throughput cost and latency.
-        /// If you query or scan a global secondary index, you can only request attributes that are projected into the index. Global secondary index queries cannot fetch attributes from the parent table.
-        ///
-        /// If neither `Select` nor `ProjectionExpression` are specified, DynamoDB defaults to `ALL_ATTRIBUTES` when accessing a table, and `ALL_PROJECTED_ATTRIBUTES` when accessing an index. You cannot use both `Select` and `ProjectionExpression` together in a single request, unless the value for `Select` is `SPECIFIC_ATTRIBUTES`. (This usage is equivalent to specifying `ProjectionExpression` without any value for `Select`.)
-        ///
-        /// **Note:** If you use the `ProjectionExpression` parameter, then the value for `Select` can only be `SPECIFIC_ATTRIBUTES`. Any other value for `Select` will return an error.
-        pub fn select(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Select>,
-        ) -> Self {
-            self.inner = self.inner.select(input);
-            self
-        }
-        ///Sets or clears `select`; see [`select`](Self::select).
-        pub fn set_select(
-            mut self,
-            input: ::std::option::Option<crate::types::Select>,
-        ) -> Self {
-            self.inner = self.inner.set_select(input);
-            self
-        }
-        ///The value of `select` set so far; see [`select`](Self::select).
-        pub fn get_select(&self) -> &::std::option::Option<crate::types::Select> {
-            self.inner.get_select()
-        }
-        ///Appends an item to `attributes_to_get`. To override the contents of this collection use [`set_attributes_to_get`](Self::set_attributes_to_get).
-        ///
-        /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn attributes_to_get(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attributes_to_get(input);
-            self
-        }
-        ///Sets or clears `attributes_to_get`; see [`attributes_to_get`](Self::attributes_to_get).
-        pub fn set_attributes_to_get(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_attributes_to_get(input);
-            self
-        }
-        ///The value of `attributes_to_get` set so far; see [`attributes_to_get`](Self::attributes_to_get).
-        pub fn get_attributes_to_get(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_attributes_to_get()
-        }
-        ///Sets `limit`.
-        ///
-        /// The maximum number of items to evaluate (not necessarily the number of matching items). If DynamoDB processes the number of items up to the limit while processing the results, it stops the operation and returns the matching values up to that point, and a key in `LastEvaluatedKey` to apply in a subsequent operation, so that you can pick up where you left off. Also, if the processed dataset size exceeds 1 MB before DynamoDB reaches this limit, it stops the operation and returns the matching values up to the limit, and a key in `LastEvaluatedKey` to apply in a subsequent operation to continue the operation. For more information, see [Query and Scan](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/QueryAndScan.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.limit(input);
-            self
-        }
-        ///Sets or clears `limit`; see [`limit`](Self::limit).
-        pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_limit(input);
-            self
-        }
-        ///The value of `limit` set so far; see [`limit`](Self::limit).
-        pub fn get_limit(&self) -> &::std::option::Option<i32> {
-            self.inner.get_limit()
-        }
-        ///Sets `consistent_read`.
-        ///
-        /// Determines the read consistency model: If set to `true`, then the operation uses strongly consistent reads; otherwise, the operation uses eventually consistent reads.
-        ///
-        /// Strongly consistent reads are not supported on global secondary indexes. If you query a global secondary index with `ConsistentRead` set to `true`, you will receive a `ValidationException`.
-        pub fn consistent_read(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.consistent_read(input);
-            self
-        }
-        ///Sets or clears `consistent_read`; see [`consistent_read`](Self::consistent_read).
-        pub fn set_consistent_read(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_consistent_read(input);
-            self
-        }
-        ///The value of `consistent_read` set so far; see [`consistent_read`](Self::consistent_read).
-        pub fn get_consistent_read(&self) -> &::std::option::Option<bool> {
-            self.inner.get_consistent_read()
-        }
-        ///Adds a key-value pair to `key_conditions`. To override the contents of this collection use [`set_key_conditions`](Self::set_key_conditions).
-        ///
-        /// This is a legacy parameter. Use `KeyConditionExpression` instead. For more information, see [KeyConditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.KeyConditions.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn key_conditions(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::Condition>,
-        ) -> Self {
-            self.inner = self.inner.key_conditions(k, v);
-            self
-        }
-        ///Sets or clears `key_conditions`; see [`key_conditions`](Self::key_conditions).
-        pub fn set_key_conditions(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::Condition,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_key_conditions(input);
-            self
-        }
-        ///The value of `key_conditions` set so far; see [`key_conditions`](Self::key_conditions).
-        pub fn get_key_conditions(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, crate::types::Condition>,
-        > {
-            self.inner.get_key_conditions()
-        }
-        ///Adds a key-value pair to `query_filter`. To override the contents of this collection use [`set_query_filter`](Self::set_query_filter).
-        ///
-        /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [QueryFilter](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn query_filter(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::Condition>,
-        ) -> Self {
-            self.inner = self.inner.query_filter(k, v);
-            self
-        }
-        ///Sets or clears `query_filter`; see [`query_filter`](Self::query_filter).
-        pub fn set_query_filter(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::Condition,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_query_filter(input);
-            self
-        }
-        ///The value of `query_filter` set so far; see [`query_filter`](Self::query_filter).
-        pub fn get_query_filter(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, crate::types::Condition>,
-        > {
-            self.inner.get_query_filter()
-        }
-        ///Sets `conditional_operator`.
-        ///
-        /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn conditional_operator(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ConditionalOperator>,
-        ) -> Self {
-            self.inner = self.inner.conditional_operator(input);
-            self
-        }
-        ///Sets or clears `conditional_operator`; see [`conditional_operator`](Self::conditional_operator).
-        pub fn set_conditional_operator(
-            mut self,
-            input: ::std::option::Option<crate::types::ConditionalOperator>,
-        ) -> Self {
-            self.inner = self.inner.set_conditional_operator(input);
-            self
-        }
-        ///The value of `conditional_operator` set so far; see [`conditional_operator`](Self::conditional_operator).
-        pub fn get_conditional_operator(
-            &self,
-        ) -> &::std::option::Option<crate::types::ConditionalOperator> {
-            self.inner.get_conditional_operator()
-        }
-        ///Sets `scan_index_forward`.
-        ///
-        /// Specifies the order for index traversal: If `true` (default), the traversal is performed in ascending order; if `false`, the traversal is performed in descending order.
-        ///
-        /// Items with the same partition key value are stored in sorted order by sort key. If the sort key data type is Number, the results are stored in numeric order. For type String, the results are stored in order of UTF-8 bytes. For type Binary, DynamoDB treats each byte of the binary data as unsigned.
-        ///
-        /// If `ScanIndexForward` is `true`, DynamoDB returns the results in the order in which they are stored (by sort key value). This is the default behavior. If `ScanIndexForward` is `false`, DynamoDB reads the results in reverse order by sort key value, and then returns the results to the client.
-        pub fn scan_index_forward(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.scan_index_forward(input);
-            self
-        }
-        ///Sets or clears `scan_index_forward`; see [`scan_index_forward`](Self::scan_index_forward).
-        pub fn set_scan_index_forward(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_scan_index_forward(input);
-            self
-        }
-        ///The value of `scan_index_forward` set so far; see [`scan_index_forward`](Self::scan_index_forward).
-        pub fn get_scan_index_forward(&self) -> &::std::option::Option<bool> {
-            self.inner.get_scan_index_forward()
-        }
-        ///Adds a key-value pair to `exclusive_start_key`. To override the contents of this collection use [`set_exclusive_start_key`](Self::set_exclusive_start_key).
-        ///
-        /// The primary key of the first item that this operation will evaluate. Use the value that was returned for `LastEvaluatedKey` in the previous operation.
-        ///
-        /// The data type for `ExclusiveStartKey` must be String, Number, or Binary. No set data types are allowed.
-        pub fn exclusive_start_key(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::AttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.exclusive_start_key(k, v);
-            self
-        }
-        ///Sets or clears `exclusive_start_key`; see [`exclusive_start_key`](Self::exclusive_start_key).
-        pub fn set_exclusive_start_key(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::AttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_exclusive_start_key(input);
-            self
-        }
-        ///The value of `exclusive_start_key` set so far; see [`exclusive_start_key`](Self::exclusive_start_key).
-        pub fn get_exclusive_start_key(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::AttributeValue,
-            >,
-        > {
-            self.inner.get_exclusive_start_key()
-        }
-        ///Sets `return_consumed_capacity`.
-        ///
-        /// Determines the level of detail about either provisioned or on-demand throughput consumption that is returned in the response:
-        ///
-        /// - `INDEXES` - The response includes the aggregate `ConsumedCapacity` for the operation, together with `ConsumedCapacity` for each table and secondary index that was accessed.
-        /// Note that some operations, such as `GetItem` and `BatchGetItem`, do not access any indexes at all. In these cases, specifying `INDEXES` will only return `ConsumedCapacity` information for table(s).
-        /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
-        /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-        pub fn return_consumed_capacity(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ReturnConsumedCapacity>,
-        ) -> Self {
-            self.inner = self.inner.return_consumed_capacity(input);
-            self
-        }
-        ///Sets or clears `return_consumed_capacity`; see [`return_consumed_capacity`](Self::return_consumed_capacity).
-        pub fn set_return_consumed_capacity(
-            mut self,
-            input: ::std::option::Option<crate::types::ReturnConsumedCapacity>,
-        ) -> Self {
-            self.inner = self.inner.set_return_consumed_capacity(input);
-            self
-        }
-        ///The value of `return_consumed_capacity` set so far; see [`return_consumed_capacity`](Self::return_consumed_capacity).
-        pub fn get_return_consumed_capacity(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReturnConsumedCapacity> {
-            self.inner.get_return_consumed_capacity()
-        }
-        ///Sets `projection_expression`.
-        ///
-        /// A string that identifies one or more attributes to retrieve from the table. These attributes can include scalars, sets, or elements of a JSON document. The attributes in the expression must be separated by commas.
-        ///
-        /// If no attribute names are specified, then all attributes will be returned. If any of the requested attributes are not found, they will not appear in the result.
-        ///
-        /// For more information, see [Accessing Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn projection_expression(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.projection_expression(input);
-            self
-        }
-        ///Sets or clears `projection_expression`; see [`projection_expression`](Self::projection_expression).
-        pub fn set_projection_expression(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_projection_expression(input);
-            self
-        }
-        ///The value of `projection_expression` set so far; see [`projection_expression`](Self::projection_expression).
-        pub fn get_projection_expression(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_projection_expression()
-        }
-        ///Sets `filter_expression`.
-        ///
-        /// A string that contains conditions that DynamoDB applies after the `Query` operation, but before the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not returned.
-        ///
-        /// A `FilterExpression` does not allow key attributes. You cannot define a filter expression based on a partition key or a sort key.
-        ///
-        /// **Note:** A `FilterExpression` is applied after the items have already been read; the process of filtering does not consume any additional read capacity units.
-        ///
-        /// For more information, see [Filter Expressions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn filter_expression(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.filter_expression(input);
-            self
-        }
-        ///Sets or clears `filter_expression`; see [`filter_expression`](Self::filter_expression).
-        pub fn set_filter_expression(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_filter_expression(input);
-            self
-        }
-        ///The value of `filter_expression` set so far; see [`filter_expression`](Self::filter_expression).
-        pub fn get_filter_expression(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_filter_expression()
-        }
-        ///Sets `key_condition_expression`.
-        ///
-        /// The condition that specifies the key values for items to be retrieved by the `Query` action.
-        ///
-        /// The condition must perform an equality test on a single partition key value.
-        ///
-        /// The condition can optionally perform one of several comparison tests on a single sort key value. This allows `Query` to retrieve one item with a given partition key value and sort key value, or several items that have the same partition key value but different sort key values.
-        ///
-        /// The partition key equality test is required, and must be specified in the following format:
-        ///
-        /// `partitionKeyName` *=* `:partitionkeyval`
-        ///
-        /// If you also want to provide a condition for the sort key, it must be combined using `AND` with the condition for the sort key. Following is an example, using the **=** comparison operator for the sort key:
-        ///
-        /// `partitionKeyName` `=` `:partitionkeyval` `AND` `sortKeyName` `=` `:sortkeyval`
-        ///
-        /// Valid comparisons for the sort key condition are as follows:
-        ///
-        /// - `sortKeyName` `=` `:sortkeyval` - true if the sort key value is equal to `:sortkeyval`.
-        /// - `sortKeyName` `<` `:sortkeyval` - true if the sort key value is less than `:sortkeyval`.
-        /// - `sortKeyName` `<=` `:sortkeyval` - true if the sort key value is less than or equal to `:sortkeyval`.
-        /// - `sortKeyName` `>` `:sortkeyval` - true if the sort key value is greater than `:sortkeyval`.
-        /// - `sortKeyName` `>= ` `:sortkeyval` - true if the sort key value is greater than or equal to `:sortkeyval`.
-        /// - `sortKeyName` `BETWEEN` `:sortkeyval1` `AND` `:sortkeyval2` - true if the sort key value is greater than or equal to `:sortkeyval1`, and less than or equal to `:sortkeyval2`.
-        /// - `begins_with (` `sortKeyName`, `:sortkeyval` `)` - true if the sort key value begins with a particular operand. (You cannot use this function with a sort key that is of type Number.) Note that the function name `begins_with` is case-sensitive.
-        ///
-        /// Use the `ExpressionAttributeValues` parameter to replace tokens such as `:partitionval` and `:sortval` with actual values at runtime.
-        ///
-        /// You can optionally use the `ExpressionAttributeNames` parameter to replace the names of the partition key and sort key with placeholder tokens. This option might be necessary if an attribute name conflicts with a DynamoDB reserved word. For example, the following `KeyConditionExpression` parameter causes an error because *Size* is a reserved word:
-        ///
-        /// - `Size = :myval`
-        ///
-        /// To work around this, define a placeholder (such a `#S`) to represent the attribute name *Size*. `KeyConditionExpression` then is as follows:
-        ///
-        /// - `#S = :myval`
-        ///
-        /// For a list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*.
-        ///
-        /// For more information on `ExpressionAttributeNames` and `ExpressionAttributeValues`, see [Using Placeholders for Attribute Names and Values](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ExpressionPlaceholders.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn key_condition_expression(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.key_condition_expression(input);
-            self
-        }
-        ///Sets or clears `key_condition_expression`; see [`key_condition_expression`](Self::key_condition_expression).
-        pub fn set_key_condition_expression(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_key_condition_expression(input);
-            self
-        }
-        ///The value of `key_condition_expression` set so far; see [`key_condition_expression`](Self::key_condition_expression).
-        pub fn get_key_condition_expression(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_key_condition_expression()
-        }
-        ///Adds a key-value pair to `expression_attribute_names`. To override the contents of this collection use [`set_expression_attribute_names`](Self::set_expression_attribute_names).
-        ///
-        /// One or more substitution tokens for attribute names in an expression. The following are some use cases for using `ExpressionAttributeNames`:
-        ///
-        /// - To access an attribute whose name conflicts with a DynamoDB reserved word.
-        /// - To create a placeholder for repeating occurrences of an attribute name in an expression.
-        /// - To prevent special characters in an attribute name from being misinterpreted in an expression.
-        ///
-        /// Use the **\#** character in an expression to dereference an attribute name. For example, consider the following attribute name:
-        ///
-        /// - `Percentile`
-        ///
-        /// The name of this attribute conflicts with a reserved word, so it cannot be used directly in an expression. (For the complete list of reserved words, see [Reserved Words](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html) in the *Amazon DynamoDB Developer Guide*). To work around this, you could specify the following for `ExpressionAttributeNames`:
-        ///
-        /// - `{"#P":"Percentile"}`
-        ///
-        /// You could then use this substitution in an expression, as in this example:
-        ///
-        /// - `#P = :val`
-        ///
-        /// **Note:** Tokens that begin with the **:** character are *expression attribute values*, which are placeholders for the actual value at runtime.
-        ///
-        /// For more information on expression attribute names, see [Specifying Item Attributes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn expression_attribute_names(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.expression_attribute_names(k, v);
-            self
-        }
-        ///Sets or clears `expression_attribute_names`; see [`expression_attribute_names`](Self::expression_attribute_names).
-        pub fn set_expression_attribute_names(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_expression_attribute_names(input);
-            self
-        }
-        ///The value of `expression_attribute_names` set so far; see [`expression_attribute_names`](Self::expression_attribute_names).
-        pub fn get_expression_attribute_names(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_expression_attribute_names()
-        }
-        ///Adds a key-value pair to `expression_attribute_values`. To override the contents of this collection use [`set_expression_attribute_values`](Self::set_expression_attribute_values).
-        ///
-        /// One or more values that can be substituted in an expression.
-        ///
-        /// Use the **:** (colon) character in an expression to dereference an attribute value. For example, suppose that you wanted to check whether the value of the *ProductStatus* attribute was one of the following:
-        ///
-        /// `Available | Backordered | Discontinued`
-        ///
-        /// You would first need to specify `ExpressionAttributeValues` as follows:
-        ///
-        /// `{ ":avail":{"S":"Available"}, ":back":{"S":"Backordered"}, ":disc":{"S":"Discontinued"} }`
-        ///
-        /// You could then use these values in an expression, such as this:
-        ///
-        /// `ProductStatus IN (:avail, :back, :disc)`
-        ///
-        /// For more information on expression attribute values, see [Specifying Conditions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html) in the *Amazon DynamoDB Developer Guide*.
-        pub fn expression_attribute_values(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::AttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.expression_attribute_values(k, v);
-            self
-        }
-        ///Sets or clears `expression_attribute_values`; see [`expression_attribute_values`](Self::expression_attribute_values).
-        pub fn set_expression_attribute_values(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::AttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_expression_attribute_values(input);
-            self
-        }
-        ///The value of `expression_attribute_values` set so far; see [`expression_attribute_values`](Self::expression_attribute_values).
-        pub fn get_expression_attribute_values(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::AttributeValue,
-            >,
-        > {
-            self.inner.get_expression_attribute_values()
         }
     }
     ///Paginators of this operation: iterators.

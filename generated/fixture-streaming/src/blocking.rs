@@ -8,6 +8,7 @@ let config = fixture_streaming::Config::builder().region("us-east-1").build();
 let client = fixture_streaming::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -29,37 +30,29 @@ impl Client {
     }
     /// Downloads an object as a stream.
     pub fn get_object(&self) -> get_object::GetObjectFluentBuilder {
-        get_object::GetObjectFluentBuilder {
+        crate::operation::get_object::builders::GetObjectFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Uploads an object; the body must have a known length.
     pub fn upload_object(&self) -> upload_object::UploadObjectFluentBuilder {
-        upload_object::UploadObjectFluentBuilder {
+        crate::operation::upload_object::builders::UploadObjectFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `GetObject`.
+///Blocking fluent builder for `GetObject`: the async one's setters, a `send()` that returns the result.
 pub mod get_object {
     use crate::operation::get_object::{GetObject, GetObjectOutput, GetObjectError};
-    use crate::operation::get_object::builders::GetObjectInputBuilder;
-    ///Blocking fluent builder for `GetObject`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetObjectFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetObjectInputBuilder,
-    }
+    ///Blocking fluent builder for `GetObject`: the async one's setters, a `send()` that returns the result.
+    pub type GetObjectFluentBuilder = crate::operation::get_object::builders::GetObjectFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetObjectFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetObjectInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -72,52 +65,21 @@ pub mod get_object {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetObject::orchestrate(&handle, input).await })
-        }
-        ///Sets `key`.
-        ///
-        ///
-        ///This field is required.
-        pub fn key(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.key(input);
-            self
-        }
-        ///Sets or clears `key`; see [`key`](Self::key).
-        pub fn set_key(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_key(input);
-            self
-        }
-        ///The value of `key` set so far; see [`key`](Self::key).
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_key()
         }
     }
 }
-///Blocking fluent builder for `UploadObject`.
+///Blocking fluent builder for `UploadObject`: the async one's setters, a `send()` that returns the result.
 pub mod upload_object {
     use crate::operation::upload_object::{
         UploadObject, UploadObjectOutput, UploadObjectError,
     };
-    use crate::operation::upload_object::builders::UploadObjectInputBuilder;
-    ///Blocking fluent builder for `UploadObject`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct UploadObjectFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: UploadObjectInputBuilder,
-    }
+    ///Blocking fluent builder for `UploadObject`: the async one's setters, a `send()` that returns the result.
+    pub type UploadObjectFluentBuilder = crate::operation::upload_object::builders::UploadObjectFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl UploadObjectFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &UploadObjectInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -130,73 +92,8 @@ pub mod upload_object {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { UploadObject::orchestrate(&handle, input).await })
-        }
-        ///Sets `key`.
-        ///
-        ///
-        ///This field is required.
-        pub fn key(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.key(input);
-            self
-        }
-        ///Sets or clears `key`; see [`key`](Self::key).
-        pub fn set_key(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_key(input);
-            self
-        }
-        ///The value of `key` set so far; see [`key`](Self::key).
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_key()
-        }
-        ///Sets `content_type`.
-        ///
-        pub fn content_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.content_type(input);
-            self
-        }
-        ///Sets or clears `content_type`; see [`content_type`](Self::content_type).
-        pub fn set_content_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_content_type(input);
-            self
-        }
-        ///The value of `content_type` set so far; see [`content_type`](Self::content_type).
-        pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_content_type()
-        }
-        ///Sets `body`.
-        ///
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<crate::primitives::ByteStream>,
-        ) -> Self {
-            self.inner = self.inner.body(input);
-            self
-        }
-        ///Sets or clears `body`; see [`body`](Self::body).
-        pub fn set_body(
-            mut self,
-            input: ::std::option::Option<crate::primitives::ByteStream>,
-        ) -> Self {
-            self.inner = self.inner.set_body(input);
-            self
-        }
-        ///The value of `body` set so far; see [`body`](Self::body).
-        pub fn get_body(&self) -> &::std::option::Option<crate::primitives::ByteStream> {
-            self.inner.get_body()
         }
     }
 }

@@ -8,6 +8,7 @@ let config = fixture_waiters::Config::builder().region("us-east-1").build();
 let client = fixture_waiters::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -28,10 +29,10 @@ impl Client {
         self.handle.config()
     }
     pub fn describe_table(&self) -> describe_table::DescribeTableFluentBuilder {
-        describe_table::DescribeTableFluentBuilder {
+        crate::operation::describe_table::builders::DescribeTableFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     ///The `NameMatches` waiter (polls `DescribeTable`), blocking: `wait(max_wait)` returns the outcome.
@@ -89,24 +90,16 @@ impl Client {
         }
     }
 }
-///Blocking fluent builder for `DescribeTable`.
+///Blocking fluent builder for `DescribeTable`: the async one's setters, a `send()` that returns the result.
 pub mod describe_table {
     use crate::operation::describe_table::{
         DescribeTable, DescribeTableOutput, DescribeTableError,
     };
-    use crate::operation::describe_table::builders::DescribeTableInputBuilder;
-    ///Blocking fluent builder for `DescribeTable`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DescribeTableFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DescribeTableInputBuilder,
-    }
+    ///Blocking fluent builder for `DescribeTable`: the async one's setters, a `send()` that returns the result.
+    pub type DescribeTableFluentBuilder = crate::operation::describe_table::builders::DescribeTableFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DescribeTableFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DescribeTableInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -119,33 +112,10 @@ pub mod describe_table {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     DescribeTable::orchestrate(&handle, input).await
                 })
-        }
-        ///Sets `table_name`.
-        ///
-        ///
-        ///This field is required.
-        pub fn table_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.table_name(input);
-            self
-        }
-        ///Sets or clears `table_name`; see [`table_name`](Self::table_name).
-        pub fn set_table_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_table_name(input);
-            self
-        }
-        ///The value of `table_name` set so far; see [`table_name`](Self::table_name).
-        pub fn get_table_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_table_name()
         }
     }
 }

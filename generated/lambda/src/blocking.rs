@@ -8,6 +8,7 @@ let config = lambda::Config::builder().region("us-east-1").build();
 let client = lambda::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -45,28 +46,28 @@ impl Client {
     ///
     /// To invoke your function directly, use Invoke. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping (CreateEventSourceMapping), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
     pub fn create_function(&self) -> create_function::CreateFunctionFluentBuilder {
-        create_function::CreateFunctionFluentBuilder {
+        crate::operation::create_function::builders::CreateFunctionFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes a Lambda function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
     ///
     /// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
     pub fn delete_function(&self) -> delete_function::DeleteFunctionFluentBuilder {
-        delete_function::DeleteFunctionFluentBuilder {
+        crate::operation::delete_function::builders::DeleteFunctionFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns information about the function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
     pub fn get_function(&self) -> get_function::GetFunctionFluentBuilder {
-        get_function::GetFunctionFluentBuilder {
+        crate::operation::get_function::builders::GetFunctionFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns the version-specific settings of a Lambda function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
@@ -75,10 +76,10 @@ impl Client {
     pub fn get_function_configuration(
         &self,
     ) -> get_function_configuration::GetFunctionConfigurationFluentBuilder {
-        get_function_configuration::GetFunctionConfigurationFluentBuilder {
+        crate::operation::get_function_configuration::builders::GetFunctionConfigurationFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns a list of Lambda functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
@@ -87,34 +88,34 @@ impl Client {
     ///
     /// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
     pub fn list_functions(&self) -> list_functions::ListFunctionsFluentBuilder {
-        list_functions::ListFunctionsFluentBuilder {
+        crate::operation::list_functions::builders::ListFunctionsFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
     pub fn list_tags(&self) -> list_tags::ListTagsFluentBuilder {
-        list_tags::ListTagsFluentBuilder {
+        crate::operation::list_tags::builders::ListTagsFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
     pub fn tag_resource(&self) -> tag_resource::TagResourceFluentBuilder {
-        tag_resource::TagResourceFluentBuilder {
+        crate::operation::tag_resource::builders::TagResourceFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
     pub fn untag_resource(&self) -> untag_resource::UntagResourceFluentBuilder {
-        untag_resource::UntagResourceFluentBuilder {
+        crate::operation::untag_resource::builders::UntagResourceFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     ///The `FunctionActive` waiter (polls `GetFunctionConfiguration`), blocking: `wait(max_wait)` returns the outcome.
@@ -184,24 +185,16 @@ impl Client {
         }
     }
 }
-///Blocking fluent builder for `CreateFunction`.
+///Blocking fluent builder for `CreateFunction`: the async one's setters, a `send()` that returns the result.
 pub mod create_function {
     use crate::operation::create_function::{
         CreateFunction, CreateFunctionOutput, CreateFunctionError,
     };
-    use crate::operation::create_function::builders::CreateFunctionInputBuilder;
-    ///Blocking fluent builder for `CreateFunction`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct CreateFunctionFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: CreateFunctionInputBuilder,
-    }
+    ///Blocking fluent builder for `CreateFunction`: the async one's setters, a `send()` that returns the result.
+    pub type CreateFunctionFluentBuilder = crate::operation::create_function::builders::CreateFunctionFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl CreateFunctionFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &CreateFunctionInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -214,597 +207,23 @@ pub mod create_function {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     CreateFunction::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `function_name`.
-        ///
-        /// The name or ARN of the Lambda function.
-        ///
-        /// **Name formats**
-        ///
-        /// - **Function name** – `my-function`.
-        /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
-        /// - **Partial ARN** – `123456789012:function:my-function`.
-        ///
-        /// The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
-        ///
-        ///This field is required.
-        pub fn function_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.function_name(input);
-            self
-        }
-        ///Sets or clears `function_name`; see [`function_name`](Self::function_name).
-        pub fn set_function_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_function_name(input);
-            self
-        }
-        ///The value of `function_name` set so far; see [`function_name`](Self::function_name).
-        pub fn get_function_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_function_name()
-        }
-        ///Sets `runtime`.
-        ///
-        /// The identifier of the function's [ runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image.
-        ///
-        /// The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see [Runtime use after deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
-        ///
-        /// For a list of all currently supported runtimes, see [Supported runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
-        pub fn runtime(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Runtime>,
-        ) -> Self {
-            self.inner = self.inner.runtime(input);
-            self
-        }
-        ///Sets or clears `runtime`; see [`runtime`](Self::runtime).
-        pub fn set_runtime(
-            mut self,
-            input: ::std::option::Option<crate::types::Runtime>,
-        ) -> Self {
-            self.inner = self.inner.set_runtime(input);
-            self
-        }
-        ///The value of `runtime` set so far; see [`runtime`](Self::runtime).
-        pub fn get_runtime(&self) -> &::std::option::Option<crate::types::Runtime> {
-            self.inner.get_runtime()
-        }
-        ///Sets `role`.
-        ///
-        /// The Amazon Resource Name (ARN) of the function's execution role.
-        ///
-        ///This field is required.
-        pub fn role(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.role(input);
-            self
-        }
-        ///Sets or clears `role`; see [`role`](Self::role).
-        pub fn set_role(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_role(input);
-            self
-        }
-        ///The value of `role` set so far; see [`role`](Self::role).
-        pub fn get_role(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_role()
-        }
-        ///Sets `handler`.
-        ///
-        /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see [Lambda programming model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
-        pub fn handler(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.handler(input);
-            self
-        }
-        ///Sets or clears `handler`; see [`handler`](Self::handler).
-        pub fn set_handler(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_handler(input);
-            self
-        }
-        ///The value of `handler` set so far; see [`handler`](Self::handler).
-        pub fn get_handler(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_handler()
-        }
-        ///Sets `code`.
-        ///
-        /// The code for the function.
-        ///
-        ///This field is required.
-        pub fn code(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::FunctionCode>,
-        ) -> Self {
-            self.inner = self.inner.code(input);
-            self
-        }
-        ///Sets or clears `code`; see [`code`](Self::code).
-        pub fn set_code(
-            mut self,
-            input: ::std::option::Option<crate::types::FunctionCode>,
-        ) -> Self {
-            self.inner = self.inner.set_code(input);
-            self
-        }
-        ///The value of `code` set so far; see [`code`](Self::code).
-        pub fn get_code(&self) -> &::std::option::Option<crate::types::FunctionCode> {
-            self.inner.get_code()
-        }
-        ///Sets `description`.
-        ///
-        /// A description of the function.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.description(input);
-            self
-        }
-        ///Sets or clears `description`; see [`description`](Self::description).
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_description(input);
-            self
-        }
-        ///The value of `description` set so far; see [`description`](Self::description).
-        pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_description()
-        }
-        ///Sets `timeout`.
-        ///
-        /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds. The maximum allowed value is 900 seconds. For more information, see [Lambda execution environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
-        pub fn timeout(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.timeout(input);
-            self
-        }
-        ///Sets or clears `timeout`; see [`timeout`](Self::timeout).
-        pub fn set_timeout(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_timeout(input);
-            self
-        }
-        ///The value of `timeout` set so far; see [`timeout`](Self::timeout).
-        pub fn get_timeout(&self) -> &::std::option::Option<i32> {
-            self.inner.get_timeout()
-        }
-        ///Sets `memory_size`.
-        ///
-        /// The amount of [memory available to the function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB.
-        pub fn memory_size(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.memory_size(input);
-            self
-        }
-        ///Sets or clears `memory_size`; see [`memory_size`](Self::memory_size).
-        pub fn set_memory_size(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_memory_size(input);
-            self
-        }
-        ///The value of `memory_size` set so far; see [`memory_size`](Self::memory_size).
-        pub fn get_memory_size(&self) -> &::std::option::Option<i32> {
-            self.inner.get_memory_size()
-        }
-        ///Sets `publish`.
-        ///
-        /// Set to true to publish the first version of the function during creation.
-        pub fn publish(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.inner = self.inner.publish(input);
-            self
-        }
-        ///Sets or clears `publish`; see [`publish`](Self::publish).
-        pub fn set_publish(mut self, input: ::std::option::Option<bool>) -> Self {
-            self.inner = self.inner.set_publish(input);
-            self
-        }
-        ///The value of `publish` set so far; see [`publish`](Self::publish).
-        pub fn get_publish(&self) -> &::std::option::Option<bool> {
-            self.inner.get_publish()
-        }
-        ///Sets `vpc_config`.
-        ///
-        /// For network connectivity to Amazon Web Services resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-        pub fn vpc_config(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::VpcConfig>,
-        ) -> Self {
-            self.inner = self.inner.vpc_config(input);
-            self
-        }
-        ///Sets or clears `vpc_config`; see [`vpc_config`](Self::vpc_config).
-        pub fn set_vpc_config(
-            mut self,
-            input: ::std::option::Option<crate::types::VpcConfig>,
-        ) -> Self {
-            self.inner = self.inner.set_vpc_config(input);
-            self
-        }
-        ///The value of `vpc_config` set so far; see [`vpc_config`](Self::vpc_config).
-        pub fn get_vpc_config(&self) -> &::std::option::Option<crate::types::VpcConfig> {
-            self.inner.get_vpc_config()
-        }
-        ///Sets `package_type`.
-        ///
-        /// The type of deployment package. Set to `Image` for container image and set to `Zip` for .zip file archive.
-        pub fn package_type(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::PackageType>,
-        ) -> Self {
-            self.inner = self.inner.package_type(input);
-            self
-        }
-        ///Sets or clears `package_type`; see [`package_type`](Self::package_type).
-        pub fn set_package_type(
-            mut self,
-            input: ::std::option::Option<crate::types::PackageType>,
-        ) -> Self {
-            self.inner = self.inner.set_package_type(input);
-            self
-        }
-        ///The value of `package_type` set so far; see [`package_type`](Self::package_type).
-        pub fn get_package_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::PackageType> {
-            self.inner.get_package_type()
-        }
-        ///Sets `dead_letter_config`.
-        ///
-        /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see [Dead-letter queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
-        pub fn dead_letter_config(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::DeadLetterConfig>,
-        ) -> Self {
-            self.inner = self.inner.dead_letter_config(input);
-            self
-        }
-        ///Sets or clears `dead_letter_config`; see [`dead_letter_config`](Self::dead_letter_config).
-        pub fn set_dead_letter_config(
-            mut self,
-            input: ::std::option::Option<crate::types::DeadLetterConfig>,
-        ) -> Self {
-            self.inner = self.inner.set_dead_letter_config(input);
-            self
-        }
-        ///The value of `dead_letter_config` set so far; see [`dead_letter_config`](Self::dead_letter_config).
-        pub fn get_dead_letter_config(
-            &self,
-        ) -> &::std::option::Option<crate::types::DeadLetterConfig> {
-            self.inner.get_dead_letter_config()
-        }
-        ///Sets `environment`.
-        ///
-        /// Environment variables that are accessible from function code during execution.
-        pub fn environment(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Environment>,
-        ) -> Self {
-            self.inner = self.inner.environment(input);
-            self
-        }
-        ///Sets or clears `environment`; see [`environment`](Self::environment).
-        pub fn set_environment(
-            mut self,
-            input: ::std::option::Option<crate::types::Environment>,
-        ) -> Self {
-            self.inner = self.inner.set_environment(input);
-            self
-        }
-        ///The value of `environment` set so far; see [`environment`](Self::environment).
-        pub fn get_environment(
-            &self,
-        ) -> &::std::option::Option<crate::types::Environment> {
-            self.inner.get_environment()
-        }
-        ///Sets `kms_key_arn`.
-        ///
-        /// The ARN of the Key Management Service (KMS) customer managed key that's used to encrypt the following resources:
-        ///
-        /// - The function's [environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
-        /// - The function's [Lambda SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html) snapshots.
-        /// - When used with `SourceKMSKeyArn`, the unzipped version of the .zip deployment package that's used for function invocations. For more information, see [ Specifying a customer managed key for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
-        /// - The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see [Function lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
-        ///
-        /// If you don't provide a customer managed key, Lambda uses an [Amazon Web Services owned key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an [Amazon Web Services managed key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
-        pub fn kms_key_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.kms_key_arn(input);
-            self
-        }
-        ///Sets or clears `kms_key_arn`; see [`kms_key_arn`](Self::kms_key_arn).
-        pub fn set_kms_key_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_kms_key_arn(input);
-            self
-        }
-        ///The value of `kms_key_arn` set so far; see [`kms_key_arn`](Self::kms_key_arn).
-        pub fn get_kms_key_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_kms_key_arn()
-        }
-        ///Sets `tracing_config`.
-        ///
-        /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
-        pub fn tracing_config(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::TracingConfig>,
-        ) -> Self {
-            self.inner = self.inner.tracing_config(input);
-            self
-        }
-        ///Sets or clears `tracing_config`; see [`tracing_config`](Self::tracing_config).
-        pub fn set_tracing_config(
-            mut self,
-            input: ::std::option::Option<crate::types::TracingConfig>,
-        ) -> Self {
-            self.inner = self.inner.set_tracing_config(input);
-            self
-        }
-        ///The value of `tracing_config` set so far; see [`tracing_config`](Self::tracing_config).
-        pub fn get_tracing_config(
-            &self,
-        ) -> &::std::option::Option<crate::types::TracingConfig> {
-            self.inner.get_tracing_config()
-        }
-        ///Adds a key-value pair to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// A list of [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
-        pub fn tags(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.tags(k, v);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_tags()
-        }
-        ///Appends an item to `layers`. To override the contents of this collection use [`set_layers`](Self::set_layers).
-        ///
-        /// A list of [function layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
-        pub fn layers(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.layers(input);
-            self
-        }
-        ///Sets or clears `layers`; see [`layers`](Self::layers).
-        pub fn set_layers(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_layers(input);
-            self
-        }
-        ///The value of `layers` set so far; see [`layers`](Self::layers).
-        pub fn get_layers(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_layers()
-        }
-        ///Appends an item to `file_system_configs`. To override the contents of this collection use [`set_file_system_configs`](Self::set_file_system_configs).
-        ///
-        /// Connection settings for an Amazon EFS file system.
-        pub fn file_system_configs(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::FileSystemConfig>,
-        ) -> Self {
-            self.inner = self.inner.file_system_configs(input);
-            self
-        }
-        ///Sets or clears `file_system_configs`; see [`file_system_configs`](Self::file_system_configs).
-        pub fn set_file_system_configs(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::FileSystemConfig>>,
-        ) -> Self {
-            self.inner = self.inner.set_file_system_configs(input);
-            self
-        }
-        ///The value of `file_system_configs` set so far; see [`file_system_configs`](Self::file_system_configs).
-        pub fn get_file_system_configs(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::FileSystemConfig>> {
-            self.inner.get_file_system_configs()
-        }
-        ///Sets `image_config`.
-        ///
-        /// Container image [configuration values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) that override the values in the container image Dockerfile.
-        pub fn image_config(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ImageConfig>,
-        ) -> Self {
-            self.inner = self.inner.image_config(input);
-            self
-        }
-        ///Sets or clears `image_config`; see [`image_config`](Self::image_config).
-        pub fn set_image_config(
-            mut self,
-            input: ::std::option::Option<crate::types::ImageConfig>,
-        ) -> Self {
-            self.inner = self.inner.set_image_config(input);
-            self
-        }
-        ///The value of `image_config` set so far; see [`image_config`](Self::image_config).
-        pub fn get_image_config(
-            &self,
-        ) -> &::std::option::Option<crate::types::ImageConfig> {
-            self.inner.get_image_config()
-        }
-        ///Sets `code_signing_config_arn`.
-        ///
-        /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
-        pub fn code_signing_config_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.code_signing_config_arn(input);
-            self
-        }
-        ///Sets or clears `code_signing_config_arn`; see [`code_signing_config_arn`](Self::code_signing_config_arn).
-        pub fn set_code_signing_config_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_code_signing_config_arn(input);
-            self
-        }
-        ///The value of `code_signing_config_arn` set so far; see [`code_signing_config_arn`](Self::code_signing_config_arn).
-        pub fn get_code_signing_config_arn(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_code_signing_config_arn()
-        }
-        ///Appends an item to `architectures`. To override the contents of this collection use [`set_architectures`](Self::set_architectures).
-        ///
-        /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86\_64). The default value is `x86_64`.
-        pub fn architectures(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Architecture>,
-        ) -> Self {
-            self.inner = self.inner.architectures(input);
-            self
-        }
-        ///Sets or clears `architectures`; see [`architectures`](Self::architectures).
-        pub fn set_architectures(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Architecture>>,
-        ) -> Self {
-            self.inner = self.inner.set_architectures(input);
-            self
-        }
-        ///The value of `architectures` set so far; see [`architectures`](Self::architectures).
-        pub fn get_architectures(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Architecture>> {
-            self.inner.get_architectures()
-        }
-        ///Sets `ephemeral_storage`.
-        ///
-        /// The size of the function's `/tmp` directory in MB. The default value is 512, but can be any whole number between 512 and 10,240 MB. For more information, see [Configuring ephemeral storage (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
-        pub fn ephemeral_storage(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::EphemeralStorage>,
-        ) -> Self {
-            self.inner = self.inner.ephemeral_storage(input);
-            self
-        }
-        ///Sets or clears `ephemeral_storage`; see [`ephemeral_storage`](Self::ephemeral_storage).
-        pub fn set_ephemeral_storage(
-            mut self,
-            input: ::std::option::Option<crate::types::EphemeralStorage>,
-        ) -> Self {
-            self.inner = self.inner.set_ephemeral_storage(input);
-            self
-        }
-        ///The value of `ephemeral_storage` set so far; see [`ephemeral_storage`](Self::ephemeral_storage).
-        pub fn get_ephemeral_storage(
-            &self,
-        ) -> &::std::option::Option<crate::types::EphemeralStorage> {
-            self.inner.get_ephemeral_storage()
-        }
-        ///Sets `snap_start`.
-        ///
-        /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
-        pub fn snap_start(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::SnapStart>,
-        ) -> Self {
-            self.inner = self.inner.snap_start(input);
-            self
-        }
-        ///Sets or clears `snap_start`; see [`snap_start`](Self::snap_start).
-        pub fn set_snap_start(
-            mut self,
-            input: ::std::option::Option<crate::types::SnapStart>,
-        ) -> Self {
-            self.inner = self.inner.set_snap_start(input);
-            self
-        }
-        ///The value of `snap_start` set so far; see [`snap_start`](Self::snap_start).
-        pub fn get_snap_start(&self) -> &::std::option::Option<crate::types::SnapStart> {
-            self.inner.get_snap_start()
-        }
-        ///Sets `logging_config`.
-        ///
-        /// The function's Amazon CloudWatch Logs configuration settings.
-        pub fn logging_config(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::LoggingConfig>,
-        ) -> Self {
-            self.inner = self.inner.logging_config(input);
-            self
-        }
-        ///Sets or clears `logging_config`; see [`logging_config`](Self::logging_config).
-        pub fn set_logging_config(
-            mut self,
-            input: ::std::option::Option<crate::types::LoggingConfig>,
-        ) -> Self {
-            self.inner = self.inner.set_logging_config(input);
-            self
-        }
-        ///The value of `logging_config` set so far; see [`logging_config`](Self::logging_config).
-        pub fn get_logging_config(
-            &self,
-        ) -> &::std::option::Option<crate::types::LoggingConfig> {
-            self.inner.get_logging_config()
-        }
     }
 }
-///Blocking fluent builder for `DeleteFunction`.
+///Blocking fluent builder for `DeleteFunction`: the async one's setters, a `send()` that returns the result.
 pub mod delete_function {
     use crate::operation::delete_function::{
         DeleteFunction, DeleteFunctionOutput, DeleteFunctionError,
     };
-    use crate::operation::delete_function::builders::DeleteFunctionInputBuilder;
-    ///Blocking fluent builder for `DeleteFunction`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteFunctionFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteFunctionInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteFunction`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteFunctionFluentBuilder = crate::operation::delete_function::builders::DeleteFunctionFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteFunctionFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteFunctionInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -817,87 +236,23 @@ pub mod delete_function {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     DeleteFunction::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `function_name`.
-        ///
-        /// The name or ARN of the Lambda function or version.
-        ///
-        /// **Name formats**
-        ///
-        /// - **Function name** – `my-function` (name-only), `my-function:1` (with version).
-        /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
-        /// - **Partial ARN** – `123456789012:function:my-function`.
-        ///
-        /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
-        ///
-        ///This field is required.
-        pub fn function_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.function_name(input);
-            self
-        }
-        ///Sets or clears `function_name`; see [`function_name`](Self::function_name).
-        pub fn set_function_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_function_name(input);
-            self
-        }
-        ///The value of `function_name` set so far; see [`function_name`](Self::function_name).
-        pub fn get_function_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_function_name()
-        }
-        ///Sets `qualifier`.
-        ///
-        /// Specify a version to delete. You can't delete a version that an alias references.
-        pub fn qualifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.qualifier(input);
-            self
-        }
-        ///Sets or clears `qualifier`; see [`qualifier`](Self::qualifier).
-        pub fn set_qualifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_qualifier(input);
-            self
-        }
-        ///The value of `qualifier` set so far; see [`qualifier`](Self::qualifier).
-        pub fn get_qualifier(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_qualifier()
-        }
     }
 }
-///Blocking fluent builder for `GetFunction`.
+///Blocking fluent builder for `GetFunction`: the async one's setters, a `send()` that returns the result.
 pub mod get_function {
     use crate::operation::get_function::{
         GetFunction, GetFunctionOutput, GetFunctionError,
     };
-    use crate::operation::get_function::builders::GetFunctionInputBuilder;
-    ///Blocking fluent builder for `GetFunction`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetFunctionFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetFunctionInputBuilder,
-    }
+    ///Blocking fluent builder for `GetFunction`: the async one's setters, a `send()` that returns the result.
+    pub type GetFunctionFluentBuilder = crate::operation::get_function::builders::GetFunctionFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetFunctionFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetFunctionInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -910,86 +265,22 @@ pub mod get_function {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetFunction::orchestrate(&handle, input).await })
-        }
-        ///Sets `function_name`.
-        ///
-        /// The name or ARN of the Lambda function, version, or alias.
-        ///
-        /// **Name formats**
-        ///
-        /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
-        /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
-        /// - **Partial ARN** – `123456789012:function:my-function`.
-        ///
-        /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
-        ///
-        ///This field is required.
-        pub fn function_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.function_name(input);
-            self
-        }
-        ///Sets or clears `function_name`; see [`function_name`](Self::function_name).
-        pub fn set_function_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_function_name(input);
-            self
-        }
-        ///The value of `function_name` set so far; see [`function_name`](Self::function_name).
-        pub fn get_function_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_function_name()
-        }
-        ///Sets `qualifier`.
-        ///
-        /// Specify a version or alias to get details about a published version of the function.
-        pub fn qualifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.qualifier(input);
-            self
-        }
-        ///Sets or clears `qualifier`; see [`qualifier`](Self::qualifier).
-        pub fn set_qualifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_qualifier(input);
-            self
-        }
-        ///The value of `qualifier` set so far; see [`qualifier`](Self::qualifier).
-        pub fn get_qualifier(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_qualifier()
         }
     }
 }
-///Blocking fluent builder for `GetFunctionConfiguration`.
+///Blocking fluent builder for `GetFunctionConfiguration`: the async one's setters, a `send()` that returns the result.
 pub mod get_function_configuration {
     use crate::operation::get_function_configuration::{
         GetFunctionConfiguration, GetFunctionConfigurationOutput,
         GetFunctionConfigurationError,
     };
-    use crate::operation::get_function_configuration::builders::GetFunctionConfigurationInputBuilder;
-    ///Blocking fluent builder for `GetFunctionConfiguration`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetFunctionConfigurationFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetFunctionConfigurationInputBuilder,
-    }
+    ///Blocking fluent builder for `GetFunctionConfiguration`: the async one's setters, a `send()` that returns the result.
+    pub type GetFunctionConfigurationFluentBuilder = crate::operation::get_function_configuration::builders::GetFunctionConfigurationFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetFunctionConfigurationFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetFunctionConfigurationInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1002,87 +293,23 @@ pub mod get_function_configuration {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     GetFunctionConfiguration::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `function_name`.
-        ///
-        /// The name or ARN of the Lambda function, version, or alias.
-        ///
-        /// **Name formats**
-        ///
-        /// - **Function name** – `my-function` (name-only), `my-function:v1` (with alias).
-        /// - **Function ARN** – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
-        /// - **Partial ARN** – `123456789012:function:my-function`.
-        ///
-        /// You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
-        ///
-        ///This field is required.
-        pub fn function_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.function_name(input);
-            self
-        }
-        ///Sets or clears `function_name`; see [`function_name`](Self::function_name).
-        pub fn set_function_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_function_name(input);
-            self
-        }
-        ///The value of `function_name` set so far; see [`function_name`](Self::function_name).
-        pub fn get_function_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_function_name()
-        }
-        ///Sets `qualifier`.
-        ///
-        /// Specify a version or alias to get details about a published version of the function.
-        pub fn qualifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.qualifier(input);
-            self
-        }
-        ///Sets or clears `qualifier`; see [`qualifier`](Self::qualifier).
-        pub fn set_qualifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_qualifier(input);
-            self
-        }
-        ///The value of `qualifier` set so far; see [`qualifier`](Self::qualifier).
-        pub fn get_qualifier(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_qualifier()
-        }
     }
 }
-///Blocking fluent builder for `ListFunctions`.
+///Blocking fluent builder for `ListFunctions`: the async one's setters, a `send()` that returns the result.
 pub mod list_functions {
     use crate::operation::list_functions::{
         ListFunctions, ListFunctionsOutput, ListFunctionsError,
     };
-    use crate::operation::list_functions::builders::ListFunctionsInputBuilder;
-    ///Blocking fluent builder for `ListFunctions`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListFunctionsFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListFunctionsInputBuilder,
-    }
+    ///Blocking fluent builder for `ListFunctions`: the async one's setters, a `send()` that returns the result.
+    pub type ListFunctionsFluentBuilder = crate::operation::list_functions::builders::ListFunctionsFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListFunctionsFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListFunctionsInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1095,7 +322,7 @@ pub mod list_functions {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     ListFunctions::orchestrate(&handle, input).await
                 })
@@ -1107,94 +334,8 @@ pub mod list_functions {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `master_region`.
-        ///
-        /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
-        pub fn master_region(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.master_region(input);
-            self
-        }
-        ///Sets or clears `master_region`; see [`master_region`](Self::master_region).
-        pub fn set_master_region(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_master_region(input);
-            self
-        }
-        ///The value of `master_region` set so far; see [`master_region`](Self::master_region).
-        pub fn get_master_region(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_master_region()
-        }
-        ///Sets `function_version`.
-        ///
-        /// Set to `ALL` to include entries for all published versions of each function.
-        pub fn function_version(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::FunctionVersion>,
-        ) -> Self {
-            self.inner = self.inner.function_version(input);
-            self
-        }
-        ///Sets or clears `function_version`; see [`function_version`](Self::function_version).
-        pub fn set_function_version(
-            mut self,
-            input: ::std::option::Option<crate::types::FunctionVersion>,
-        ) -> Self {
-            self.inner = self.inner.set_function_version(input);
-            self
-        }
-        ///The value of `function_version` set so far; see [`function_version`](Self::function_version).
-        pub fn get_function_version(
-            &self,
-        ) -> &::std::option::Option<crate::types::FunctionVersion> {
-            self.inner.get_function_version()
-        }
-        ///Sets `marker`.
-        ///
-        /// Specify the pagination token that's returned by a previous request to retrieve the next page of results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.marker(input);
-            self
-        }
-        ///Sets or clears `marker`; see [`marker`](Self::marker).
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_marker(input);
-            self
-        }
-        ///The value of `marker` set so far; see [`marker`](Self::marker).
-        pub fn get_marker(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_marker()
-        }
-        ///Sets `max_items`.
-        ///
-        /// The maximum number of functions to return in the response. Note that `ListFunctions` returns a maximum of 50 items in each response, even if you set the number higher.
-        pub fn max_items(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.max_items(input);
-            self
-        }
-        ///Sets or clears `max_items`; see [`max_items`](Self::max_items).
-        pub fn set_max_items(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_max_items(input);
-            self
-        }
-        ///The value of `max_items` set so far; see [`max_items`](Self::max_items).
-        pub fn get_max_items(&self) -> &::std::option::Option<i32> {
-            self.inner.get_max_items()
         }
     }
     ///Paginators of this operation: iterators.
@@ -1283,22 +424,14 @@ pub mod list_functions {
         }
     }
 }
-///Blocking fluent builder for `ListTags`.
+///Blocking fluent builder for `ListTags`: the async one's setters, a `send()` that returns the result.
 pub mod list_tags {
     use crate::operation::list_tags::{ListTags, ListTagsOutput, ListTagsError};
-    use crate::operation::list_tags::builders::ListTagsInputBuilder;
-    ///Blocking fluent builder for `ListTags`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListTagsFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListTagsInputBuilder,
-    }
+    ///Blocking fluent builder for `ListTags`: the async one's setters, a `send()` that returns the result.
+    pub type ListTagsFluentBuilder = crate::operation::list_tags::builders::ListTagsFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListTagsFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListTagsInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1311,53 +444,21 @@ pub mod list_tags {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { ListTags::orchestrate(&handle, input).await })
-        }
-        ///Sets `resource`.
-        ///
-        /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
-        ///
-        ///This field is required.
-        pub fn resource(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource(input);
-            self
-        }
-        ///Sets or clears `resource`; see [`resource`](Self::resource).
-        pub fn set_resource(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource(input);
-            self
-        }
-        ///The value of `resource` set so far; see [`resource`](Self::resource).
-        pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource()
         }
     }
 }
-///Blocking fluent builder for `TagResource`.
+///Blocking fluent builder for `TagResource`: the async one's setters, a `send()` that returns the result.
 pub mod tag_resource {
     use crate::operation::tag_resource::{
         TagResource, TagResourceOutput, TagResourceError,
     };
-    use crate::operation::tag_resource::builders::TagResourceInputBuilder;
-    ///Blocking fluent builder for `TagResource`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct TagResourceFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: TagResourceInputBuilder,
-    }
+    ///Blocking fluent builder for `TagResource`: the async one's setters, a `send()` that returns the result.
+    pub type TagResourceFluentBuilder = crate::operation::tag_resource::builders::TagResourceFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl TagResourceFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &TagResourceInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1370,84 +471,21 @@ pub mod tag_resource {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { TagResource::orchestrate(&handle, input).await })
-        }
-        ///Sets `resource`.
-        ///
-        /// The resource's Amazon Resource Name (ARN).
-        ///
-        ///This field is required.
-        pub fn resource(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource(input);
-            self
-        }
-        ///Sets or clears `resource`; see [`resource`](Self::resource).
-        pub fn set_resource(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource(input);
-            self
-        }
-        ///The value of `resource` set so far; see [`resource`](Self::resource).
-        pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource()
-        }
-        ///Adds a key-value pair to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// A list of tags to apply to the resource.
-        ///
-        ///This field is required.
-        pub fn tags(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.tags(k, v);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_tags()
         }
     }
 }
-///Blocking fluent builder for `UntagResource`.
+///Blocking fluent builder for `UntagResource`: the async one's setters, a `send()` that returns the result.
 pub mod untag_resource {
     use crate::operation::untag_resource::{
         UntagResource, UntagResourceOutput, UntagResourceError,
     };
-    use crate::operation::untag_resource::builders::UntagResourceInputBuilder;
-    ///Blocking fluent builder for `UntagResource`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct UntagResourceFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: UntagResourceInputBuilder,
-    }
+    ///Blocking fluent builder for `UntagResource`: the async one's setters, a `send()` that returns the result.
+    pub type UntagResourceFluentBuilder = crate::operation::untag_resource::builders::UntagResourceFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl UntagResourceFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &UntagResourceInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1460,60 +498,10 @@ pub mod untag_resource {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     UntagResource::orchestrate(&handle, input).await
                 })
-        }
-        ///Sets `resource`.
-        ///
-        /// The resource's Amazon Resource Name (ARN).
-        ///
-        ///This field is required.
-        pub fn resource(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.resource(input);
-            self
-        }
-        ///Sets or clears `resource`; see [`resource`](Self::resource).
-        pub fn set_resource(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_resource(input);
-            self
-        }
-        ///The value of `resource` set so far; see [`resource`](Self::resource).
-        pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_resource()
-        }
-        ///Appends an item to `tag_keys`. To override the contents of this collection use [`set_tag_keys`](Self::set_tag_keys).
-        ///
-        /// A list of tag keys to remove from the resource.
-        ///
-        ///This field is required.
-        pub fn tag_keys(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.tag_keys(input);
-            self
-        }
-        ///Sets or clears `tag_keys`; see [`tag_keys`](Self::tag_keys).
-        pub fn set_tag_keys(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_tag_keys(input);
-            self
-        }
-        ///The value of `tag_keys` set so far; see [`tag_keys`](Self::tag_keys).
-        pub fn get_tag_keys(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_tag_keys()
         }
     }
 }

@@ -8,6 +8,7 @@ let config = sns::Config::builder().region("us-east-1").build();
 let client = sns::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -29,28 +30,28 @@ impl Client {
     }
     /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
     pub fn create_topic(&self) -> create_topic::CreateTopicFluentBuilder {
-        create_topic::CreateTopicFluentBuilder {
+        crate::operation::create_topic::builders::CreateTopicFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
     pub fn delete_topic(&self) -> delete_topic::DeleteTopicFluentBuilder {
-        delete_topic::DeleteTopicFluentBuilder {
+        crate::operation::delete_topic::builders::DeleteTopicFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
     pub fn get_topic_attributes(
         &self,
     ) -> get_topic_attributes::GetTopicAttributesFluentBuilder {
-        get_topic_attributes::GetTopicAttributesFluentBuilder {
+        crate::operation::get_topic_attributes::builders::GetTopicAttributesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
@@ -59,20 +60,20 @@ impl Client {
     pub fn list_subscriptions_by_topic(
         &self,
     ) -> list_subscriptions_by_topic::ListSubscriptionsByTopicFluentBuilder {
-        list_subscriptions_by_topic::ListSubscriptionsByTopicFluentBuilder {
+        crate::operation::list_subscriptions_by_topic::builders::ListSubscriptionsByTopicFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
     ///
     /// This action is throttled at 30 transactions per second (TPS).
     pub fn list_topics(&self) -> list_topics::ListTopicsFluentBuilder {
-        list_topics::ListTopicsFluentBuilder {
+        crate::operation::list_topics::builders::ListTopicsFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`).
@@ -87,10 +88,10 @@ impl Client {
     ///
     /// **Important:** You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
     pub fn publish(&self) -> publish::PublishFluentBuilder {
-        publish::PublishFluentBuilder {
+        crate::operation::publish::builders::PublishFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
@@ -99,10 +100,10 @@ impl Client {
     ///
     /// This action is throttled at 100 transactions per second (TPS).
     pub fn subscribe(&self) -> subscribe::SubscribeFluentBuilder {
-        subscribe::SubscribeFluentBuilder {
+        crate::operation::subscribe::builders::SubscribeFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
@@ -111,31 +112,23 @@ impl Client {
     ///
     /// This action is throttled at 100 transactions per second (TPS).
     pub fn unsubscribe(&self) -> unsubscribe::UnsubscribeFluentBuilder {
-        unsubscribe::UnsubscribeFluentBuilder {
+        crate::operation::unsubscribe::builders::UnsubscribeFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `CreateTopic`.
+///Blocking fluent builder for `CreateTopic`: the async one's setters, a `send()` that returns the result.
 pub mod create_topic {
     use crate::operation::create_topic::{
         CreateTopic, CreateTopicOutput, CreateTopicError,
     };
-    use crate::operation::create_topic::builders::CreateTopicInputBuilder;
-    ///Blocking fluent builder for `CreateTopic`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct CreateTopicFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: CreateTopicInputBuilder,
-    }
+    ///Blocking fluent builder for `CreateTopic`: the async one's setters, a `send()` that returns the result.
+    pub type CreateTopicFluentBuilder = crate::operation::create_topic::builders::CreateTopicFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl CreateTopicFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &CreateTopicInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -148,169 +141,21 @@ pub mod create_topic {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { CreateTopic::orchestrate(&handle, input).await })
-        }
-        ///Sets `name`.
-        ///
-        /// The name of the topic you want to create.
-        ///
-        /// Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.
-        ///
-        /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
-        ///
-        ///This field is required.
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.name(input);
-            self
-        }
-        ///Sets or clears `name`; see [`name`](Self::name).
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_name(input);
-            self
-        }
-        ///The value of `name` set so far; see [`name`](Self::name).
-        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_name()
-        }
-        ///Adds a key-value pair to `attributes`. To override the contents of this collection use [`set_attributes`](Self::set_attributes).
-        ///
-        /// A map of attributes with their corresponding values.
-        ///
-        /// The following lists names, descriptions, and values of the special request parameters that the `CreateTopic` action uses:
-        ///
-        /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints.
-        /// - `DisplayName` – The display name to use for a topic with SMS subscriptions.
-        /// - `FifoTopic` – Set to true to create a FIFO topic.
-        /// - `Policy` – The policy that defines who can access your topic. By default, only the topic owner can publish or subscribe to the topic.
-        /// - `SignatureVersion` – The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.
-        /// - `TracingConfig` – Tracing mode of an Amazon SNS topic. By default `TracingConfig` is set to `PassThrough`, and the topic passes through the tracing header it receives from an Amazon SNS publisher to its subscriptions. If set to `Active`, Amazon SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true. This is only supported on standard topics.
-        ///
-        /// The following attribute applies only to [server-side encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html):
-        ///
-        /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
-        ///
-        /// The following attributes apply only to [FIFO topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
-        ///
-        /// - `ArchivePolicy` – The policy that sets the retention period for messages stored in the message archive of an Amazon SNS FIFO topic.
-        /// - `ContentBasedDeduplication` – Enables content-based deduplication for FIFO topics.
-        ///
-        /// - By default, `ContentBasedDeduplication` is set to `false`. If you create a FIFO topic and this attribute is `false`, you must specify a value for the `MessageDeduplicationId` parameter for the [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html) action.
-        /// - When you set `ContentBasedDeduplication` to `true`, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
-        /// (Optional) To override the generated value, you can specify a value for the `MessageDeduplicationId` parameter for the `Publish` action.
-        ///
-        /// - `FifoThroughputScope` – Enables higher throughput for your FIFO topic by adjusting the scope of deduplication. This attribute has two possible values:
-        ///
-        /// - `Topic` – The scope of message deduplication is across the entire topic. This is the default value and maintains existing behavior, with a maximum throughput of 3000 messages per second or 20MB per second, whichever comes first.
-        /// - `MessageGroup` – The scope of deduplication is within each individual message group, which enables higher throughput per topic subject to regional quotas. For more information on quotas or to request an increase, see [Amazon SNS service quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services General Reference.
-        pub fn attributes(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attributes(k, v);
-            self
-        }
-        ///Sets or clears `attributes`; see [`attributes`](Self::attributes).
-        pub fn set_attributes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_attributes(input);
-            self
-        }
-        ///The value of `attributes` set so far; see [`attributes`](Self::attributes).
-        pub fn get_attributes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_attributes()
-        }
-        ///Appends an item to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// The list of tags to add to a new topic.
-        ///
-        /// **Note:** To be able to tag a topic on creation, you must have the `sns:CreateTopic` and `sns:TagResource` permissions.
-        pub fn tags(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.inner = self.inner.tags(input);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
-            self.inner.get_tags()
-        }
-        ///Sets `data_protection_policy`.
-        ///
-        /// The body of the policy document you want to use for this topic.
-        ///
-        /// You can only add one policy per topic.
-        ///
-        /// The policy must be in JSON string format.
-        ///
-        /// Length Constraints: Maximum length of 30,720.
-        pub fn data_protection_policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.data_protection_policy(input);
-            self
-        }
-        ///Sets or clears `data_protection_policy`; see [`data_protection_policy`](Self::data_protection_policy).
-        pub fn set_data_protection_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_data_protection_policy(input);
-            self
-        }
-        ///The value of `data_protection_policy` set so far; see [`data_protection_policy`](Self::data_protection_policy).
-        pub fn get_data_protection_policy(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_data_protection_policy()
         }
     }
 }
-///Blocking fluent builder for `DeleteTopic`.
+///Blocking fluent builder for `DeleteTopic`: the async one's setters, a `send()` that returns the result.
 pub mod delete_topic {
     use crate::operation::delete_topic::{
         DeleteTopic, DeleteTopicOutput, DeleteTopicError,
     };
-    use crate::operation::delete_topic::builders::DeleteTopicInputBuilder;
-    ///Blocking fluent builder for `DeleteTopic`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteTopicFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteTopicInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteTopic`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteTopicFluentBuilder = crate::operation::delete_topic::builders::DeleteTopicFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteTopicFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteTopicInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -323,53 +168,21 @@ pub mod delete_topic {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { DeleteTopic::orchestrate(&handle, input).await })
-        }
-        ///Sets `topic_arn`.
-        ///
-        /// The ARN of the topic you want to delete.
-        ///
-        ///This field is required.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.topic_arn(input);
-            self
-        }
-        ///Sets or clears `topic_arn`; see [`topic_arn`](Self::topic_arn).
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_topic_arn(input);
-            self
-        }
-        ///The value of `topic_arn` set so far; see [`topic_arn`](Self::topic_arn).
-        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_topic_arn()
         }
     }
 }
-///Blocking fluent builder for `GetTopicAttributes`.
+///Blocking fluent builder for `GetTopicAttributes`: the async one's setters, a `send()` that returns the result.
 pub mod get_topic_attributes {
     use crate::operation::get_topic_attributes::{
         GetTopicAttributes, GetTopicAttributesOutput, GetTopicAttributesError,
     };
-    use crate::operation::get_topic_attributes::builders::GetTopicAttributesInputBuilder;
-    ///Blocking fluent builder for `GetTopicAttributes`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetTopicAttributesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetTopicAttributesInputBuilder,
-    }
+    ///Blocking fluent builder for `GetTopicAttributes`: the async one's setters, a `send()` that returns the result.
+    pub type GetTopicAttributesFluentBuilder = crate::operation::get_topic_attributes::builders::GetTopicAttributesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetTopicAttributesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetTopicAttributesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -382,56 +195,24 @@ pub mod get_topic_attributes {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     GetTopicAttributes::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `topic_arn`.
-        ///
-        /// The ARN of the topic whose properties you want to get.
-        ///
-        ///This field is required.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.topic_arn(input);
-            self
-        }
-        ///Sets or clears `topic_arn`; see [`topic_arn`](Self::topic_arn).
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_topic_arn(input);
-            self
-        }
-        ///The value of `topic_arn` set so far; see [`topic_arn`](Self::topic_arn).
-        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_topic_arn()
-        }
     }
 }
-///Blocking fluent builder for `ListSubscriptionsByTopic`.
+///Blocking fluent builder for `ListSubscriptionsByTopic`: the async one's setters, a `send()` that returns the result.
 pub mod list_subscriptions_by_topic {
     use crate::operation::list_subscriptions_by_topic::{
         ListSubscriptionsByTopic, ListSubscriptionsByTopicOutput,
         ListSubscriptionsByTopicError,
     };
-    use crate::operation::list_subscriptions_by_topic::builders::ListSubscriptionsByTopicInputBuilder;
-    ///Blocking fluent builder for `ListSubscriptionsByTopic`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListSubscriptionsByTopicFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListSubscriptionsByTopicInputBuilder,
-    }
+    ///Blocking fluent builder for `ListSubscriptionsByTopic`: the async one's setters, a `send()` that returns the result.
+    pub type ListSubscriptionsByTopicFluentBuilder = crate::operation::list_subscriptions_by_topic::builders::ListSubscriptionsByTopicFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListSubscriptionsByTopicFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListSubscriptionsByTopicInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -444,7 +225,7 @@ pub mod list_subscriptions_by_topic {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     ListSubscriptionsByTopic::orchestrate(&handle, input).await
                 })
@@ -456,54 +237,8 @@ pub mod list_subscriptions_by_topic {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `topic_arn`.
-        ///
-        /// The ARN of the topic for which you wish to find subscriptions.
-        ///
-        ///This field is required.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.topic_arn(input);
-            self
-        }
-        ///Sets or clears `topic_arn`; see [`topic_arn`](Self::topic_arn).
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_topic_arn(input);
-            self
-        }
-        ///The value of `topic_arn` set so far; see [`topic_arn`](Self::topic_arn).
-        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_topic_arn()
-        }
-        ///Sets `next_token`.
-        ///
-        /// Token returned by the previous `ListSubscriptionsByTopic` request.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.next_token(input);
-            self
-        }
-        ///Sets or clears `next_token`; see [`next_token`](Self::next_token).
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_next_token(input);
-            self
-        }
-        ///The value of `next_token` set so far; see [`next_token`](Self::next_token).
-        pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_next_token()
         }
     }
     ///Paginators of this operation: iterators.
@@ -587,22 +322,14 @@ pub mod list_subscriptions_by_topic {
         }
     }
 }
-///Blocking fluent builder for `ListTopics`.
+///Blocking fluent builder for `ListTopics`: the async one's setters, a `send()` that returns the result.
 pub mod list_topics {
     use crate::operation::list_topics::{ListTopics, ListTopicsOutput, ListTopicsError};
-    use crate::operation::list_topics::builders::ListTopicsInputBuilder;
-    ///Blocking fluent builder for `ListTopics`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListTopicsFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListTopicsInputBuilder,
-    }
+    ///Blocking fluent builder for `ListTopics`: the async one's setters, a `send()` that returns the result.
+    pub type ListTopicsFluentBuilder = crate::operation::list_topics::builders::ListTopicsFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListTopicsFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListTopicsInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -615,7 +342,7 @@ pub mod list_topics {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { ListTopics::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -625,30 +352,8 @@ pub mod list_topics {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `next_token`.
-        ///
-        /// Token returned by the previous `ListTopics` request.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.next_token(input);
-            self
-        }
-        ///Sets or clears `next_token`; see [`next_token`](Self::next_token).
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_next_token(input);
-            self
-        }
-        ///The value of `next_token` set so far; see [`next_token`](Self::next_token).
-        pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_next_token()
         }
     }
     ///Paginators of this operation: iterators.
@@ -730,22 +435,14 @@ pub mod list_topics {
         }
     }
 }
-///Blocking fluent builder for `Publish`.
+///Blocking fluent builder for `Publish`: the async one's setters, a `send()` that returns the result.
 pub mod publish {
     use crate::operation::publish::{Publish, PublishOutput, PublishError};
-    use crate::operation::publish::builders::PublishInputBuilder;
-    ///Blocking fluent builder for `Publish`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct PublishFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: PublishInputBuilder,
-    }
+    ///Blocking fluent builder for `Publish`: the async one's setters, a `send()` that returns the result.
+    pub type PublishFluentBuilder = crate::operation::publish::builders::PublishFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl PublishFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &PublishInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -755,294 +452,18 @@ pub mod publish {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { Publish::orchestrate(&handle, input).await })
-        }
-        ///Sets `topic_arn`.
-        ///
-        /// The topic you want to publish to.
-        ///
-        /// If you don't specify a value for the `TopicArn` parameter, you must specify a value for the `PhoneNumber` or `TargetArn` parameters.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.topic_arn(input);
-            self
-        }
-        ///Sets or clears `topic_arn`; see [`topic_arn`](Self::topic_arn).
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_topic_arn(input);
-            self
-        }
-        ///The value of `topic_arn` set so far; see [`topic_arn`](Self::topic_arn).
-        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_topic_arn()
-        }
-        ///Sets `target_arn`.
-        ///
-        /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the `PhoneNumber` or `TopicArn` parameters.
-        pub fn target_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.target_arn(input);
-            self
-        }
-        ///Sets or clears `target_arn`; see [`target_arn`](Self::target_arn).
-        pub fn set_target_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_target_arn(input);
-            self
-        }
-        ///The value of `target_arn` set so far; see [`target_arn`](Self::target_arn).
-        pub fn get_target_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_target_arn()
-        }
-        ///Sets `phone_number`.
-        ///
-        /// The phone number to which you want to deliver an SMS message. Use E.164 format.
-        ///
-        /// If you don't specify a value for the `PhoneNumber` parameter, you must specify a value for the `TargetArn` or `TopicArn` parameters.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.phone_number(input);
-            self
-        }
-        ///Sets or clears `phone_number`; see [`phone_number`](Self::phone_number).
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_phone_number(input);
-            self
-        }
-        ///The value of `phone_number` set so far; see [`phone_number`](Self::phone_number).
-        pub fn get_phone_number(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_phone_number()
-        }
-        ///Sets `message`.
-        ///
-        /// The message you want to send.
-        ///
-        /// If you are publishing to a topic and you want to send the same message to all transport protocols, include the text of the message as a String value. If you want to send different messages for each transport protocol, set the value of the `MessageStructure` parameter to `json` and use a JSON object for the `Message` parameter.
-        ///
-        /// Constraints:
-        ///
-        /// - With the exception of SMS, messages must be UTF-8 encoded strings and at most 256 KB in size (262,144 bytes, not 262,144 characters).
-        /// - For SMS, each message can contain up to 140 characters. This character limit depends on the encoding schema. For example, an SMS message can contain 160 GSM characters, 140 ASCII characters, or 70 UCS-2 characters.
-        /// If you publish a message that exceeds this size limit, Amazon SNS sends the message as multiple messages, each fitting within the size limit. Messages aren't truncated mid-word but are cut off at whole-word boundaries.
-        /// The total size limit for a single SMS `Publish` action is 1,600 characters.
-        ///
-        /// JSON-specific constraints:
-        ///
-        /// - Keys in the JSON object that correspond to supported transport protocols must have simple JSON string values.
-        /// - The values will be parsed (unescaped) before they are used in outgoing messages.
-        /// - Outbound notifications are JSON encoded (meaning that the characters will be reescaped for sending).
-        /// - Values have a minimum length of 0 (the empty string, "", is allowed).
-        /// - Values have a maximum length bounded by the overall message size (so, including multiple protocols may limit message sizes).
-        /// - Non-string values will cause the key to be ignored.
-        /// - Keys that do not correspond to supported transport protocols are ignored.
-        /// - Duplicate keys are not allowed.
-        /// - Failure to parse or validate any key or value in the message will cause the `Publish` call to return an error (no partial delivery).
-        ///
-        ///This field is required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message(input);
-            self
-        }
-        ///Sets or clears `message`; see [`message`](Self::message).
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message(input);
-            self
-        }
-        ///The value of `message` set so far; see [`message`](Self::message).
-        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message()
-        }
-        ///Sets `subject`.
-        ///
-        /// Optional parameter to be used as the "Subject" line when the message is delivered to email endpoints. This field will also be included, if present, in the standard JSON messages delivered to other endpoints.
-        ///
-        /// Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than 100 characters long.
-        pub fn subject(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.subject(input);
-            self
-        }
-        ///Sets or clears `subject`; see [`subject`](Self::subject).
-        pub fn set_subject(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_subject(input);
-            self
-        }
-        ///The value of `subject` set so far; see [`subject`](Self::subject).
-        pub fn get_subject(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_subject()
-        }
-        ///Sets `message_structure`.
-        ///
-        /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For example, using one publish action, you can send a short message to your SMS subscribers and a longer message to your email subscribers. If you set `MessageStructure` to `json`, the value of the `Message` parameter must:
-        ///
-        /// - be a syntactically valid JSON object; and
-        /// - contain at least a top-level JSON key of "default" with a value that is a string.
-        ///
-        /// You can define other top-level keys that define the message you want to send to a specific transport protocol (e.g., "http").
-        ///
-        /// Valid value: `json`
-        pub fn message_structure(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_structure(input);
-            self
-        }
-        ///Sets or clears `message_structure`; see [`message_structure`](Self::message_structure).
-        pub fn set_message_structure(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message_structure(input);
-            self
-        }
-        ///The value of `message_structure` set so far; see [`message_structure`](Self::message_structure).
-        pub fn get_message_structure(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message_structure()
-        }
-        ///Adds a key-value pair to `message_attributes`. To override the contents of this collection use [`set_message_attributes`](Self::set_message_attributes).
-        ///
-        /// Message attributes for Publish action.
-        pub fn message_attributes(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::MessageAttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.message_attributes(k, v);
-            self
-        }
-        ///Sets or clears `message_attributes`; see [`message_attributes`](Self::message_attributes).
-        pub fn set_message_attributes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::MessageAttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_message_attributes(input);
-            self
-        }
-        ///The value of `message_attributes` set so far; see [`message_attributes`](Self::message_attributes).
-        pub fn get_message_attributes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::MessageAttributeValue,
-            >,
-        > {
-            self.inner.get_message_attributes()
-        }
-        ///Sets `message_deduplication_id`.
-        ///
-        /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `(!"#$%&'()*+,-./:;<=>?@[\]^_'{|}~)`.
-        /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for deduplication of sent messages within the 5 minute minimum deduplication interval.
-        /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic` the message deduplication scope is across the entire topic, when set to `MessageGroup` the message deduplication scope is within each individual message group.
-        /// - If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent messages within the deduplication scope and interval, with the same `MessageDeduplicationId`, are accepted successfully but aren't delivered.
-        /// - Every message must have a unique `MessageDeduplicationId`:
-        ///
-        /// - You may provide a `MessageDeduplicationId` explicitly.
-        /// - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your topic, Amazon SNS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
-        /// - If you don't provide a `MessageDeduplicationId` and the topic doesn't have `ContentBasedDeduplication` set, the action fails with an error.
-        /// - If the topic has a `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
-        ///
-        /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication scope and interval are treated as duplicates and only one copy of the message is delivered.
-        /// - If you send one message with `ContentBasedDeduplication` enabled, and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication scope and interval, and only one copy of the message is delivered.
-        pub fn message_deduplication_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_deduplication_id(input);
-            self
-        }
-        ///Sets or clears `message_deduplication_id`; see [`message_deduplication_id`](Self::message_deduplication_id).
-        pub fn set_message_deduplication_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message_deduplication_id(input);
-            self
-        }
-        ///The value of `message_deduplication_id` set so far; see [`message_deduplication_id`](Self::message_deduplication_id).
-        pub fn get_message_deduplication_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message_deduplication_id()
-        }
-        ///Sets `message_group_id`.
-        ///
-        /// This parameter applies only to FIFO (first-in-first-out) topics. The `MessageGroupId` can contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation `(!"#$%&'()*+,-./:;<=>?@[\]^_'{|}~)`.
-        ///
-        /// The `MessageGroupId` is a tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). Every message must include a `MessageGroupId`.
-        pub fn message_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_group_id(input);
-            self
-        }
-        ///Sets or clears `message_group_id`; see [`message_group_id`](Self::message_group_id).
-        pub fn set_message_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message_group_id(input);
-            self
-        }
-        ///The value of `message_group_id` set so far; see [`message_group_id`](Self::message_group_id).
-        pub fn get_message_group_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message_group_id()
+            self.mode.block_on(async move { Publish::orchestrate(&handle, input).await })
         }
     }
 }
-///Blocking fluent builder for `Subscribe`.
+///Blocking fluent builder for `Subscribe`: the async one's setters, a `send()` that returns the result.
 pub mod subscribe {
     use crate::operation::subscribe::{Subscribe, SubscribeOutput, SubscribeError};
-    use crate::operation::subscribe::builders::SubscribeInputBuilder;
-    ///Blocking fluent builder for `Subscribe`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct SubscribeFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: SubscribeInputBuilder,
-    }
+    ///Blocking fluent builder for `Subscribe`: the async one's setters, a `send()` that returns the result.
+    pub type SubscribeFluentBuilder = crate::operation::subscribe::builders::SubscribeFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl SubscribeFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &SubscribeInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1055,205 +476,21 @@ pub mod subscribe {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { Subscribe::orchestrate(&handle, input).await })
-        }
-        ///Sets `topic_arn`.
-        ///
-        /// The ARN of the topic you want to subscribe to.
-        ///
-        ///This field is required.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.topic_arn(input);
-            self
-        }
-        ///Sets or clears `topic_arn`; see [`topic_arn`](Self::topic_arn).
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_topic_arn(input);
-            self
-        }
-        ///The value of `topic_arn` set so far; see [`topic_arn`](Self::topic_arn).
-        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_topic_arn()
-        }
-        ///Sets `protocol`.
-        ///
-        /// The protocol that you want to use. Supported protocols include:
-        ///
-        /// - `http` – delivery of JSON-encoded message via HTTP POST
-        /// - `https` – delivery of JSON-encoded message via HTTPS POST
-        /// - `email` – delivery of message via SMTP
-        /// - `email-json` – delivery of JSON-encoded message via SMTP
-        /// - `sms` – delivery of message via SMS
-        /// - `sqs` – delivery of JSON-encoded message to an Amazon SQS queue
-        /// - `application` – delivery of JSON-encoded message to an EndpointArn for a mobile app and device
-        /// - `lambda` – delivery of JSON-encoded message to an Lambda function
-        /// - `firehose` – delivery of JSON-encoded message to an Amazon Kinesis Data Firehose delivery stream.
-        ///
-        ///This field is required.
-        pub fn protocol(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.protocol(input);
-            self
-        }
-        ///Sets or clears `protocol`; see [`protocol`](Self::protocol).
-        pub fn set_protocol(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_protocol(input);
-            self
-        }
-        ///The value of `protocol` set so far; see [`protocol`](Self::protocol).
-        pub fn get_protocol(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_protocol()
-        }
-        ///Sets `endpoint`.
-        ///
-        /// The endpoint that you want to receive notifications. Endpoints vary by protocol:
-        ///
-        /// - For the `http` protocol, the (public) endpoint is a URL beginning with `http://`.
-        /// - For the `https` protocol, the (public) endpoint is a URL beginning with `https://`.
-        /// - For the `email` protocol, the endpoint is an email address.
-        /// - For the `email-json` protocol, the endpoint is an email address.
-        /// - For the `sms` protocol, the endpoint is a phone number of an SMS-enabled device.
-        /// - For the `sqs` protocol, the endpoint is the ARN of an Amazon SQS queue.
-        /// - For the `application` protocol, the endpoint is the EndpointArn of a mobile app and device.
-        /// - For the `lambda` protocol, the endpoint is the ARN of an Lambda function.
-        /// - For the `firehose` protocol, the endpoint is the ARN of an Amazon Kinesis Data Firehose delivery stream.
-        pub fn endpoint(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.endpoint(input);
-            self
-        }
-        ///Sets or clears `endpoint`; see [`endpoint`](Self::endpoint).
-        pub fn set_endpoint(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_endpoint(input);
-            self
-        }
-        ///The value of `endpoint` set so far; see [`endpoint`](Self::endpoint).
-        pub fn get_endpoint(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_endpoint()
-        }
-        ///Adds a key-value pair to `attributes`. To override the contents of this collection use [`set_attributes`](Self::set_attributes).
-        ///
-        /// A map of attributes with their corresponding values.
-        ///
-        /// The following lists the names, descriptions, and values of the special request parameters that the `Subscribe` action uses:
-        ///
-        /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S endpoints.
-        /// - `FilterPolicy` – The simple JSON object that lets your subscriber receive only a subset of messages, rather than receiving every message published to the topic.
-        /// - `FilterPolicyScope` – This attribute lets you choose the filtering scope by using one of the following string value types:
-        ///
-        /// - `MessageAttributes` (default) – The filter is applied on the message attributes.
-        /// - `MessageBody` – The filter is applied on the message body.
-        ///
-        /// - `RawMessageDelivery` – When set to `true`, enables raw message delivery to Amazon SQS or HTTP/S endpoints. This eliminates the need for the endpoints to process JSON formatting, which is otherwise created for Amazon SNS metadata.
-        /// - `RedrivePolicy` – When specified, sends undeliverable messages to the specified Amazon SQS dead-letter queue. Messages that can't be delivered due to client errors (for example, when the subscribed endpoint is unreachable) or server errors (for example, when the service that powers the subscribed endpoint becomes unavailable) are held in the dead-letter queue for further analysis or reprocessing.
-        ///
-        /// The following attribute applies only to Amazon Data Firehose delivery stream subscriptions:
-        ///
-        /// - `SubscriptionRoleArn` – The ARN of the IAM role that has the following:
-        ///
-        /// - Permission to write to the Firehose delivery stream
-        /// - Amazon SNS listed as a trusted entity
-        ///
-        /// Specifying a valid ARN for this attribute is required for Firehose delivery stream subscriptions. For more information, see [Fanout to Firehose delivery streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon SNS Developer Guide*.
-        ///
-        /// The following attributes apply only to [FIFO topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
-        ///
-        /// - `ReplayPolicy` – Adds or updates an inline policy document for a subscription to replay messages stored in the specified Amazon SNS topic.
-        /// - `ReplayStatus` – Retrieves the status of the subscription message replay, which can be one of the following:
-        ///
-        /// - `Completed` – The replay has successfully redelivered all messages, and is now delivering newly published messages. If an ending point was specified in the `ReplayPolicy` then the subscription will no longer receive newly published messages.
-        /// - `In progress` – The replay is currently replaying the selected messages.
-        /// - `Failed` – The replay was unable to complete.
-        /// - `Pending` – The default state while the replay initiates.
-        pub fn attributes(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attributes(k, v);
-            self
-        }
-        ///Sets or clears `attributes`; see [`attributes`](Self::attributes).
-        pub fn set_attributes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_attributes(input);
-            self
-        }
-        ///The value of `attributes` set so far; see [`attributes`](Self::attributes).
-        pub fn get_attributes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_attributes()
-        }
-        ///Sets `return_subscription_arn`.
-        ///
-        /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the subscription is not yet confirmed.
-        ///
-        /// If you set this parameter to `true`, the response includes the ARN in all cases, even if the subscription is not yet confirmed. In addition to the ARN for confirmed subscriptions, the response also includes the `pending subscription` ARN value for subscriptions that aren't yet confirmed. A subscription becomes confirmed when the subscriber calls the `ConfirmSubscription` action with a confirmation token.
-        ///
-        /// The default value is `false`.
-        pub fn return_subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.return_subscription_arn(input);
-            self
-        }
-        ///Sets or clears `return_subscription_arn`; see [`return_subscription_arn`](Self::return_subscription_arn).
-        pub fn set_return_subscription_arn(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_return_subscription_arn(input);
-            self
-        }
-        ///The value of `return_subscription_arn` set so far; see [`return_subscription_arn`](Self::return_subscription_arn).
-        pub fn get_return_subscription_arn(&self) -> &::std::option::Option<bool> {
-            self.inner.get_return_subscription_arn()
         }
     }
 }
-///Blocking fluent builder for `Unsubscribe`.
+///Blocking fluent builder for `Unsubscribe`: the async one's setters, a `send()` that returns the result.
 pub mod unsubscribe {
     use crate::operation::unsubscribe::{
         Unsubscribe, UnsubscribeOutput, UnsubscribeError,
     };
-    use crate::operation::unsubscribe::builders::UnsubscribeInputBuilder;
-    ///Blocking fluent builder for `Unsubscribe`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct UnsubscribeFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: UnsubscribeInputBuilder,
-    }
+    ///Blocking fluent builder for `Unsubscribe`: the async one's setters, a `send()` that returns the result.
+    pub type UnsubscribeFluentBuilder = crate::operation::unsubscribe::builders::UnsubscribeFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl UnsubscribeFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &UnsubscribeInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1266,34 +503,8 @@ pub mod unsubscribe {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { Unsubscribe::orchestrate(&handle, input).await })
-        }
-        ///Sets `subscription_arn`.
-        ///
-        /// The ARN of the subscription to be deleted.
-        ///
-        ///This field is required.
-        pub fn subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.subscription_arn(input);
-            self
-        }
-        ///Sets or clears `subscription_arn`; see [`subscription_arn`](Self::subscription_arn).
-        pub fn set_subscription_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_subscription_arn(input);
-            self
-        }
-        ///The value of `subscription_arn` set so far; see [`subscription_arn`](Self::subscription_arn).
-        pub fn get_subscription_arn(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_subscription_arn()
         }
     }
 }

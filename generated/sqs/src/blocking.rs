@@ -8,6 +8,7 @@ let config = sqs::Config::builder().region("us-east-1").build();
 let client = sqs::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -49,10 +50,10 @@ impl Client {
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub fn create_queue(&self) -> create_queue::CreateQueueFluentBuilder {
-        create_queue::CreateQueueFluentBuilder {
+        crate::operation::create_queue::builders::CreateQueueFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle` of the message (*not* the `MessageId` which you receive when you send the message). Amazon SQS can delete a message from a queue even if a visibility timeout setting causes the message to be locked by another consumer. Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue.
@@ -61,10 +62,10 @@ impl Client {
     ///
     /// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
     pub fn delete_message(&self) -> delete_message::DeleteMessageFluentBuilder {
-        delete_message::DeleteMessageFluentBuilder {
+        crate::operation::delete_message::builders::DeleteMessageFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
@@ -79,10 +80,10 @@ impl Client {
     ///
     /// The delete operation uses the HTTP `GET` verb.
     pub fn delete_queue(&self) -> delete_queue::DeleteQueueFluentBuilder {
-        delete_queue::DeleteQueueFluentBuilder {
+        crate::operation::delete_queue::builders::DeleteQueueFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Gets attributes for the specified queue.
@@ -91,20 +92,20 @@ impl Client {
     pub fn get_queue_attributes(
         &self,
     ) -> get_queue_attributes::GetQueueAttributesFluentBuilder {
-        get_queue_attributes::GetQueueAttributesFluentBuilder {
+        crate::operation::get_queue_attributes::builders::GetQueueAttributesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
     ///
     /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the ` AddPermission ` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
     pub fn get_queue_url(&self) -> get_queue_url::GetQueueUrlFluentBuilder {
-        get_queue_url::GetQueueUrlFluentBuilder {
+        crate::operation::get_queue_url::builders::GetQueueUrlFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
@@ -113,10 +114,10 @@ impl Client {
     ///
     /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
     pub fn list_queues(&self) -> list_queues::ListQueuesFluentBuilder {
-        list_queues::ListQueuesFluentBuilder {
+        crate::operation::list_queues::builders::ListQueuesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL` parameter.
@@ -129,10 +130,10 @@ impl Client {
     ///
     /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
     pub fn purge_queue(&self) -> purge_queue::PurgeQueueFluentBuilder {
-        purge_queue::PurgeQueueFluentBuilder {
+        crate::operation::purge_queue::builders::PurgeQueueFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds` parameter enables long-poll support. For more information, see [Amazon SQS Long Polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-long-polling.html) in the *Amazon SQS Developer Guide*.
@@ -154,10 +155,10 @@ impl Client {
     ///
     /// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
     pub fn receive_message(&self) -> receive_message::ReceiveMessageFluentBuilder {
-        receive_message::ReceiveMessageFluentBuilder {
+        crate::operation::receive_message::builders::ReceiveMessageFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Delivers a message to the specified queue.
@@ -168,31 +169,23 @@ impl Client {
     ///
     /// Amazon SQS does not throw an exception or completely reject the message if it contains invalid characters. Instead, it replaces those invalid characters with `U+FFFD` before storing the message in the queue, as long as the message body contains at least one valid character.
     pub fn send_message(&self) -> send_message::SendMessageFluentBuilder {
-        send_message::SendMessageFluentBuilder {
+        crate::operation::send_message::builders::SendMessageFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `CreateQueue`.
+///Blocking fluent builder for `CreateQueue`: the async one's setters, a `send()` that returns the result.
 pub mod create_queue {
     use crate::operation::create_queue::{
         CreateQueue, CreateQueueOutput, CreateQueueError,
     };
-    use crate::operation::create_queue::builders::CreateQueueInputBuilder;
-    ///Blocking fluent builder for `CreateQueue`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct CreateQueueFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: CreateQueueInputBuilder,
-    }
+    ///Blocking fluent builder for `CreateQueue`: the async one's setters, a `send()` that returns the result.
+    pub type CreateQueueFluentBuilder = crate::operation::create_queue::builders::CreateQueueFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl CreateQueueFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &CreateQueueInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -205,200 +198,21 @@ pub mod create_queue {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { CreateQueue::orchestrate(&handle, input).await })
-        }
-        ///Sets `queue_name`.
-        ///
-        /// The name of the new queue. The following limits apply to this name:
-        ///
-        /// - A queue name can have up to 80 characters.
-        /// - Valid values: alphanumeric characters, hyphens (`-`), and underscores (`_`).
-        /// - A FIFO queue name must end with the `.fifo` suffix.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_name(input);
-            self
-        }
-        ///Sets or clears `queue_name`; see [`queue_name`](Self::queue_name).
-        pub fn set_queue_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_name(input);
-            self
-        }
-        ///The value of `queue_name` set so far; see [`queue_name`](Self::queue_name).
-        pub fn get_queue_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_name()
-        }
-        ///Adds a key-value pair to `attributes`. To override the contents of this collection use [`set_attributes`](Self::set_attributes).
-        ///
-        /// A map of attributes with their corresponding values.
-        ///
-        /// The following lists the names, descriptions, and values of the special request parameters that the `CreateQueue` action uses:
-        ///
-        /// - `DelaySeconds` – The length of time, in seconds, for which the delivery of all messages in the queue is delayed. Valid values: An integer from 0 to 900 seconds (15 minutes). Default: 0.
-        /// - `MaximumMessageSize` – The limit of how many bytes a message can contain before Amazon SQS rejects it. Valid values: An integer from 1,024 bytes (1 KiB) to 262,144 bytes (256 KiB). Default: 262,144 (256 KiB).
-        /// - `MessageRetentionPeriod` – The length of time, in seconds, for which Amazon SQS retains a message. Valid values: An integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days). Default: 345,600 (4 days). When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
-        /// - `Policy` – The queue's policy. A valid Amazon Web Services policy. For more information about policy structure, see [Overview of Amazon Web Services IAM Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PoliciesOverview.html) in the *IAM User Guide*.
-        /// - `ReceiveMessageWaitTimeSeconds` – The length of time, in seconds, for which a ` ReceiveMessage ` action waits for a message to arrive. Valid values: An integer from 0 to 20 (seconds). Default: 0.
-        /// - `VisibilityTimeout` – The visibility timeout for the queue, in seconds. Valid values: An integer from 0 to 43,200 (12 hours). Default: 30. For more information about the visibility timeout, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// The following attributes apply only to [dead-letter queues:](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)
-        ///
-        /// - `RedrivePolicy` – The string that includes the parameters for the dead-letter queue functionality of the source queue as a JSON object. The parameters are as follows:
-        ///
-        /// - `deadLetterTargetArn` – The Amazon Resource Name (ARN) of the dead-letter queue to which Amazon SQS moves messages after the value of `maxReceiveCount` is exceeded.
-        /// - `maxReceiveCount` – The number of times a message is delivered to the source queue before being moved to the dead-letter queue. Default: 10. When the `ReceiveCount` for a message exceeds the `maxReceiveCount` for a queue, Amazon SQS moves the message to the dead-letter-queue.
-        ///
-        /// - `RedriveAllowPolicy` – The string that includes the parameters for the permissions for the dead-letter queue redrive permission and which source queues can specify dead-letter queues as a JSON object. The parameters are as follows:
-        ///
-        /// - `redrivePermission` – The permission type that defines which source queues can specify the current queue as the dead-letter queue. Valid values are:
-        ///
-        /// - `allowAll` – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue.
-        /// - `denyAll` – No source queues can specify this queue as the dead-letter queue.
-        /// - `byQueue` – Only queues specified by the `sourceQueueArns` parameter can specify this queue as the dead-letter queue.
-        ///
-        /// - `sourceQueueArns` – The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the `redrivePermission` parameter is set to `byQueue`. You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the `redrivePermission` parameter to `allowAll`.
-        ///
-        /// **Note:** The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue.
-        ///
-        /// The following attributes apply only to [server-side-encryption](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html):
-        ///
-        /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SQS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-sse-key-terms). While the alias of the Amazon Web Services managed CMK for Amazon SQS is always `alias/aws/sqs`, the alias of a custom CMK can, for example, be `alias/*MyAlias* `. For more examples, see [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters) in the *Key Management Service API Reference*.
-        /// - `KmsDataKeyReusePeriodSeconds` – The length of time, in seconds, for which Amazon SQS can reuse a [data key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#data-keys) to encrypt or decrypt messages before calling KMS again. An integer representing seconds, between 60 seconds (1 minute) and 86,400 seconds (24 hours). Default: 300 (5 minutes). A shorter time period provides better security but results in more calls to KMS which might incur charges after Free Tier. For more information, see [How Does the Data Key Reuse Period Work?](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work)
-        /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
-        ///
-        /// The following attributes apply only to [FIFO (first-in-first-out) queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html):
-        ///
-        /// - `FifoQueue` – Designates a queue as FIFO. Valid values are `true` and `false`. If you don't specify the `FifoQueue` attribute, Amazon SQS creates a standard queue. You can provide this attribute only during queue creation. You can't change it for an existing queue. When you set this attribute, you must also provide the `MessageGroupId` for your messages explicitly.
-        /// For more information, see [FIFO queue logic](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html) in the *Amazon SQS Developer Guide*.
-        /// - `ContentBasedDeduplication` – Enables content-based deduplication. Valid values are `true` and `false`. For more information, see [Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*. Note the following:
-        ///
-        /// - Every message must have a unique `MessageDeduplicationId`.
-        ///
-        /// - You may provide a `MessageDeduplicationId` explicitly.
-        /// - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your queue, Amazon SQS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
-        /// - If you don't provide a `MessageDeduplicationId` and the queue doesn't have `ContentBasedDeduplication` set, the action fails with an error.
-        /// - If the queue has `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
-        ///
-        /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered.
-        /// - If you send one message with `ContentBasedDeduplication` enabled and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates and only one copy of the message is delivered.
-        ///
-        /// The following attributes apply only to [high throughput for FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html):
-        ///
-        /// - `DeduplicationScope` – Specifies whether message deduplication occurs at the message group or queue level. Valid values are `messageGroup` and `queue`.
-        /// - `FifoThroughputLimit` – Specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are `perQueue` and `perMessageGroupId`. The `perMessageGroupId` value is allowed only when the value for `DeduplicationScope` is `messageGroup`.
-        ///
-        /// To enable high throughput for FIFO queues, do the following:
-        ///
-        /// - Set `DeduplicationScope` to `messageGroup`.
-        /// - Set `FifoThroughputLimit` to `perMessageGroupId`.
-        ///
-        /// If you set these attributes to anything other than the values shown for enabling high throughput, normal throughput is in effect and deduplication occurs as specified.
-        ///
-        /// For information on throughput quotas, see [Quotas related to messages](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html) in the *Amazon SQS Developer Guide*.
-        pub fn attributes(
-            mut self,
-            k: impl ::std::convert::Into<crate::types::QueueAttributeName>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.attributes(k, v);
-            self
-        }
-        ///Sets or clears `attributes`; see [`attributes`](Self::attributes).
-        pub fn set_attributes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    crate::types::QueueAttributeName,
-                    ::std::string::String,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_attributes(input);
-            self
-        }
-        ///The value of `attributes` set so far; see [`attributes`](Self::attributes).
-        pub fn get_attributes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                crate::types::QueueAttributeName,
-                ::std::string::String,
-            >,
-        > {
-            self.inner.get_attributes()
-        }
-        ///Adds a key-value pair to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// When you use queue tags, keep the following guidelines in mind:
-        ///
-        /// - Adding more than 50 tags to a queue isn't recommended.
-        /// - Tags don't have any semantic meaning. Amazon SQS interprets tags as character strings.
-        /// - Tags are case-sensitive.
-        /// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
-        ///
-        /// For a full list of tag restrictions, see [Quotas related to queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues) in the *Amazon SQS Developer Guide*.
-        ///
-        /// **Note:** To be able to tag a queue on creation, you must have the `sqs:CreateQueue` and `sqs:TagQueue` permissions.
-        ///
-        /// Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-        pub fn tags(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.tags(k, v);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        > {
-            self.inner.get_tags()
         }
     }
 }
-///Blocking fluent builder for `DeleteMessage`.
+///Blocking fluent builder for `DeleteMessage`: the async one's setters, a `send()` that returns the result.
 pub mod delete_message {
     use crate::operation::delete_message::{
         DeleteMessage, DeleteMessageOutput, DeleteMessageError,
     };
-    use crate::operation::delete_message::builders::DeleteMessageInputBuilder;
-    ///Blocking fluent builder for `DeleteMessage`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteMessageFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteMessageInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteMessage`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteMessageFluentBuilder = crate::operation::delete_message::builders::DeleteMessageFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteMessageFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteMessageInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -411,83 +225,23 @@ pub mod delete_message {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     DeleteMessage::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `queue_url`.
-        ///
-        /// The URL of the Amazon SQS queue from which messages are deleted.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_url(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_url(input);
-            self
-        }
-        ///Sets or clears `queue_url`; see [`queue_url`](Self::queue_url).
-        pub fn set_queue_url(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_url(input);
-            self
-        }
-        ///The value of `queue_url` set so far; see [`queue_url`](Self::queue_url).
-        pub fn get_queue_url(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_url()
-        }
-        ///Sets `receipt_handle`.
-        ///
-        /// The receipt handle associated with the message to delete.
-        ///
-        ///This field is required.
-        pub fn receipt_handle(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.receipt_handle(input);
-            self
-        }
-        ///Sets or clears `receipt_handle`; see [`receipt_handle`](Self::receipt_handle).
-        pub fn set_receipt_handle(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_receipt_handle(input);
-            self
-        }
-        ///The value of `receipt_handle` set so far; see [`receipt_handle`](Self::receipt_handle).
-        pub fn get_receipt_handle(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_receipt_handle()
-        }
     }
 }
-///Blocking fluent builder for `DeleteQueue`.
+///Blocking fluent builder for `DeleteQueue`: the async one's setters, a `send()` that returns the result.
 pub mod delete_queue {
     use crate::operation::delete_queue::{
         DeleteQueue, DeleteQueueOutput, DeleteQueueError,
     };
-    use crate::operation::delete_queue::builders::DeleteQueueInputBuilder;
-    ///Blocking fluent builder for `DeleteQueue`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct DeleteQueueFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: DeleteQueueInputBuilder,
-    }
+    ///Blocking fluent builder for `DeleteQueue`: the async one's setters, a `send()` that returns the result.
+    pub type DeleteQueueFluentBuilder = crate::operation::delete_queue::builders::DeleteQueueFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl DeleteQueueFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &DeleteQueueInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -500,55 +254,21 @@ pub mod delete_queue {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { DeleteQueue::orchestrate(&handle, input).await })
-        }
-        ///Sets `queue_url`.
-        ///
-        /// The URL of the Amazon SQS queue to delete.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_url(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_url(input);
-            self
-        }
-        ///Sets or clears `queue_url`; see [`queue_url`](Self::queue_url).
-        pub fn set_queue_url(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_url(input);
-            self
-        }
-        ///The value of `queue_url` set so far; see [`queue_url`](Self::queue_url).
-        pub fn get_queue_url(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_url()
         }
     }
 }
-///Blocking fluent builder for `GetQueueAttributes`.
+///Blocking fluent builder for `GetQueueAttributes`: the async one's setters, a `send()` that returns the result.
 pub mod get_queue_attributes {
     use crate::operation::get_queue_attributes::{
         GetQueueAttributes, GetQueueAttributesOutput, GetQueueAttributesError,
     };
-    use crate::operation::get_queue_attributes::builders::GetQueueAttributesInputBuilder;
-    ///Blocking fluent builder for `GetQueueAttributes`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetQueueAttributesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetQueueAttributesInputBuilder,
-    }
+    ///Blocking fluent builder for `GetQueueAttributes`: the async one's setters, a `send()` that returns the result.
+    pub type GetQueueAttributesFluentBuilder = crate::operation::get_queue_attributes::builders::GetQueueAttributesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetQueueAttributesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetQueueAttributesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -561,152 +281,23 @@ pub mod get_queue_attributes {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     GetQueueAttributes::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `queue_url`.
-        ///
-        /// The URL of the Amazon SQS queue whose attribute information is retrieved.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_url(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_url(input);
-            self
-        }
-        ///Sets or clears `queue_url`; see [`queue_url`](Self::queue_url).
-        pub fn set_queue_url(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_url(input);
-            self
-        }
-        ///The value of `queue_url` set so far; see [`queue_url`](Self::queue_url).
-        pub fn get_queue_url(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_url()
-        }
-        ///Appends an item to `attribute_names`. To override the contents of this collection use [`set_attribute_names`](Self::set_attribute_names).
-        ///
-        /// A list of attributes for which to retrieve information.
-        ///
-        /// The `AttributeNames` parameter is optional, but if you don't specify values for this parameter, the request returns empty results.
-        ///
-        /// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
-        ///
-        /// The following attributes are supported:
-        ///
-        /// **Important:** The `ApproximateNumberOfMessagesDelayed`, `ApproximateNumberOfMessagesNotVisible`, and `ApproximateNumberOfMessages` metrics may not achieve consistency until at least 1 minute after the producers stop sending messages. This period is required for the queue metadata to reach eventual consistency.
-        ///
-        /// - `All` – Returns all values.
-        /// - `ApproximateNumberOfMessages` – Returns the approximate number of messages available for retrieval from the queue.
-        /// - `ApproximateNumberOfMessagesDelayed` – Returns the approximate number of messages in the queue that are delayed and not available for reading immediately. This can happen when the queue is configured as a delay queue or when a message has been sent with a delay parameter.
-        /// - `ApproximateNumberOfMessagesNotVisible` – Returns the approximate number of messages that are in flight. Messages are considered to be *in flight* if they have been sent to a client but have not yet been deleted or have not yet reached the end of their visibility window.
-        /// - `CreatedTimestamp` – Returns the time when the queue was created in seconds ([epoch time](http://en.wikipedia.org/wiki/Unix_time)).
-        /// - `DelaySeconds` – Returns the default delay on the queue in seconds.
-        /// - `LastModifiedTimestamp` – Returns the time when the queue was last changed in seconds ([epoch time](http://en.wikipedia.org/wiki/Unix_time)).
-        /// - `MaximumMessageSize` – Returns the limit of how many bytes a message can contain before Amazon SQS rejects it.
-        /// - `MessageRetentionPeriod` – Returns the length of time, in seconds, for which Amazon SQS retains a message. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
-        /// - `Policy` – Returns the policy of the queue.
-        /// - `QueueArn` – Returns the Amazon resource name (ARN) of the queue.
-        /// - `ReceiveMessageWaitTimeSeconds` – Returns the length of time, in seconds, for which the `ReceiveMessage` action waits for a message to arrive.
-        /// - `VisibilityTimeout` – Returns the visibility timeout for the queue. For more information about the visibility timeout, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// The following attributes apply only to [dead-letter queues:](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)
-        ///
-        /// - `RedrivePolicy` – The string that includes the parameters for the dead-letter queue functionality of the source queue as a JSON object. The parameters are as follows:
-        ///
-        /// - `deadLetterTargetArn` – The Amazon Resource Name (ARN) of the dead-letter queue to which Amazon SQS moves messages after the value of `maxReceiveCount` is exceeded.
-        /// - `maxReceiveCount` – The number of times a message is delivered to the source queue before being moved to the dead-letter queue. Default: 10. When the `ReceiveCount` for a message exceeds the `maxReceiveCount` for a queue, Amazon SQS moves the message to the dead-letter-queue.
-        ///
-        /// - `RedriveAllowPolicy` – The string that includes the parameters for the permissions for the dead-letter queue redrive permission and which source queues can specify dead-letter queues as a JSON object. The parameters are as follows:
-        ///
-        /// - `redrivePermission` – The permission type that defines which source queues can specify the current queue as the dead-letter queue. Valid values are:
-        ///
-        /// - `allowAll` – (Default) Any source queues in this Amazon Web Services account in the same Region can specify this queue as the dead-letter queue.
-        /// - `denyAll` – No source queues can specify this queue as the dead-letter queue.
-        /// - `byQueue` – Only queues specified by the `sourceQueueArns` parameter can specify this queue as the dead-letter queue.
-        ///
-        /// - `sourceQueueArns` – The Amazon Resource Names (ARN)s of the source queues that can specify this queue as the dead-letter queue and redrive messages. You can specify this parameter only when the `redrivePermission` parameter is set to `byQueue`. You can specify up to 10 source queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the `redrivePermission` parameter to `allowAll`.
-        ///
-        /// **Note:** The dead-letter queue of a FIFO queue must also be a FIFO queue. Similarly, the dead-letter queue of a standard queue must also be a standard queue.
-        ///
-        /// The following attributes apply only to [server-side-encryption](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html):
-        ///
-        /// - `KmsMasterKeyId` – Returns the ID of an Amazon Web Services managed customer master key (CMK) for Amazon SQS or a custom CMK. For more information, see [Key Terms](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-sse-key-terms).
-        /// - `KmsDataKeyReusePeriodSeconds` – Returns the length of time, in seconds, for which Amazon SQS can reuse a data key to encrypt or decrypt messages before calling KMS again. For more information, see [How Does the Data Key Reuse Period Work?](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work).
-        /// - `SqsManagedSseEnabled` – Returns information about whether the queue is using SSE-SQS encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
-        ///
-        /// The following attributes apply only to [FIFO (first-in-first-out) queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html):
-        ///
-        /// - `FifoQueue` – Returns information about whether the queue is FIFO. For more information, see [FIFO queue logic](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
-        ///
-        /// - `ContentBasedDeduplication` – Returns whether content-based deduplication is enabled for the queue. For more information, see [Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// The following attributes apply only to [high throughput for FIFO queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/high-throughput-fifo.html):
-        ///
-        /// - `DeduplicationScope` – Specifies whether message deduplication occurs at the message group or queue level. Valid values are `messageGroup` and `queue`.
-        /// - `FifoThroughputLimit` – Specifies whether the FIFO queue throughput quota applies to the entire queue or per message group. Valid values are `perQueue` and `perMessageGroupId`. The `perMessageGroupId` value is allowed only when the value for `DeduplicationScope` is `messageGroup`.
-        ///
-        /// To enable high throughput for FIFO queues, do the following:
-        ///
-        /// - Set `DeduplicationScope` to `messageGroup`.
-        /// - Set `FifoThroughputLimit` to `perMessageGroupId`.
-        ///
-        /// If you set these attributes to anything other than the values shown for enabling high throughput, normal throughput is in effect and deduplication occurs as specified.
-        ///
-        /// For information on throughput quotas, see [Quotas related to messages](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html) in the *Amazon SQS Developer Guide*.
-        pub fn attribute_names(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::QueueAttributeName>,
-        ) -> Self {
-            self.inner = self.inner.attribute_names(input);
-            self
-        }
-        ///Sets or clears `attribute_names`; see [`attribute_names`](Self::attribute_names).
-        pub fn set_attribute_names(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::QueueAttributeName>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_attribute_names(input);
-            self
-        }
-        ///The value of `attribute_names` set so far; see [`attribute_names`](Self::attribute_names).
-        pub fn get_attribute_names(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::QueueAttributeName>> {
-            self.inner.get_attribute_names()
-        }
     }
 }
-///Blocking fluent builder for `GetQueueUrl`.
+///Blocking fluent builder for `GetQueueUrl`: the async one's setters, a `send()` that returns the result.
 pub mod get_queue_url {
     use crate::operation::get_queue_url::{
         GetQueueUrl, GetQueueUrlOutput, GetQueueUrlError,
     };
-    use crate::operation::get_queue_url::builders::GetQueueUrlInputBuilder;
-    ///Blocking fluent builder for `GetQueueUrl`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetQueueUrlFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetQueueUrlInputBuilder,
-    }
+    ///Blocking fluent builder for `GetQueueUrl`: the async one's setters, a `send()` that returns the result.
+    pub type GetQueueUrlFluentBuilder = crate::operation::get_queue_url::builders::GetQueueUrlFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetQueueUrlFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetQueueUrlInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -719,75 +310,19 @@ pub mod get_queue_url {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetQueueUrl::orchestrate(&handle, input).await })
-        }
-        ///Sets `queue_name`.
-        ///
-        /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (\_). Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_name(input);
-            self
-        }
-        ///Sets or clears `queue_name`; see [`queue_name`](Self::queue_name).
-        pub fn set_queue_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_name(input);
-            self
-        }
-        ///The value of `queue_name` set so far; see [`queue_name`](Self::queue_name).
-        pub fn get_queue_name(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_name()
-        }
-        ///Sets `queue_owner_aws_account_id`.
-        ///
-        /// (Optional) The Amazon Web Services account ID of the account that created the queue. This is only required when you are attempting to access a queue owned by another Amazon Web Services account.
-        pub fn queue_owner_aws_account_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_owner_aws_account_id(input);
-            self
-        }
-        ///Sets or clears `queue_owner_aws_account_id`; see [`queue_owner_aws_account_id`](Self::queue_owner_aws_account_id).
-        pub fn set_queue_owner_aws_account_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_owner_aws_account_id(input);
-            self
-        }
-        ///The value of `queue_owner_aws_account_id` set so far; see [`queue_owner_aws_account_id`](Self::queue_owner_aws_account_id).
-        pub fn get_queue_owner_aws_account_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_owner_aws_account_id()
         }
     }
 }
-///Blocking fluent builder for `ListQueues`.
+///Blocking fluent builder for `ListQueues`: the async one's setters, a `send()` that returns the result.
 pub mod list_queues {
     use crate::operation::list_queues::{ListQueues, ListQueuesOutput, ListQueuesError};
-    use crate::operation::list_queues::builders::ListQueuesInputBuilder;
-    ///Blocking fluent builder for `ListQueues`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListQueuesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListQueuesInputBuilder,
-    }
+    ///Blocking fluent builder for `ListQueues`: the async one's setters, a `send()` that returns the result.
+    pub type ListQueuesFluentBuilder = crate::operation::list_queues::builders::ListQueuesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListQueuesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListQueuesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -800,7 +335,7 @@ pub mod list_queues {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { ListQueues::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -810,72 +345,8 @@ pub mod list_queues {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `queue_name_prefix`.
-        ///
-        /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        pub fn queue_name_prefix(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_name_prefix(input);
-            self
-        }
-        ///Sets or clears `queue_name_prefix`; see [`queue_name_prefix`](Self::queue_name_prefix).
-        pub fn set_queue_name_prefix(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_name_prefix(input);
-            self
-        }
-        ///The value of `queue_name_prefix` set so far; see [`queue_name_prefix`](Self::queue_name_prefix).
-        pub fn get_queue_name_prefix(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_name_prefix()
-        }
-        ///Sets `next_token`.
-        ///
-        /// Pagination token to request the next set of results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.next_token(input);
-            self
-        }
-        ///Sets or clears `next_token`; see [`next_token`](Self::next_token).
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_next_token(input);
-            self
-        }
-        ///The value of `next_token` set so far; see [`next_token`](Self::next_token).
-        pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_next_token()
-        }
-        ///Sets `max_results`.
-        ///
-        /// Maximum number of results to include in the response. Value range is 1 to 1000. You must set `MaxResults` to receive a value for `NextToken` in the response.
-        pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.max_results(input);
-            self
-        }
-        ///Sets or clears `max_results`; see [`max_results`](Self::max_results).
-        pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_max_results(input);
-            self
-        }
-        ///The value of `max_results` set so far; see [`max_results`](Self::max_results).
-        pub fn get_max_results(&self) -> &::std::option::Option<i32> {
-            self.inner.get_max_results()
         }
     }
     ///Paginators of this operation: iterators.
@@ -964,22 +435,14 @@ pub mod list_queues {
         }
     }
 }
-///Blocking fluent builder for `PurgeQueue`.
+///Blocking fluent builder for `PurgeQueue`: the async one's setters, a `send()` that returns the result.
 pub mod purge_queue {
     use crate::operation::purge_queue::{PurgeQueue, PurgeQueueOutput, PurgeQueueError};
-    use crate::operation::purge_queue::builders::PurgeQueueInputBuilder;
-    ///Blocking fluent builder for `PurgeQueue`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct PurgeQueueFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: PurgeQueueInputBuilder,
-    }
+    ///Blocking fluent builder for `PurgeQueue`: the async one's setters, a `send()` that returns the result.
+    pub type PurgeQueueFluentBuilder = crate::operation::purge_queue::builders::PurgeQueueFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl PurgeQueueFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &PurgeQueueInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -992,55 +455,21 @@ pub mod purge_queue {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { PurgeQueue::orchestrate(&handle, input).await })
-        }
-        ///Sets `queue_url`.
-        ///
-        /// The URL of the queue from which the `PurgeQueue` action deletes messages.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_url(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_url(input);
-            self
-        }
-        ///Sets or clears `queue_url`; see [`queue_url`](Self::queue_url).
-        pub fn set_queue_url(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_url(input);
-            self
-        }
-        ///The value of `queue_url` set so far; see [`queue_url`](Self::queue_url).
-        pub fn get_queue_url(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_url()
         }
     }
 }
-///Blocking fluent builder for `ReceiveMessage`.
+///Blocking fluent builder for `ReceiveMessage`: the async one's setters, a `send()` that returns the result.
 pub mod receive_message {
     use crate::operation::receive_message::{
         ReceiveMessage, ReceiveMessageOutput, ReceiveMessageError,
     };
-    use crate::operation::receive_message::builders::ReceiveMessageInputBuilder;
-    ///Blocking fluent builder for `ReceiveMessage`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ReceiveMessageFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ReceiveMessageInputBuilder,
-    }
+    ///Blocking fluent builder for `ReceiveMessage`: the async one's setters, a `send()` that returns the result.
+    pub type ReceiveMessageFluentBuilder = crate::operation::receive_message::builders::ReceiveMessageFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ReceiveMessageFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ReceiveMessageInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1053,296 +482,23 @@ pub mod receive_message {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     ReceiveMessage::orchestrate(&handle, input).await
                 })
         }
-        ///Sets `queue_url`.
-        ///
-        /// The URL of the Amazon SQS queue from which messages are received.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_url(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_url(input);
-            self
-        }
-        ///Sets or clears `queue_url`; see [`queue_url`](Self::queue_url).
-        pub fn set_queue_url(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_url(input);
-            self
-        }
-        ///The value of `queue_url` set so far; see [`queue_url`](Self::queue_url).
-        pub fn get_queue_url(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_url()
-        }
-        ///Appends an item to `attribute_names`. To override the contents of this collection use [`set_attribute_names`](Self::set_attribute_names).
-        ///
-        /// **Important:** This parameter has been discontinued but will be supported for backward compatibility. To provide attribute names, you are encouraged to use `MessageSystemAttributeNames`.
-        ///
-        /// A list of attributes that need to be returned along with each message. These attributes include:
-        ///
-        /// - `All` – Returns all values.
-        /// - `ApproximateFirstReceiveTimestamp` – Returns the time the message was first received from the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
-        /// - `ApproximateReceiveCount` – Returns the number of times a message has been received across all queues but not deleted.
-        /// - `AWSTraceHeader` – Returns the X-Ray trace header string.
-        /// - `SenderId`
-        ///
-        /// - For a user, returns the user ID, for example `ABCDEFGHI1JKLMNOPQ23R`.
-        /// - For an IAM role, returns the IAM role ID, for example `ABCDE1F2GH3I4JK5LMNOP:i-a123b456`.
-        ///
-        /// - `SentTimestamp` – Returns the time the message was sent to the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
-        /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
-        /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the ` SendMessage ` action.
-        /// - `MessageGroupId` – Returns the value provided by the producer that calls the ` SendMessage ` action. Messages with the same `MessageGroupId` are returned in sequence.
-        /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
-        #[deprecated(
-            note = "AttributeNames has been replaced by MessageSystemAttributeNames"
-        )]
-        pub fn attribute_names(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::QueueAttributeName>,
-        ) -> Self {
-            self.inner = self.inner.attribute_names(input);
-            self
-        }
-        ///Sets or clears `attribute_names`; see [`attribute_names`](Self::attribute_names).
-        pub fn set_attribute_names(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::QueueAttributeName>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_attribute_names(input);
-            self
-        }
-        ///The value of `attribute_names` set so far; see [`attribute_names`](Self::attribute_names).
-        pub fn get_attribute_names(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::QueueAttributeName>> {
-            self.inner.get_attribute_names()
-        }
-        ///Appends an item to `message_system_attribute_names`. To override the contents of this collection use [`set_message_system_attribute_names`](Self::set_message_system_attribute_names).
-        ///
-        /// A list of attributes that need to be returned along with each message. These attributes include:
-        ///
-        /// - `All` – Returns all values.
-        /// - `ApproximateFirstReceiveTimestamp` – Returns the time the message was first received from the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
-        /// - `ApproximateReceiveCount` – Returns the number of times a message has been received across all queues but not deleted.
-        /// - `AWSTraceHeader` – Returns the X-Ray trace header string.
-        /// - `SenderId`
-        ///
-        /// - For a user, returns the user ID, for example `ABCDEFGHI1JKLMNOPQ23R`.
-        /// - For an IAM role, returns the IAM role ID, for example `ABCDE1F2GH3I4JK5LMNOP:i-a123b456`.
-        ///
-        /// - `SentTimestamp` – Returns the time the message was sent to the queue ([epoch time](http://en.wikipedia.org/wiki/Unix_time) in milliseconds).
-        /// - `SqsManagedSseEnabled` – Enables server-side queue encryption using SQS owned encryption keys. Only one server-side encryption option is supported per queue (for example, [SSE-KMS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html) or [SSE-SQS](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
-        /// - `MessageDeduplicationId` – Returns the value provided by the producer that calls the ` SendMessage ` action.
-        /// - `MessageGroupId` – Returns the value provided by the producer that calls the ` SendMessage ` action. Messages with the same `MessageGroupId` are returned in sequence.
-        /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
-        pub fn message_system_attribute_names(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::MessageSystemAttributeName>,
-        ) -> Self {
-            self.inner = self.inner.message_system_attribute_names(input);
-            self
-        }
-        ///Sets or clears `message_system_attribute_names`; see [`message_system_attribute_names`](Self::message_system_attribute_names).
-        pub fn set_message_system_attribute_names(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::MessageSystemAttributeName>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_message_system_attribute_names(input);
-            self
-        }
-        ///The value of `message_system_attribute_names` set so far; see [`message_system_attribute_names`](Self::message_system_attribute_names).
-        pub fn get_message_system_attribute_names(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::MessageSystemAttributeName>,
-        > {
-            self.inner.get_message_system_attribute_names()
-        }
-        ///Appends an item to `message_attribute_names`. To override the contents of this collection use [`set_message_attribute_names`](Self::set_message_attribute_names).
-        ///
-        /// The name of the message attribute, where *N* is the index.
-        ///
-        /// - The name can contain alphanumeric characters and the underscore (`_`), hyphen (`-`), and period (`.`).
-        /// - The name is case-sensitive and must be unique among all attribute names for the message.
-        /// - The name must not start with AWS-reserved prefixes such as `AWS.` or `Amazon.` (or any casing variants).
-        /// - The name must not start or end with a period (`.`), and it should not have periods in succession (`..`).
-        /// - The name can be up to 256 characters long.
-        ///
-        /// When using `ReceiveMessage`, you can send a list of attribute names to receive, or you can return all of the attributes by specifying `All` or `.*` in your request. You can also use all message attributes starting with a prefix, for example `bar.*`.
-        pub fn message_attribute_names(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_attribute_names(input);
-            self
-        }
-        ///Sets or clears `message_attribute_names`; see [`message_attribute_names`](Self::message_attribute_names).
-        pub fn set_message_attribute_names(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_message_attribute_names(input);
-            self
-        }
-        ///The value of `message_attribute_names` set so far; see [`message_attribute_names`](Self::message_attribute_names).
-        pub fn get_message_attribute_names(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_message_attribute_names()
-        }
-        ///Sets `max_number_of_messages`.
-        ///
-        /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned). Valid values: 1 to 10. Default: 1.
-        pub fn max_number_of_messages(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner = self.inner.max_number_of_messages(input);
-            self
-        }
-        ///Sets or clears `max_number_of_messages`; see [`max_number_of_messages`](Self::max_number_of_messages).
-        pub fn set_max_number_of_messages(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
-            self.inner = self.inner.set_max_number_of_messages(input);
-            self
-        }
-        ///The value of `max_number_of_messages` set so far; see [`max_number_of_messages`](Self::max_number_of_messages).
-        pub fn get_max_number_of_messages(&self) -> &::std::option::Option<i32> {
-            self.inner.get_max_number_of_messages()
-        }
-        ///Sets `visibility_timeout`.
-        ///
-        /// The duration (in seconds) that the received messages are hidden from subsequent retrieve requests after being retrieved by a `ReceiveMessage` request. If not specified, the default visibility timeout for the queue is used, which is 30 seconds.
-        ///
-        /// Understanding `VisibilityTimeout`:
-        ///
-        /// - When a message is received from a queue, it becomes temporarily invisible to other consumers for the duration of the visibility timeout. This prevents multiple consumers from processing the same message simultaneously. If the message is not deleted or its visibility timeout is not extended before the timeout expires, it becomes visible again and can be retrieved by other consumers.
-        /// - Setting an appropriate visibility timeout is crucial. If it's too short, the message might become visible again before processing is complete, leading to duplicate processing. If it's too long, it delays the reprocessing of messages if the initial processing fails.
-        /// - You can adjust the visibility timeout using the `--visibility-timeout` parameter in the `receive-message` command to match the processing time required by your application.
-        /// - A message that isn't deleted or a message whose visibility isn't extended before the visibility timeout expires counts as a failed receive. Depending on the configuration of the queue, the message might be sent to the dead-letter queue.
-        ///
-        /// For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-        pub fn visibility_timeout(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner = self.inner.visibility_timeout(input);
-            self
-        }
-        ///Sets or clears `visibility_timeout`; see [`visibility_timeout`](Self::visibility_timeout).
-        pub fn set_visibility_timeout(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
-            self.inner = self.inner.set_visibility_timeout(input);
-            self
-        }
-        ///The value of `visibility_timeout` set so far; see [`visibility_timeout`](Self::visibility_timeout).
-        pub fn get_visibility_timeout(&self) -> &::std::option::Option<i32> {
-            self.inner.get_visibility_timeout()
-        }
-        ///Sets `wait_time_seconds`.
-        ///
-        /// The duration (in seconds) for which the call waits for a message to arrive in the queue before returning. If a message is available, the call returns sooner than `WaitTimeSeconds`. If no messages are available and the wait time expires, the call does not return a message list. If you are using the Java SDK, it returns a `ReceiveMessageResponse` object, which has a empty list instead of a Null object.
-        ///
-        /// **Important:** To avoid HTTP errors, ensure that the HTTP response timeout for `ReceiveMessage` requests is longer than the `WaitTimeSeconds` parameter. For example, with the Java SDK, you can set HTTP transport settings using the [ NettyNioAsyncHttpClient](https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.html) for asynchronous clients, or the [ ApacheHttpClient](https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/apache/ApacheHttpClient.html) for synchronous clients.
-        pub fn wait_time_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner = self.inner.wait_time_seconds(input);
-            self
-        }
-        ///Sets or clears `wait_time_seconds`; see [`wait_time_seconds`](Self::wait_time_seconds).
-        pub fn set_wait_time_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
-            self.inner = self.inner.set_wait_time_seconds(input);
-            self
-        }
-        ///The value of `wait_time_seconds` set so far; see [`wait_time_seconds`](Self::wait_time_seconds).
-        pub fn get_wait_time_seconds(&self) -> &::std::option::Option<i32> {
-            self.inner.get_wait_time_seconds()
-        }
-        ///Sets `receive_request_attempt_id`.
-        ///
-        /// This parameter applies only to FIFO (first-in-first-out) queues.
-        ///
-        /// The token used for deduplication of `ReceiveMessage` calls. If a networking issue occurs after a `ReceiveMessage` action, and instead of a response you receive a generic error, it is possible to retry the same action with an identical `ReceiveRequestAttemptId` to retrieve the same set of messages, even if their visibility timeout has not yet expired.
-        ///
-        /// - You can use `ReceiveRequestAttemptId` only for 5 minutes after a `ReceiveMessage` action.
-        /// - When you set `FifoQueue`, a caller of the `ReceiveMessage` action can provide a `ReceiveRequestAttemptId` explicitly.
-        /// - It is possible to retry the `ReceiveMessage` action with the same `ReceiveRequestAttemptId` if none of the messages have been modified (deleted or had their visibility changes).
-        /// - During a visibility timeout, subsequent calls with the same `ReceiveRequestAttemptId` return the same messages and receipt handles. If a retry occurs within the deduplication interval, it resets the visibility timeout. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// **Important:** If a caller of the `ReceiveMessage` action still processes messages when the visibility timeout expires and messages become visible, another worker consuming from the same queue can receive the same messages and therefore process duplicates. Also, if a consumer whose message processing time is longer than the visibility timeout tries to delete the processed messages, the action fails with an error.
-        /// To mitigate this effect, ensure that your application observes a safe threshold before the visibility timeout expires and extend the visibility timeout as necessary.
-        ///
-        /// - While messages with a particular `MessageGroupId` are invisible, no more messages belonging to the same `MessageGroupId` are returned until the visibility timeout expires. You can still receive messages with another `MessageGroupId` as long as it is also visible.
-        /// - If a caller of `ReceiveMessage` can't track the `ReceiveRequestAttemptId`, no retries work until the original visibility timeout expires. As a result, delays might occur but the messages in the queue remain in a strict order.
-        ///
-        /// The maximum length of `ReceiveRequestAttemptId` is 128 characters. `ReceiveRequestAttemptId` can contain alphanumeric characters (`a-z`, `A-Z`, `0-9`) and punctuation (`!"#$%&'()*+,-./:;<=>?@[\]^_'{|}~`).
-        ///
-        /// For best practices of using `ReceiveRequestAttemptId`, see [Using the ReceiveRequestAttemptId Request Parameter](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-receiverequestattemptid-request-parameter.html) in the *Amazon SQS Developer Guide*.
-        pub fn receive_request_attempt_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.receive_request_attempt_id(input);
-            self
-        }
-        ///Sets or clears `receive_request_attempt_id`; see [`receive_request_attempt_id`](Self::receive_request_attempt_id).
-        pub fn set_receive_request_attempt_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_receive_request_attempt_id(input);
-            self
-        }
-        ///The value of `receive_request_attempt_id` set so far; see [`receive_request_attempt_id`](Self::receive_request_attempt_id).
-        pub fn get_receive_request_attempt_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_receive_request_attempt_id()
-        }
     }
 }
-///Blocking fluent builder for `SendMessage`.
+///Blocking fluent builder for `SendMessage`: the async one's setters, a `send()` that returns the result.
 pub mod send_message {
     use crate::operation::send_message::{
         SendMessage, SendMessageOutput, SendMessageError,
     };
-    use crate::operation::send_message::builders::SendMessageInputBuilder;
-    ///Blocking fluent builder for `SendMessage`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct SendMessageFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: SendMessageInputBuilder,
-    }
+    ///Blocking fluent builder for `SendMessage`: the async one's setters, a `send()` that returns the result.
+    pub type SendMessageFluentBuilder = crate::operation::send_message::builders::SendMessageFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl SendMessageFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &SendMessageInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -1355,240 +511,8 @@ pub mod send_message {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { SendMessage::orchestrate(&handle, input).await })
-        }
-        ///Sets `queue_url`.
-        ///
-        /// The URL of the Amazon SQS queue to which a message is sent.
-        ///
-        /// Queue URLs and names are case-sensitive.
-        ///
-        ///This field is required.
-        pub fn queue_url(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.queue_url(input);
-            self
-        }
-        ///Sets or clears `queue_url`; see [`queue_url`](Self::queue_url).
-        pub fn set_queue_url(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_queue_url(input);
-            self
-        }
-        ///The value of `queue_url` set so far; see [`queue_url`](Self::queue_url).
-        pub fn get_queue_url(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_queue_url()
-        }
-        ///Sets `message_body`.
-        ///
-        /// The message to send. The minimum size is one character. The maximum size is 256 KiB.
-        ///
-        /// **Important:** A message can include only XML, JSON, and unformatted text. The following Unicode characters are allowed. For more information, see the [W3C specification for characters](http://www.w3.org/TR/REC-xml/#charsets).
-        ///
-        /// `#x9` | `#xA` | `#xD` | `#x20` to `#xD7FF` | `#xE000` to `#xFFFD` | `#x10000` to `#x10FFFF`
-        ///
-        /// Amazon SQS does not throw an exception or completely reject the message if it contains invalid characters. Instead, it replaces those invalid characters with `U+FFFD` before storing the message in the queue, as long as the message body contains at least one valid character.
-        ///
-        ///This field is required.
-        pub fn message_body(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_body(input);
-            self
-        }
-        ///Sets or clears `message_body`; see [`message_body`](Self::message_body).
-        pub fn set_message_body(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message_body(input);
-            self
-        }
-        ///The value of `message_body` set so far; see [`message_body`](Self::message_body).
-        pub fn get_message_body(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message_body()
-        }
-        ///Sets `delay_seconds`.
-        ///
-        /// The length of time, in seconds, for which to delay a specific message. Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive `DelaySeconds` value become available for processing after the delay period is finished. If you don't specify a value, the default value for the queue applies.
-        ///
-        /// **Note:** When you set `FifoQueue`, you can't set `DelaySeconds` per message. You can set this parameter only on a queue level.
-        pub fn delay_seconds(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.delay_seconds(input);
-            self
-        }
-        ///Sets or clears `delay_seconds`; see [`delay_seconds`](Self::delay_seconds).
-        pub fn set_delay_seconds(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_delay_seconds(input);
-            self
-        }
-        ///The value of `delay_seconds` set so far; see [`delay_seconds`](Self::delay_seconds).
-        pub fn get_delay_seconds(&self) -> &::std::option::Option<i32> {
-            self.inner.get_delay_seconds()
-        }
-        ///Adds a key-value pair to `message_attributes`. To override the contents of this collection use [`set_message_attributes`](Self::set_message_attributes).
-        ///
-        /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes) in the *Amazon SQS Developer Guide*.
-        pub fn message_attributes(
-            mut self,
-            k: impl ::std::convert::Into<::std::string::String>,
-            v: impl ::std::convert::Into<crate::types::MessageAttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.message_attributes(k, v);
-            self
-        }
-        ///Sets or clears `message_attributes`; see [`message_attributes`](Self::message_attributes).
-        pub fn set_message_attributes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::MessageAttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_message_attributes(input);
-            self
-        }
-        ///The value of `message_attributes` set so far; see [`message_attributes`](Self::message_attributes).
-        pub fn get_message_attributes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                crate::types::MessageAttributeValue,
-            >,
-        > {
-            self.inner.get_message_attributes()
-        }
-        ///Adds a key-value pair to `message_system_attributes`. To override the contents of this collection use [`set_message_system_attributes`](Self::set_message_system_attributes).
-        ///
-        /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`, and `Value`.
-        ///
-        /// **Important:**
-        ///
-        /// - Currently, the only supported message system attribute is `AWSTraceHeader`. Its type must be `String` and its value must be a correctly formatted X-Ray trace header string.
-        /// - The size of a message system attribute doesn't count towards the total size of a message.
-        pub fn message_system_attributes(
-            mut self,
-            k: impl ::std::convert::Into<
-                crate::types::MessageSystemAttributeNameForSends,
-            >,
-            v: impl ::std::convert::Into<crate::types::MessageSystemAttributeValue>,
-        ) -> Self {
-            self.inner = self.inner.message_system_attributes(k, v);
-            self
-        }
-        ///Sets or clears `message_system_attributes`; see [`message_system_attributes`](Self::message_system_attributes).
-        pub fn set_message_system_attributes(
-            mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    crate::types::MessageSystemAttributeNameForSends,
-                    crate::types::MessageSystemAttributeValue,
-                >,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_message_system_attributes(input);
-            self
-        }
-        ///The value of `message_system_attributes` set so far; see [`message_system_attributes`](Self::message_system_attributes).
-        pub fn get_message_system_attributes(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::collections::HashMap<
-                crate::types::MessageSystemAttributeNameForSends,
-                crate::types::MessageSystemAttributeValue,
-            >,
-        > {
-            self.inner.get_message_system_attributes()
-        }
-        ///Sets `message_deduplication_id`.
-        ///
-        /// This parameter applies only to FIFO (first-in-first-out) queues.
-        ///
-        /// The token used for deduplication of sent messages. If a message with a particular `MessageDeduplicationId` is sent successfully, any messages sent with the same `MessageDeduplicationId` are accepted successfully but aren't delivered during the 5-minute deduplication interval. For more information, see [ Exactly-once processing](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// - Every message must have a unique `MessageDeduplicationId`,
-        ///
-        /// - You may provide a `MessageDeduplicationId` explicitly.
-        /// - If you aren't able to provide a `MessageDeduplicationId` and you enable `ContentBasedDeduplication` for your queue, Amazon SQS uses a SHA-256 hash to generate the `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
-        /// - If you don't provide a `MessageDeduplicationId` and the queue doesn't have `ContentBasedDeduplication` set, the action fails with an error.
-        /// - If the queue has `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the generated one.
-        ///
-        /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the deduplication interval are treated as duplicates and only one copy of the message is delivered.
-        /// - If you send one message with `ContentBasedDeduplication` enabled and then another message with a `MessageDeduplicationId` that is the same as the one generated for the first `MessageDeduplicationId`, the two messages are treated as duplicates and only one copy of the message is delivered.
-        ///
-        /// **Note:** The `MessageDeduplicationId` is available to the consumer of the message (this can be useful for troubleshooting delivery issues).
-        ///
-        /// If a message is sent successfully but the acknowledgement is lost and the message is resent with the same `MessageDeduplicationId` after the deduplication interval, Amazon SQS can't detect duplicate messages.
-        ///
-        /// Amazon SQS continues to keep track of the message deduplication ID even after the message is received and deleted.
-        ///
-        /// The maximum length of `MessageDeduplicationId` is 128 characters. `MessageDeduplicationId` can contain alphanumeric characters (`a-z`, `A-Z`, `0-9`) and punctuation (`!"#$%&'()*+,-./:;<=>?@[\]^_'{|}~`).
-        ///
-        /// For best practices of using `MessageDeduplicationId`, see [Using the MessageDeduplicationId Property](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html) in the *Amazon SQS Developer Guide*.
-        pub fn message_deduplication_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_deduplication_id(input);
-            self
-        }
-        ///Sets or clears `message_deduplication_id`; see [`message_deduplication_id`](Self::message_deduplication_id).
-        pub fn set_message_deduplication_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message_deduplication_id(input);
-            self
-        }
-        ///The value of `message_deduplication_id` set so far; see [`message_deduplication_id`](Self::message_deduplication_id).
-        pub fn get_message_deduplication_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message_deduplication_id()
-        }
-        ///Sets `message_group_id`.
-        ///
-        /// This parameter applies only to FIFO (first-in-first-out) queues.
-        ///
-        /// The tag that specifies that a message belongs to a specific message group. Messages that belong to the same message group are processed in a FIFO manner (however, messages in different message groups might be processed out of order). To interleave multiple ordered streams within a single queue, use `MessageGroupId` values (for example, session data for multiple users). In this scenario, multiple consumers can process the queue, but the session data of each user is processed in a FIFO fashion.
-        ///
-        /// - You must associate a non-empty `MessageGroupId` with a message. If you don't provide a `MessageGroupId`, the action fails.
-        /// - `ReceiveMessage` might return messages with multiple `MessageGroupId` values. For each `MessageGroupId`, the messages are sorted by time sent. The caller can't specify a `MessageGroupId`.
-        ///
-        /// The maximum length of `MessageGroupId` is 128 characters. Valid values: alphanumeric characters and punctuation `(!"#$%&'()*+,-./:;<=>?@[\]^_'{|}~)`.
-        ///
-        /// For best practices of using `MessageGroupId`, see [Using the MessageGroupId Property](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html) in the *Amazon SQS Developer Guide*.
-        ///
-        /// **Important:** `MessageGroupId` is required for FIFO queues. You can't use it for Standard queues.
-        pub fn message_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.message_group_id(input);
-            self
-        }
-        ///Sets or clears `message_group_id`; see [`message_group_id`](Self::message_group_id).
-        pub fn set_message_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_message_group_id(input);
-            self
-        }
-        ///The value of `message_group_id` set so far; see [`message_group_id`](Self::message_group_id).
-        pub fn get_message_group_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_message_group_id()
         }
     }
 }

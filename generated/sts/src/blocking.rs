@@ -8,6 +8,7 @@ let config = sts::Config::builder().region("us-east-1").build();
 let client = sts::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -66,10 +67,10 @@ impl Client {
     ///
     /// To use MFA with `AssumeRole`, you pass values for the `SerialNumber` and `TokenCode` parameters. The `SerialNumber` value identifies the user's hardware or virtual MFA device. The `TokenCode` is the time-based one-time password (TOTP) that the MFA device produces.
     pub fn assume_role(&self) -> assume_role::AssumeRoleFluentBuilder {
-        assume_role::AssumeRoleFluentBuilder {
+        crate::operation::assume_role::builders::AssumeRoleFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns details about the IAM user or role whose credentials are used to call the operation.
@@ -78,10 +79,10 @@ impl Client {
     pub fn get_caller_identity(
         &self,
     ) -> get_caller_identity::GetCallerIdentityFluentBuilder {
-        get_caller_identity::GetCallerIdentityFluentBuilder {
+        crate::operation::get_caller_identity::builders::GetCallerIdentityFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
@@ -107,29 +108,21 @@ impl Client {
     ///
     /// For more information about using `GetSessionToken` to create temporary credentials, see [Temporary Credentials for Users in Untrusted Environments](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_getsessiontoken) in the *IAM User Guide*.
     pub fn get_session_token(&self) -> get_session_token::GetSessionTokenFluentBuilder {
-        get_session_token::GetSessionTokenFluentBuilder {
+        crate::operation::get_session_token::builders::GetSessionTokenFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `AssumeRole`.
+///Blocking fluent builder for `AssumeRole`: the async one's setters, a `send()` that returns the result.
 pub mod assume_role {
     use crate::operation::assume_role::{AssumeRole, AssumeRoleOutput, AssumeRoleError};
-    use crate::operation::assume_role::builders::AssumeRoleInputBuilder;
-    ///Blocking fluent builder for `AssumeRole`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct AssumeRoleFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: AssumeRoleInputBuilder,
-    }
+    ///Blocking fluent builder for `AssumeRole`: the async one's setters, a `send()` that returns the result.
+    pub type AssumeRoleFluentBuilder = crate::operation::assume_role::builders::AssumeRoleFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl AssumeRoleFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &AssumeRoleInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -142,369 +135,21 @@ pub mod assume_role {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { AssumeRole::orchestrate(&handle, input).await })
-        }
-        ///Sets `role_arn`.
-        ///
-        /// The Amazon Resource Name (ARN) of the role to assume.
-        ///
-        ///This field is required.
-        pub fn role_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.role_arn(input);
-            self
-        }
-        ///Sets or clears `role_arn`; see [`role_arn`](Self::role_arn).
-        pub fn set_role_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_role_arn(input);
-            self
-        }
-        ///The value of `role_arn` set so far; see [`role_arn`](Self::role_arn).
-        pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_role_arn()
-        }
-        ///Sets `role_session_name`.
-        ///
-        /// An identifier for the assumed role session.
-        ///
-        /// Use the role session name to uniquely identify a session when the same role is assumed by different principals or for different reasons. In cross-account scenarios, the role session name is visible to, and can be logged by the account that owns the role. The role session name is also used in the ARN of the assumed role principal. This means that subsequent cross-account API requests that use the temporary security credentials will expose the role session name to the external account in their CloudTrail logs.
-        ///
-        /// For security purposes, administrators can view this field in [CloudTrail logs](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_signin-tempcreds) to help identify who performed an action in Amazon Web Services. Your administrator might require that you specify your user name as the session name when you assume the role. For more information, see [ `sts:RoleSessionName`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname).
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
-        ///
-        ///This field is required.
-        pub fn role_session_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.role_session_name(input);
-            self
-        }
-        ///Sets or clears `role_session_name`; see [`role_session_name`](Self::role_session_name).
-        pub fn set_role_session_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_role_session_name(input);
-            self
-        }
-        ///The value of `role_session_name` set so far; see [`role_session_name`](Self::role_session_name).
-        pub fn get_role_session_name(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_role_session_name()
-        }
-        ///Appends an item to `policy_arns`. To override the contents of this collection use [`set_policy_arns`](Self::set_policy_arns).
-        ///
-        /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies. The policies must exist in the same account as the role.
-        ///
-        /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-        ///
-        /// Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
-        pub fn policy_arns(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
-        ) -> Self {
-            self.inner = self.inner.policy_arns(input);
-            self
-        }
-        ///Sets or clears `policy_arns`; see [`policy_arns`](Self::policy_arns).
-        pub fn set_policy_arns(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
-        ) -> Self {
-            self.inner = self.inner.set_policy_arns(input);
-            self
-        }
-        ///The value of `policy_arns` set so far; see [`policy_arns`](Self::policy_arns).
-        pub fn get_policy_arns(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        > {
-            self.inner.get_policy_arns()
-        }
-        ///Sets `policy`.
-        ///
-        /// An IAM policy in JSON format that you want to use as an inline session policy.
-        ///
-        /// This parameter is optional. Passing policies to this operation returns new temporary credentials. The resulting session's permissions are the intersection of the role's identity-based policy and the session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API calls to access resources in the account that owns the role. You cannot use session policies to grant more permissions than those allowed by the identity-based policy of the role that is being assumed. For more information, see [Session Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in the *IAM User Guide*.
-        ///
-        /// The plaintext that you use for both inline and managed session policies can't exceed 2,048 characters. The JSON policy characters can be any ASCII character from the space character to the end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009), linefeed (\\u000A), and carriage return (\\u000D) characters.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-        ///
-        /// For more information about role session permissions, see [Session policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.policy(input);
-            self
-        }
-        ///Sets or clears `policy`; see [`policy`](Self::policy).
-        pub fn set_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_policy(input);
-            self
-        }
-        ///The value of `policy` set so far; see [`policy`](Self::policy).
-        pub fn get_policy(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_policy()
-        }
-        ///Sets `duration_seconds`.
-        ///
-        /// The duration, in seconds, of the role session. The value specified can range from 900 seconds (15 minutes) up to the maximum session duration set for the role. The maximum session duration setting can have a value from 1 hour to 12 hours. If you specify a value higher than this setting or the administrator setting (whichever is lower), the operation fails. For example, if you specify a session duration of 12 hours, but your administrator set the maximum session duration to 6 hours, your operation fails.
-        ///
-        /// Role chaining limits your Amazon Web Services CLI or Amazon Web Services API role session to a maximum of one hour. When you use the `AssumeRole` API operation to assume a role, you can specify the duration of your role session with the `DurationSeconds` parameter. You can specify a parameter value of up to 43200 seconds (12 hours), depending on the maximum session duration setting for your role. However, if you assume a role using role chaining and provide a `DurationSeconds` parameter value greater than one hour, the operation fails. To learn how to view the maximum value for your role, see [Update the maximum session duration for a role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration).
-        ///
-        /// By default, the value is set to `3600` seconds.
-        ///
-        /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that you might request using the returned credentials. The request to the federation endpoint for a console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the console session. For more information, see [Creating a URL that Enables Federated Users to Access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html) in the *IAM User Guide*.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner = self.inner.duration_seconds(input);
-            self
-        }
-        ///Sets or clears `duration_seconds`; see [`duration_seconds`](Self::duration_seconds).
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
-            self.inner = self.inner.set_duration_seconds(input);
-            self
-        }
-        ///The value of `duration_seconds` set so far; see [`duration_seconds`](Self::duration_seconds).
-        pub fn get_duration_seconds(&self) -> &::std::option::Option<i32> {
-            self.inner.get_duration_seconds()
-        }
-        ///Appends an item to `tags`. To override the contents of this collection use [`set_tags`](Self::set_tags).
-        ///
-        /// A list of session tags that you want to pass. Each session tag consists of a key name and an associated value. For more information about session tags, see [Tagging Amazon Web Services STS Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
-        ///
-        /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t exceed 128 characters, and the values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed policy ARNs, and session tags into a packed binary format that has a separate limit. Your request can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize` response element indicates by percentage how close the policies and tags for your request are to the upper size limit.
-        ///
-        /// You can pass a session tag with the same key as a tag that is already attached to the role. When you do, session tags override a role tag with the same key.
-        ///
-        /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the role has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the role tag.
-        ///
-        /// Additionally, if you used temporary credentials to perform this operation, the new session inherits any transitive session tags from the calling session. If you pass a session tag with the same key as an inherited tag, the operation fails. To view the inherited tags for a session, see the CloudTrail logs. For more information, see [Viewing Session Tags in CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs) in the *IAM User Guide*.
-        pub fn tags(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.inner = self.inner.tags(input);
-            self
-        }
-        ///Sets or clears `tags`; see [`tags`](Self::tags).
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
-            self.inner = self.inner.set_tags(input);
-            self
-        }
-        ///The value of `tags` set so far; see [`tags`](Self::tags).
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
-            self.inner.get_tags()
-        }
-        ///Appends an item to `transitive_tag_keys`. To override the contents of this collection use [`set_transitive_tag_keys`](Self::set_transitive_tag_keys).
-        ///
-        /// A list of keys for session tags that you want to set as transitive. If you set a tag key as transitive, the corresponding key and value passes to subsequent sessions in a role chain. For more information, see [Chaining Roles with Session Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-chaining) in the *IAM User Guide*.
-        ///
-        /// This parameter is optional. The transitive status of a session tag does not impact its packed binary size.
-        ///
-        /// If you choose not to specify a transitive tag key, then no tags are passed from this session to any subsequent sessions.
-        pub fn transitive_tag_keys(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.transitive_tag_keys(input);
-            self
-        }
-        ///Sets or clears `transitive_tag_keys`; see [`transitive_tag_keys`](Self::transitive_tag_keys).
-        pub fn set_transitive_tag_keys(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner = self.inner.set_transitive_tag_keys(input);
-            self
-        }
-        ///The value of `transitive_tag_keys` set so far; see [`transitive_tag_keys`](Self::transitive_tag_keys).
-        pub fn get_transitive_tag_keys(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
-            self.inner.get_transitive_tag_keys()
-        }
-        ///Sets `external_id`.
-        ///
-        /// A unique identifier that might be required when you assume a role in another account. If the administrator of the account to which the role belongs provided you with an external ID, then provide that value in the `ExternalId` parameter. This value can be any string, such as a passphrase or account number. A cross-account role is usually set up to trust everyone in an account. Therefore, the administrator of the trusting account might send an external ID to the administrator of the trusted account. That way, only someone with the ID can assume the role, rather than everyone in the account. For more information about the external ID, see [How to Use an External ID When Granting Access to Your Amazon Web Services Resources to a Third Party](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html) in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@:/-
-        pub fn external_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.external_id(input);
-            self
-        }
-        ///Sets or clears `external_id`; see [`external_id`](Self::external_id).
-        pub fn set_external_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_external_id(input);
-            self
-        }
-        ///The value of `external_id` set so far; see [`external_id`](Self::external_id).
-        pub fn get_external_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_external_id()
-        }
-        ///Sets `serial_number`.
-        ///
-        /// The identification number of the MFA device that is associated with the user who is making the `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a condition that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`).
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@-
-        pub fn serial_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.serial_number(input);
-            self
-        }
-        ///Sets or clears `serial_number`; see [`serial_number`](Self::serial_number).
-        pub fn set_serial_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_serial_number(input);
-            self
-        }
-        ///The value of `serial_number` set so far; see [`serial_number`](Self::serial_number).
-        pub fn get_serial_number(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_serial_number()
-        }
-        ///Sets `token_code`.
-        ///
-        /// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA. (In other words, if the policy includes a condition that tests for MFA). If the role being assumed requires MFA and if the `TokenCode` value is missing or expired, the `AssumeRole` call returns an "access denied" error.
-        ///
-        /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric digits.
-        pub fn token_code(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.token_code(input);
-            self
-        }
-        ///Sets or clears `token_code`; see [`token_code`](Self::token_code).
-        pub fn set_token_code(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_token_code(input);
-            self
-        }
-        ///The value of `token_code` set so far; see [`token_code`](Self::token_code).
-        pub fn get_token_code(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_token_code()
-        }
-        ///Sets `source_identity`.
-        ///
-        /// The source identity specified by the principal that is calling the `AssumeRole` operation. The source identity value persists across [chained role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining) sessions.
-        ///
-        /// You can require users to specify a source identity when they assume a role. You do this by using the [ `sts:SourceIdentity`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceidentity) condition key in a role trust policy. You can use source identity information in CloudTrail logs to determine who took actions with a role. You can use the `aws:SourceIdentity` condition key to further control access to Amazon Web Services resources based on the value of source identity. For more information about using source identity, see [Monitor and control actions taken with assumed roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html) in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: +=,.@-. You cannot use a value that begins with the text `aws:`. This prefix is reserved for Amazon Web Services internal use.
-        pub fn source_identity(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.source_identity(input);
-            self
-        }
-        ///Sets or clears `source_identity`; see [`source_identity`](Self::source_identity).
-        pub fn set_source_identity(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_source_identity(input);
-            self
-        }
-        ///The value of `source_identity` set so far; see [`source_identity`](Self::source_identity).
-        pub fn get_source_identity(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_source_identity()
-        }
-        ///Appends an item to `provided_contexts`. To override the contents of this collection use [`set_provided_contexts`](Self::set_provided_contexts).
-        ///
-        /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted context assertion is signed and encrypted by Amazon Web Services STS.
-        ///
-        /// The following is an example of a `ProvidedContext` value that includes a single trusted context assertion and the ARN of the context provider from which the trusted context assertion was generated.
-        ///
-        /// `[{"ProviderArn":"arn:aws:iam::aws:contextProvider/IdentityCenter","ContextAssertion":"trusted-context-assertion"}]`
-        pub fn provided_contexts(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ProvidedContext>,
-        ) -> Self {
-            self.inner = self.inner.provided_contexts(input);
-            self
-        }
-        ///Sets or clears `provided_contexts`; see [`provided_contexts`](Self::provided_contexts).
-        pub fn set_provided_contexts(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>>,
-        ) -> Self {
-            self.inner = self.inner.set_provided_contexts(input);
-            self
-        }
-        ///The value of `provided_contexts` set so far; see [`provided_contexts`](Self::provided_contexts).
-        pub fn get_provided_contexts(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>> {
-            self.inner.get_provided_contexts()
         }
     }
 }
-///Blocking fluent builder for `GetCallerIdentity`.
+///Blocking fluent builder for `GetCallerIdentity`: the async one's setters, a `send()` that returns the result.
 pub mod get_caller_identity {
     use crate::operation::get_caller_identity::{
         GetCallerIdentity, GetCallerIdentityOutput, GetCallerIdentityError,
     };
-    use crate::operation::get_caller_identity::builders::GetCallerIdentityInputBuilder;
-    ///Blocking fluent builder for `GetCallerIdentity`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetCallerIdentityFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetCallerIdentityInputBuilder,
-    }
+    ///Blocking fluent builder for `GetCallerIdentity`: the async one's setters, a `send()` that returns the result.
+    pub type GetCallerIdentityFluentBuilder = crate::operation::get_caller_identity::builders::GetCallerIdentityFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetCallerIdentityFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetCallerIdentityInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -517,31 +162,23 @@ pub mod get_caller_identity {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     GetCallerIdentity::orchestrate(&handle, input).await
                 })
         }
     }
 }
-///Blocking fluent builder for `GetSessionToken`.
+///Blocking fluent builder for `GetSessionToken`: the async one's setters, a `send()` that returns the result.
 pub mod get_session_token {
     use crate::operation::get_session_token::{
         GetSessionToken, GetSessionTokenOutput, GetSessionTokenError,
     };
-    use crate::operation::get_session_token::builders::GetSessionTokenInputBuilder;
-    ///Blocking fluent builder for `GetSessionToken`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetSessionTokenFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetSessionTokenInputBuilder,
-    }
+    ///Blocking fluent builder for `GetSessionToken`: the async one's setters, a `send()` that returns the result.
+    pub type GetSessionTokenFluentBuilder = crate::operation::get_session_token::builders::GetSessionTokenFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetSessionTokenFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetSessionTokenInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -554,82 +191,10 @@ pub mod get_session_token {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     GetSessionToken::orchestrate(&handle, input).await
                 })
-        }
-        ///Sets `duration_seconds`.
-        ///
-        /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM user sessions range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon Web Services account owners defaults to one hour.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner = self.inner.duration_seconds(input);
-            self
-        }
-        ///Sets or clears `duration_seconds`; see [`duration_seconds`](Self::duration_seconds).
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
-            self.inner = self.inner.set_duration_seconds(input);
-            self
-        }
-        ///The value of `duration_seconds` set so far; see [`duration_seconds`](Self::duration_seconds).
-        pub fn get_duration_seconds(&self) -> &::std::option::Option<i32> {
-            self.inner.get_duration_seconds()
-        }
-        ///Sets `serial_number`.
-        ///
-        /// The identification number of the MFA device that is associated with the IAM user who is making the `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as `arn:aws:iam::123456789012:mfa/user`). You can find the device for an IAM user by going to the Amazon Web Services Management Console and viewing the user's security credentials.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and lower-case alphanumeric characters with no spaces. You can also include underscores or any of the following characters: =,.@:/-
-        pub fn serial_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.serial_number(input);
-            self
-        }
-        ///Sets or clears `serial_number`; see [`serial_number`](Self::serial_number).
-        pub fn set_serial_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_serial_number(input);
-            self
-        }
-        ///The value of `serial_number` set so far; see [`serial_number`](Self::serial_number).
-        pub fn get_serial_number(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_serial_number()
-        }
-        ///Sets `token_code`.
-        ///
-        /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to submit an MFA code, specify this value. If MFA authentication is required, the user must provide a code when requesting a set of temporary security credentials. A user who fails to provide the code receives an "access denied" response when requesting resources that require MFA authentication.
-        ///
-        /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric digits.
-        pub fn token_code(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.token_code(input);
-            self
-        }
-        ///Sets or clears `token_code`; see [`token_code`](Self::token_code).
-        pub fn set_token_code(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_token_code(input);
-            self
-        }
-        ///The value of `token_code` set so far; see [`token_code`](Self::token_code).
-        pub fn get_token_code(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_token_code()
         }
     }
 }

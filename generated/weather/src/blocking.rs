@@ -8,6 +8,7 @@ let config = weather::Config::builder().region("us-east-1").build();
 let client = weather::blocking::Client::from_conf(config);
 # let _ = client;
 ```*/
+pub use crate::runtime::blocking::BlockingRuntime;
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -28,55 +29,47 @@ impl Client {
         self.handle.config()
     }
     pub fn get_city(&self) -> get_city::GetCityFluentBuilder {
-        get_city::GetCityFluentBuilder {
+        crate::operation::get_city::builders::GetCityFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Returns the forecast of a city for the next days.
     pub fn get_forecast(&self) -> get_forecast::GetForecastFluentBuilder {
-        get_forecast::GetForecastFluentBuilder {
+        crate::operation::get_forecast::builders::GetForecastFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Lists cities, a page at a time.
     pub fn list_cities(&self) -> list_cities::ListCitiesFluentBuilder {
-        list_cities::ListCitiesFluentBuilder {
+        crate::operation::list_cities::builders::ListCitiesFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
     /// Records an observation made at a station.
     pub fn report_observation(
         &self,
     ) -> report_observation::ReportObservationFluentBuilder {
-        report_observation::ReportObservationFluentBuilder {
+        crate::operation::report_observation::builders::ReportObservationFluentBuilder {
             handle: self.handle.clone(),
-            runtime: self.runtime.clone(),
             inner: ::std::default::Default::default(),
+            mode: self.runtime.clone(),
         }
     }
 }
-///Blocking fluent builder for `GetCity`.
+///Blocking fluent builder for `GetCity`: the async one's setters, a `send()` that returns the result.
 pub mod get_city {
     use crate::operation::get_city::{GetCity, GetCityOutput, GetCityError};
-    use crate::operation::get_city::builders::GetCityInputBuilder;
-    ///Blocking fluent builder for `GetCity`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetCityFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetCityInputBuilder,
-    }
+    ///Blocking fluent builder for `GetCity`: the async one's setters, a `send()` that returns the result.
+    pub type GetCityFluentBuilder = crate::operation::get_city::builders::GetCityFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetCityFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetCityInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -86,52 +79,20 @@ pub mod get_city {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
-                .block_on(async move { GetCity::orchestrate(&handle, input).await })
-        }
-        ///Sets `city_id`.
-        ///
-        ///
-        ///This field is required.
-        pub fn city_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.city_id(input);
-            self
-        }
-        ///Sets or clears `city_id`; see [`city_id`](Self::city_id).
-        pub fn set_city_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_city_id(input);
-            self
-        }
-        ///The value of `city_id` set so far; see [`city_id`](Self::city_id).
-        pub fn get_city_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_city_id()
+            self.mode.block_on(async move { GetCity::orchestrate(&handle, input).await })
         }
     }
 }
-///Blocking fluent builder for `GetForecast`.
+///Blocking fluent builder for `GetForecast`: the async one's setters, a `send()` that returns the result.
 pub mod get_forecast {
     use crate::operation::get_forecast::{
         GetForecast, GetForecastOutput, GetForecastError,
     };
-    use crate::operation::get_forecast::builders::GetForecastInputBuilder;
-    ///Blocking fluent builder for `GetForecast`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct GetForecastFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: GetForecastInputBuilder,
-    }
+    ///Blocking fluent builder for `GetForecast`: the async one's setters, a `send()` that returns the result.
+    pub type GetForecastFluentBuilder = crate::operation::get_forecast::builders::GetForecastFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl GetForecastFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &GetForecastInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -144,87 +105,19 @@ pub mod get_forecast {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { GetForecast::orchestrate(&handle, input).await })
-        }
-        ///Sets `city_id`.
-        ///
-        ///
-        ///This field is required.
-        pub fn city_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.city_id(input);
-            self
-        }
-        ///Sets or clears `city_id`; see [`city_id`](Self::city_id).
-        pub fn set_city_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_city_id(input);
-            self
-        }
-        ///The value of `city_id` set so far; see [`city_id`](Self::city_id).
-        pub fn get_city_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_city_id()
-        }
-        ///Sets `days`.
-        ///
-        /// How many days to forecast (1 to 10).
-        pub fn days(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.days(input);
-            self
-        }
-        ///Sets or clears `days`; see [`days`](Self::days).
-        pub fn set_days(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_days(input);
-            self
-        }
-        ///The value of `days` set so far; see [`days`](Self::days).
-        pub fn get_days(&self) -> &::std::option::Option<i32> {
-            self.inner.get_days()
-        }
-        ///Sets `units`.
-        ///
-        pub fn units(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Units>,
-        ) -> Self {
-            self.inner = self.inner.units(input);
-            self
-        }
-        ///Sets or clears `units`; see [`units`](Self::units).
-        pub fn set_units(
-            mut self,
-            input: ::std::option::Option<crate::types::Units>,
-        ) -> Self {
-            self.inner = self.inner.set_units(input);
-            self
-        }
-        ///The value of `units` set so far; see [`units`](Self::units).
-        pub fn get_units(&self) -> &::std::option::Option<crate::types::Units> {
-            self.inner.get_units()
         }
     }
 }
-///Blocking fluent builder for `ListCities`.
+///Blocking fluent builder for `ListCities`: the async one's setters, a `send()` that returns the result.
 pub mod list_cities {
     use crate::operation::list_cities::{ListCities, ListCitiesOutput, ListCitiesError};
-    use crate::operation::list_cities::builders::ListCitiesInputBuilder;
-    ///Blocking fluent builder for `ListCities`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ListCitiesFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ListCitiesInputBuilder,
-    }
+    ///Blocking fluent builder for `ListCities`: the async one's setters, a `send()` that returns the result.
+    pub type ListCitiesFluentBuilder = crate::operation::list_cities::builders::ListCitiesFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ListCitiesFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ListCitiesInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -237,7 +130,7 @@ pub mod list_cities {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move { ListCities::orchestrate(&handle, input).await })
         }
         ///Creates a paginator over this operation's pages (and items): an iterator.
@@ -247,44 +140,8 @@ pub mod list_cities {
                     self.handle,
                     self.inner,
                 ),
-                self.runtime,
+                self.mode,
             )
-        }
-        ///Sets `next_token`.
-        ///
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.next_token(input);
-            self
-        }
-        ///Sets or clears `next_token`; see [`next_token`](Self::next_token).
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_next_token(input);
-            self
-        }
-        ///The value of `next_token` set so far; see [`next_token`](Self::next_token).
-        pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_next_token()
-        }
-        ///Sets `page_size`.
-        ///
-        pub fn page_size(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.page_size(input);
-            self
-        }
-        ///Sets or clears `page_size`; see [`page_size`](Self::page_size).
-        pub fn set_page_size(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_page_size(input);
-            self
-        }
-        ///The value of `page_size` set so far; see [`page_size`](Self::page_size).
-        pub fn get_page_size(&self) -> &::std::option::Option<i32> {
-            self.inner.get_page_size()
         }
     }
     ///Paginators of this operation: iterators.
@@ -373,24 +230,16 @@ pub mod list_cities {
         }
     }
 }
-///Blocking fluent builder for `ReportObservation`.
+///Blocking fluent builder for `ReportObservation`: the async one's setters, a `send()` that returns the result.
 pub mod report_observation {
     use crate::operation::report_observation::{
         ReportObservation, ReportObservationOutput, ReportObservationError,
     };
-    use crate::operation::report_observation::builders::ReportObservationInputBuilder;
-    ///Blocking fluent builder for `ReportObservation`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-    pub struct ReportObservationFluentBuilder {
-        pub(super) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-        pub(super) runtime: crate::runtime::blocking::BlockingRuntime,
-        pub(super) inner: ReportObservationInputBuilder,
-    }
+    ///Blocking fluent builder for `ReportObservation`: the async one's setters, a `send()` that returns the result.
+    pub type ReportObservationFluentBuilder = crate::operation::report_observation::builders::ReportObservationFluentBuilder<
+        super::BlockingRuntime,
+    >;
     impl ReportObservationFluentBuilder {
-        ///Access the input builder of this operation.
-        pub fn as_input(&self) -> &ReportObservationInputBuilder {
-            &self.inner
-        }
         ///Sends the request and waits for the response.
         pub fn send(
             self,
@@ -403,117 +252,10 @@ pub mod report_observation {
                 .build()
                 .map_err(crate::error::SdkError::construction_failure)?;
             let handle = self.handle;
-            self.runtime
+            self.mode
                 .block_on(async move {
                     ReportObservation::orchestrate(&handle, input).await
                 })
-        }
-        ///Sets `observed_at`.
-        ///
-        pub fn observed_at(
-            mut self,
-            input: impl ::std::convert::Into<crate::primitives::DateTime>,
-        ) -> Self {
-            self.inner = self.inner.observed_at(input);
-            self
-        }
-        ///Sets or clears `observed_at`; see [`observed_at`](Self::observed_at).
-        pub fn set_observed_at(
-            mut self,
-            input: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
-            self.inner = self.inner.set_observed_at(input);
-            self
-        }
-        ///The value of `observed_at` set so far; see [`observed_at`](Self::observed_at).
-        pub fn get_observed_at(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
-            self.inner.get_observed_at()
-        }
-        ///Sets `city_id`.
-        ///
-        ///
-        ///This field is required.
-        pub fn city_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.city_id(input);
-            self
-        }
-        ///Sets or clears `city_id`; see [`city_id`](Self::city_id).
-        pub fn set_city_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_city_id(input);
-            self
-        }
-        ///The value of `city_id` set so far; see [`city_id`](Self::city_id).
-        pub fn get_city_id(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_city_id()
-        }
-        ///Sets `temperature`.
-        ///
-        ///
-        ///This field is required.
-        pub fn temperature(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-            self.inner = self.inner.temperature(input);
-            self
-        }
-        ///Sets or clears `temperature`; see [`temperature`](Self::temperature).
-        pub fn set_temperature(mut self, input: ::std::option::Option<f32>) -> Self {
-            self.inner = self.inner.set_temperature(input);
-            self
-        }
-        ///The value of `temperature` set so far; see [`temperature`](Self::temperature).
-        pub fn get_temperature(&self) -> &::std::option::Option<f32> {
-            self.inner.get_temperature()
-        }
-        ///Sets `conditions`.
-        ///
-        pub fn conditions(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Conditions>,
-        ) -> Self {
-            self.inner = self.inner.conditions(input);
-            self
-        }
-        ///Sets or clears `conditions`; see [`conditions`](Self::conditions).
-        pub fn set_conditions(
-            mut self,
-            input: ::std::option::Option<crate::types::Conditions>,
-        ) -> Self {
-            self.inner = self.inner.set_conditions(input);
-            self
-        }
-        ///The value of `conditions` set so far; see [`conditions`](Self::conditions).
-        pub fn get_conditions(
-            &self,
-        ) -> &::std::option::Option<crate::types::Conditions> {
-            self.inner.get_conditions()
-        }
-        ///Sets `client_token`.
-        ///
-        pub fn client_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.client_token(input);
-            self
-        }
-        ///Sets or clears `client_token`; see [`client_token`](Self::client_token).
-        pub fn set_client_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_client_token(input);
-            self
-        }
-        ///The value of `client_token` set so far; see [`client_token`](Self::client_token).
-        pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.inner.get_client_token()
         }
     }
 }

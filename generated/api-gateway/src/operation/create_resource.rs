@@ -777,10 +777,14 @@ pub mod builders {
 pub use builders::CreateResourceInputBuilder;
 ///Fluent builder constructing a request to `CreateResource`.
 /// Creates a Resource resource.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct CreateResourceFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::CreateResourceInputBuilder,
+pub struct CreateResourceFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::CreateResourceInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl CreateResourceFluentBuilder {
     pub(crate) fn new(
@@ -789,11 +793,8 @@ impl CreateResourceFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::CreateResourceInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -817,6 +818,12 @@ impl CreateResourceFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> CreateResourceFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::CreateResourceInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

@@ -1451,10 +1451,14 @@ pub mod builders {
 pub use builders::CreateRestApiInputBuilder;
 ///Fluent builder constructing a request to `CreateRestApi`.
 /// Creates a new RestApi resource.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct CreateRestApiFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::CreateRestApiInputBuilder,
+pub struct CreateRestApiFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::CreateRestApiInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl CreateRestApiFluentBuilder {
     pub(crate) fn new(
@@ -1463,11 +1467,8 @@ impl CreateRestApiFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::CreateRestApiInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1491,6 +1492,12 @@ impl CreateRestApiFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> CreateRestApiFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::CreateRestApiInputBuilder {
+        &self.inner
     }
     ///Sets `name`.
     ///

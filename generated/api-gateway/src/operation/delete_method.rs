@@ -507,10 +507,14 @@ pub mod builders {
 pub use builders::DeleteMethodInputBuilder;
 ///Fluent builder constructing a request to `DeleteMethod`.
 /// Deletes an existing Method resource.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DeleteMethodFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DeleteMethodInputBuilder,
+pub struct DeleteMethodFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DeleteMethodInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DeleteMethodFluentBuilder {
     pub(crate) fn new(
@@ -519,11 +523,8 @@ impl DeleteMethodFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DeleteMethodInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -547,6 +548,12 @@ impl DeleteMethodFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> DeleteMethodFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DeleteMethodInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

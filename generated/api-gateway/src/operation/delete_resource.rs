@@ -486,10 +486,14 @@ pub mod builders {
 pub use builders::DeleteResourceInputBuilder;
 ///Fluent builder constructing a request to `DeleteResource`.
 /// Deletes a Resource resource.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DeleteResourceFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DeleteResourceInputBuilder,
+pub struct DeleteResourceFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DeleteResourceInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DeleteResourceFluentBuilder {
     pub(crate) fn new(
@@ -498,11 +502,8 @@ impl DeleteResourceFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DeleteResourceInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -526,6 +527,12 @@ impl DeleteResourceFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> DeleteResourceFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DeleteResourceInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

@@ -436,10 +436,14 @@ pub mod builders {
 pub use builders::DeleteRestApiInputBuilder;
 ///Fluent builder constructing a request to `DeleteRestApi`.
 /// Deletes the specified API.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DeleteRestApiFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DeleteRestApiInputBuilder,
+pub struct DeleteRestApiFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DeleteRestApiInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DeleteRestApiFluentBuilder {
     pub(crate) fn new(
@@ -448,11 +452,8 @@ impl DeleteRestApiFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DeleteRestApiInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -476,6 +477,12 @@ impl DeleteRestApiFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> DeleteRestApiFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DeleteRestApiInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

@@ -1044,10 +1044,14 @@ pub mod builders {
 pub use builders::GetMethodInputBuilder;
 ///Fluent builder constructing a request to `GetMethod`.
 /// Describe an existing Method resource.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetMethodFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetMethodInputBuilder,
+pub struct GetMethodFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetMethodInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetMethodFluentBuilder {
     pub(crate) fn new(
@@ -1056,11 +1060,8 @@ impl GetMethodFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetMethodInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1081,6 +1082,12 @@ impl GetMethodFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> GetMethodFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetMethodInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

@@ -614,10 +614,14 @@ pub mod builders {
 pub use builders::GetResourcesInputBuilder;
 ///Fluent builder constructing a request to `GetResources`.
 /// Lists information about a collection of Resource resources.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetResourcesFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetResourcesInputBuilder,
+pub struct GetResourcesFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetResourcesInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetResourcesFluentBuilder {
     pub(crate) fn new(
@@ -626,11 +630,8 @@ impl GetResourcesFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetResourcesInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -658,6 +659,12 @@ impl GetResourcesFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::GetResourcesPaginator {
         paginator::GetResourcesPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> GetResourcesFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetResourcesInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

@@ -1032,10 +1032,14 @@ pub mod builders {
 pub use builders::GetRestApiInputBuilder;
 ///Fluent builder constructing a request to `GetRestApi`.
 /// Lists the RestApi resource in the collection.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetRestApiFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetRestApiInputBuilder,
+pub struct GetRestApiFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetRestApiInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetRestApiFluentBuilder {
     pub(crate) fn new(
@@ -1044,11 +1048,8 @@ impl GetRestApiFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetRestApiInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1072,6 +1073,12 @@ impl GetRestApiFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> GetRestApiFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetRestApiInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

@@ -530,10 +530,14 @@ pub mod builders {
 pub use builders::GetRestApisInputBuilder;
 ///Fluent builder constructing a request to `GetRestApis`.
 /// Lists the RestApis resources for your collection.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetRestApisFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetRestApisInputBuilder,
+pub struct GetRestApisFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetRestApisInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetRestApisFluentBuilder {
     pub(crate) fn new(
@@ -542,11 +546,8 @@ impl GetRestApisFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetRestApisInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -574,6 +575,12 @@ impl GetRestApisFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::GetRestApisPaginator {
         paginator::GetRestApisPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> GetRestApisFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetRestApisInputBuilder {
+        &self.inner
     }
     ///Sets `position`.
     ///

@@ -1447,10 +1447,14 @@ pub mod builders {
 pub use builders::PutMethodInputBuilder;
 ///Fluent builder constructing a request to `PutMethod`.
 /// Add a method to an existing Resource resource.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct PutMethodFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::PutMethodInputBuilder,
+pub struct PutMethodFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::PutMethodInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl PutMethodFluentBuilder {
     pub(crate) fn new(
@@ -1459,11 +1463,8 @@ impl PutMethodFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::PutMethodInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1484,6 +1485,12 @@ impl PutMethodFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> PutMethodFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::PutMethodInputBuilder {
+        &self.inner
     }
     ///Sets `rest_api_id`.
     ///

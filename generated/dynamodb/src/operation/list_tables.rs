@@ -536,10 +536,14 @@ pub mod builders {
 pub use builders::ListTablesInputBuilder;
 ///Fluent builder constructing a request to `ListTables`.
 /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListTablesFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListTablesInputBuilder,
+pub struct ListTablesFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListTablesInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListTablesFluentBuilder {
     pub(crate) fn new(
@@ -548,11 +552,8 @@ impl ListTablesFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListTablesInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -580,6 +581,12 @@ impl ListTablesFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListTablesPaginator {
         paginator::ListTablesPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> ListTablesFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListTablesInputBuilder {
+        &self.inner
     }
     ///Sets `exclusive_start_table_name`.
     ///

@@ -1845,10 +1845,14 @@ pub use builders::QueryInputBuilder;
 /// **Note:** A `Query` operation can return an empty result set and a `LastEvaluatedKey` if all the items read for the page of results are filtered out.
 ///
 /// You can query a table, a local secondary index, or a global secondary index. For a query on a table or on a local secondary index, you can set the `ConsistentRead` parameter to `true` and obtain a strongly consistent result. Global secondary indexes support eventually consistent reads only, so do not specify `ConsistentRead` when querying a global secondary index.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct QueryFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::QueryInputBuilder,
+pub struct QueryFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::QueryInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl QueryFluentBuilder {
     pub(crate) fn new(
@@ -1857,11 +1861,8 @@ impl QueryFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::QueryInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1882,6 +1883,12 @@ impl QueryFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::QueryPaginator {
         paginator::QueryPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> QueryFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::QueryInputBuilder {
+        &self.inner
     }
     ///Sets `table_name`.
     ///

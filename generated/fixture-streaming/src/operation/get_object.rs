@@ -456,10 +456,14 @@ pub mod builders {
 pub use builders::GetObjectInputBuilder;
 ///Fluent builder constructing a request to `GetObject`.
 /// Downloads an object as a stream.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetObjectFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetObjectInputBuilder,
+pub struct GetObjectFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetObjectInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetObjectFluentBuilder {
     pub(crate) fn new(
@@ -468,11 +472,8 @@ impl GetObjectFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetObjectInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -493,6 +494,12 @@ impl GetObjectFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> GetObjectFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetObjectInputBuilder {
+        &self.inner
     }
     ///Sets `key`.
     ///

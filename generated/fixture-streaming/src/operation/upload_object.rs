@@ -486,10 +486,14 @@ pub mod builders {
 pub use builders::UploadObjectInputBuilder;
 ///Fluent builder constructing a request to `UploadObject`.
 /// Uploads an object; the body must have a known length.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct UploadObjectFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::UploadObjectInputBuilder,
+pub struct UploadObjectFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::UploadObjectInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl UploadObjectFluentBuilder {
     pub(crate) fn new(
@@ -498,11 +502,8 @@ impl UploadObjectFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::UploadObjectInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -526,6 +527,12 @@ impl UploadObjectFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> UploadObjectFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::UploadObjectInputBuilder {
+        &self.inner
     }
     ///Sets `key`.
     ///

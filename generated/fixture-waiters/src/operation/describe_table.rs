@@ -408,10 +408,14 @@ pub mod builders {
 }
 pub use builders::DescribeTableInputBuilder;
 ///Fluent builder constructing a request to `DescribeTable`.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DescribeTableFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DescribeTableInputBuilder,
+pub struct DescribeTableFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DescribeTableInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DescribeTableFluentBuilder {
     pub(crate) fn new(
@@ -420,11 +424,8 @@ impl DescribeTableFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DescribeTableInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -448,6 +449,12 @@ impl DescribeTableFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> DescribeTableFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DescribeTableInputBuilder {
+        &self.inner
     }
     ///Sets `table_name`.
     ///

@@ -2043,10 +2043,14 @@ pub use builders::GetFunctionConfigurationInputBuilder;
 /// Returns the version-specific settings of a Lambda function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
 ///
 /// To get all of a function's details, including function-level settings, use GetFunction.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetFunctionConfigurationFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetFunctionConfigurationInputBuilder,
+pub struct GetFunctionConfigurationFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetFunctionConfigurationInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetFunctionConfigurationFluentBuilder {
     pub(crate) fn new(
@@ -2055,11 +2059,8 @@ impl GetFunctionConfigurationFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetFunctionConfigurationInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -2083,6 +2084,12 @@ impl GetFunctionConfigurationFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> GetFunctionConfigurationFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetFunctionConfigurationInputBuilder {
+        &self.inner
     }
     ///Sets `function_name`.
     ///

@@ -620,10 +620,14 @@ pub use builders::ListFunctionsInputBuilder;
 /// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
 ///
 /// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListFunctionsFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListFunctionsInputBuilder,
+pub struct ListFunctionsFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListFunctionsInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListFunctionsFluentBuilder {
     pub(crate) fn new(
@@ -632,11 +636,8 @@ impl ListFunctionsFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListFunctionsInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -664,6 +665,12 @@ impl ListFunctionsFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListFunctionsPaginator {
         paginator::ListFunctionsPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> ListFunctionsFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListFunctionsInputBuilder {
+        &self.inner
     }
     ///Sets `master_region`.
     ///

@@ -524,10 +524,14 @@ pub mod builders {
 pub use builders::TagResourceInputBuilder;
 ///Fluent builder constructing a request to `TagResource`.
 /// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct TagResourceFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::TagResourceInputBuilder,
+pub struct TagResourceFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::TagResourceInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl TagResourceFluentBuilder {
     pub(crate) fn new(
@@ -536,11 +540,8 @@ impl TagResourceFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::TagResourceInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -564,6 +565,12 @@ impl TagResourceFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> TagResourceFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::TagResourceInputBuilder {
+        &self.inner
     }
     ///Sets `resource`.
     ///

@@ -720,10 +720,14 @@ pub use builders::AbortMultipartUploadInputBuilder;
 /// - [CompleteMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html)
 /// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct AbortMultipartUploadFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::AbortMultipartUploadInputBuilder,
+pub struct AbortMultipartUploadFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::AbortMultipartUploadInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl AbortMultipartUploadFluentBuilder {
     pub(crate) fn new(
@@ -732,11 +736,8 @@ impl AbortMultipartUploadFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::AbortMultipartUploadInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -782,6 +783,12 @@ impl AbortMultipartUploadFluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> AbortMultipartUploadFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::AbortMultipartUploadInputBuilder {
+        &self.inner
     }
     ///Sets `bucket`.
     ///

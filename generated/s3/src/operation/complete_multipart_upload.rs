@@ -1973,10 +1973,14 @@ pub use builders::CompleteMultipartUploadInputBuilder;
 /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
 /// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct CompleteMultipartUploadFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::CompleteMultipartUploadInputBuilder,
+pub struct CompleteMultipartUploadFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::CompleteMultipartUploadInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl CompleteMultipartUploadFluentBuilder {
     pub(crate) fn new(
@@ -1985,11 +1989,8 @@ impl CompleteMultipartUploadFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::CompleteMultipartUploadInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -2035,6 +2036,12 @@ impl CompleteMultipartUploadFluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> CompleteMultipartUploadFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::CompleteMultipartUploadInputBuilder {
+        &self.inner
     }
     ///Sets `bucket`.
     ///

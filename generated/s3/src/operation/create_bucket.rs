@@ -970,10 +970,14 @@ pub use builders::CreateBucketInputBuilder;
 ///
 /// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct CreateBucketFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::CreateBucketInputBuilder,
+pub struct CreateBucketFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::CreateBucketInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl CreateBucketFluentBuilder {
     pub(crate) fn new(
@@ -982,11 +986,8 @@ impl CreateBucketFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::CreateBucketInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1032,6 +1033,12 @@ impl CreateBucketFluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> CreateBucketFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::CreateBucketInputBuilder {
+        &self.inner
     }
     ///Sets `acl`.
     ///

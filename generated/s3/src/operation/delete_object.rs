@@ -992,10 +992,14 @@ pub use builders::DeleteObjectInputBuilder;
 /// The following action is related to `DeleteObject`:
 ///
 /// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DeleteObjectFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DeleteObjectInputBuilder,
+pub struct DeleteObjectFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DeleteObjectInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DeleteObjectFluentBuilder {
     pub(crate) fn new(
@@ -1004,11 +1008,8 @@ impl DeleteObjectFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DeleteObjectInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1054,6 +1055,12 @@ impl DeleteObjectFluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> DeleteObjectFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DeleteObjectInputBuilder {
+        &self.inner
     }
     ///Sets `bucket`.
     ///

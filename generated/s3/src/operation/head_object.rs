@@ -3329,10 +3329,14 @@ pub use builders::HeadObjectInputBuilder;
 ///
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct HeadObjectFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::HeadObjectInputBuilder,
+pub struct HeadObjectFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::HeadObjectInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl HeadObjectFluentBuilder {
     pub(crate) fn new(
@@ -3341,11 +3345,8 @@ impl HeadObjectFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::HeadObjectInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -3391,6 +3392,12 @@ impl HeadObjectFluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> HeadObjectFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::HeadObjectInputBuilder {
+        &self.inner
     }
     ///Sets `bucket`.
     ///

@@ -1440,10 +1440,14 @@ pub use builders::ListObjectsV2InputBuilder;
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 /// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListObjectsV2FluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListObjectsV2InputBuilder,
+pub struct ListObjectsV2FluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListObjectsV2InputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListObjectsV2FluentBuilder {
     pub(crate) fn new(
@@ -1452,11 +1456,8 @@ impl ListObjectsV2FluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListObjectsV2InputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -1506,6 +1507,12 @@ impl ListObjectsV2FluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> ListObjectsV2FluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListObjectsV2InputBuilder {
+        &self.inner
     }
     ///Sets `bucket`.
     ///

@@ -3421,10 +3421,14 @@ pub use builders::PutObjectInputBuilder;
 ///
 /// - [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html)
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct PutObjectFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::PutObjectInputBuilder,
+pub struct PutObjectFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::PutObjectInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl PutObjectFluentBuilder {
     pub(crate) fn new(
@@ -3433,11 +3437,8 @@ impl PutObjectFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::PutObjectInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -3480,6 +3481,12 @@ impl PutObjectFluentBuilder {
                 &presigning_config,
             )
             .await
+    }
+}
+impl<M> PutObjectFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::PutObjectInputBuilder {
+        &self.inner
     }
     ///Sets `acl`.
     ///

@@ -487,10 +487,14 @@ pub mod builders {
 pub use builders::DeleteTopicInputBuilder;
 ///Fluent builder constructing a request to `DeleteTopic`.
 /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DeleteTopicFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DeleteTopicInputBuilder,
+pub struct DeleteTopicFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DeleteTopicInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DeleteTopicFluentBuilder {
     pub(crate) fn new(
@@ -499,11 +503,8 @@ impl DeleteTopicFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DeleteTopicInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -527,6 +528,12 @@ impl DeleteTopicFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> DeleteTopicFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DeleteTopicInputBuilder {
+        &self.inner
     }
     ///Sets `topic_arn`.
     ///

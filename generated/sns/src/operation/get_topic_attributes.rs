@@ -638,10 +638,14 @@ pub mod builders {
 pub use builders::GetTopicAttributesInputBuilder;
 ///Fluent builder constructing a request to `GetTopicAttributes`.
 /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetTopicAttributesFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetTopicAttributesInputBuilder,
+pub struct GetTopicAttributesFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetTopicAttributesInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetTopicAttributesFluentBuilder {
     pub(crate) fn new(
@@ -650,11 +654,8 @@ impl GetTopicAttributesFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetTopicAttributesInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -678,6 +679,12 @@ impl GetTopicAttributesFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> GetTopicAttributesFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetTopicAttributesInputBuilder {
+        &self.inner
     }
     ///Sets `topic_arn`.
     ///

@@ -566,10 +566,14 @@ pub use builders::ListSubscriptionsByTopicInputBuilder;
 /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListSubscriptionsByTopicFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListSubscriptionsByTopicInputBuilder,
+pub struct ListSubscriptionsByTopicFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListSubscriptionsByTopicInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListSubscriptionsByTopicFluentBuilder {
     pub(crate) fn new(
@@ -578,11 +582,8 @@ impl ListSubscriptionsByTopicFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListSubscriptionsByTopicInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -610,6 +611,12 @@ impl ListSubscriptionsByTopicFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListSubscriptionsByTopicPaginator {
         paginator::ListSubscriptionsByTopicPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> ListSubscriptionsByTopicFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListSubscriptionsByTopicInputBuilder {
+        &self.inner
     }
     ///Sets `topic_arn`.
     ///

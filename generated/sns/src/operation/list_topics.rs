@@ -497,10 +497,14 @@ pub use builders::ListTopicsInputBuilder;
 /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListTopicsFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListTopicsInputBuilder,
+pub struct ListTopicsFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListTopicsInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListTopicsFluentBuilder {
     pub(crate) fn new(
@@ -509,11 +513,8 @@ impl ListTopicsFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListTopicsInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -541,6 +542,12 @@ impl ListTopicsFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListTopicsPaginator {
         paginator::ListTopicsPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> ListTopicsFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListTopicsInputBuilder {
+        &self.inner
     }
     ///Sets `next_token`.
     ///

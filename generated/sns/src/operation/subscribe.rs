@@ -898,10 +898,14 @@ pub use builders::SubscribeInputBuilder;
 /// You call the `ConfirmSubscription` action with the token from the subscription response. Confirmation tokens are valid for two days.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct SubscribeFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::SubscribeInputBuilder,
+pub struct SubscribeFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::SubscribeInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl SubscribeFluentBuilder {
     pub(crate) fn new(
@@ -910,11 +914,8 @@ impl SubscribeFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::SubscribeInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -935,6 +936,12 @@ impl SubscribeFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> SubscribeFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::SubscribeInputBuilder {
+        &self.inner
     }
     ///Sets `topic_arn`.
     ///

@@ -451,10 +451,14 @@ pub use builders::UnsubscribeInputBuilder;
 /// **Note:** Amazon SQS queue subscriptions require authentication for deletion. Only the owner of the subscription, or the owner of the topic can unsubscribe using the required Amazon Web Services signature.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct UnsubscribeFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::UnsubscribeInputBuilder,
+pub struct UnsubscribeFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::UnsubscribeInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl UnsubscribeFluentBuilder {
     pub(crate) fn new(
@@ -463,11 +467,8 @@ impl UnsubscribeFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::UnsubscribeInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -491,6 +492,12 @@ impl UnsubscribeFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> UnsubscribeFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::UnsubscribeInputBuilder {
+        &self.inner
     }
     ///Sets `subscription_arn`.
     ///

@@ -449,10 +449,14 @@ pub use builders::DeleteQueueInputBuilder;
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 ///
 /// The delete operation uses the HTTP `GET` verb.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct DeleteQueueFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::DeleteQueueInputBuilder,
+pub struct DeleteQueueFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::DeleteQueueInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl DeleteQueueFluentBuilder {
     pub(crate) fn new(
@@ -461,11 +465,8 @@ impl DeleteQueueFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::DeleteQueueInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -489,6 +490,12 @@ impl DeleteQueueFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> DeleteQueueFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::DeleteQueueInputBuilder {
+        &self.inner
     }
     ///Sets `queue_url`.
     ///

@@ -587,10 +587,14 @@ pub use builders::ListQueuesInputBuilder;
 /// The `listQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `listQueues` to receive the next page of results.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListQueuesFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListQueuesInputBuilder,
+pub struct ListQueuesFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListQueuesInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListQueuesFluentBuilder {
     pub(crate) fn new(
@@ -599,11 +603,8 @@ impl ListQueuesFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListQueuesInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -631,6 +632,12 @@ impl ListQueuesFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListQueuesPaginator {
         paginator::ListQueuesPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> ListQueuesFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListQueuesInputBuilder {
+        &self.inner
     }
     ///Sets `queue_name_prefix`.
     ///

@@ -459,10 +459,14 @@ pub use builders::PurgeQueueInputBuilder;
 /// Messages sent to the queue *before* you call `PurgeQueue` might be received but are deleted within the next minute.
 ///
 /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct PurgeQueueFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::PurgeQueueInputBuilder,
+pub struct PurgeQueueFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::PurgeQueueInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl PurgeQueueFluentBuilder {
     pub(crate) fn new(
@@ -471,11 +475,8 @@ impl PurgeQueueFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::PurgeQueueInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -499,6 +500,12 @@ impl PurgeQueueFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> PurgeQueueFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::PurgeQueueInputBuilder {
+        &self.inner
     }
     ///Sets `queue_url`.
     ///

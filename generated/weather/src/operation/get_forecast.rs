@@ -607,10 +607,14 @@ pub mod builders {
 pub use builders::GetForecastInputBuilder;
 ///Fluent builder constructing a request to `GetForecast`.
 /// Returns the forecast of a city for the next days.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct GetForecastFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::GetForecastInputBuilder,
+pub struct GetForecastFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::GetForecastInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl GetForecastFluentBuilder {
     pub(crate) fn new(
@@ -619,11 +623,8 @@ impl GetForecastFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::GetForecastInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -647,6 +648,12 @@ impl GetForecastFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> GetForecastFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::GetForecastInputBuilder {
+        &self.inner
     }
     ///Sets `city_id`.
     ///

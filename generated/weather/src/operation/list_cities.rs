@@ -482,10 +482,14 @@ pub mod builders {
 pub use builders::ListCitiesInputBuilder;
 ///Fluent builder constructing a request to `ListCities`.
 /// Lists cities, a page at a time.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListCitiesFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ListCitiesInputBuilder,
+pub struct ListCitiesFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ListCitiesInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ListCitiesFluentBuilder {
     pub(crate) fn new(
@@ -494,11 +498,8 @@ impl ListCitiesFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ListCitiesInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -526,6 +527,12 @@ impl ListCitiesFluentBuilder {
     ///Creates a paginator over this operation's pages (and items).
     pub fn into_paginator(self) -> paginator::ListCitiesPaginator {
         paginator::ListCitiesPaginator::new(self.handle, self.inner)
+    }
+}
+impl<M> ListCitiesFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ListCitiesInputBuilder {
+        &self.inner
     }
     ///Sets `next_token`.
     ///

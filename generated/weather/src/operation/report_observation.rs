@@ -551,10 +551,14 @@ pub mod builders {
 pub use builders::ReportObservationInputBuilder;
 ///Fluent builder constructing a request to `ReportObservation`.
 /// Records an observation made at a station.
+///
+///`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ReportObservationFluentBuilder {
-    handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    inner: builders::ReportObservationInputBuilder,
+pub struct ReportObservationFluentBuilder<M = ()> {
+    pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    pub(crate) inner: builders::ReportObservationInputBuilder,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) mode: M,
 }
 impl ReportObservationFluentBuilder {
     pub(crate) fn new(
@@ -563,11 +567,8 @@ impl ReportObservationFluentBuilder {
         Self {
             handle,
             inner: ::std::default::Default::default(),
+            mode: (),
         }
-    }
-    ///Access the input builder of this operation.
-    pub fn as_input(&self) -> &builders::ReportObservationInputBuilder {
-        &self.inner
     }
     ///Sends the request and returns the response.
     pub async fn send(
@@ -591,6 +592,12 @@ impl ReportObservationFluentBuilder {
         Self,
     > {
         crate::client::customize::CustomizableOperation::new(self)
+    }
+}
+impl<M> ReportObservationFluentBuilder<M> {
+    ///Access the input builder of this operation.
+    pub fn as_input(&self) -> &builders::ReportObservationInputBuilder {
+        &self.inner
     }
     ///Sets `observed_at`.
     ///
