@@ -114,7 +114,7 @@ pub fn read_config(path: &Path) -> Result<Vec<Job>, String> {
 /// Generates the files of one job (no writing).
 pub fn render(job: &Job) -> Result<BTreeMap<String, String>, String> {
     if let Some((name, version)) = &job.runtime_crate {
-        return Ok(codegen::generate_runtime(name, version));
+        return codegen::generate_runtime(name, version).map_err(|e| e.to_string());
     }
     let mut files = Vec::new();
     for m in &job.models {

@@ -271,14 +271,27 @@ pub fn primitives_rs() -> TokenStream {
 /// `src/runtime/mod.rs`: the runtime modules copied into the crate or, with a shared
 /// runtime, the same module names re-exported from the runtime crate.
 pub fn runtime_mod_rs(ctx: &Ctx) -> TokenStream {
-    let names = crate::runtime_modules(ctx.protocol).map(|(name, _)| crate::symbols::ident(name));
+    // `generate` fails earlier when the credential clients do not build.
+    let modules = crate::runtime_modules(ctx.protocol).unwrap_or_default();
     match &ctx.spec.runtime {
-        crate::RuntimeMode::Embedded => quote!(
-            #![allow(dead_code, unused_imports)]
-            #(pub mod #names;)*
-        ),
+        crate::RuntimeMode::Embedded => {
+            let decls = modules.iter().map(|m| {
+                let name = crate::symbols::ident(m.name);
+                let features = &m.features;
+                if features.is_empty() {
+                    quote!(pub mod #name;)
+                } else {
+                    quote!(#[cfg(any(#(feature = #features),*))] pub mod #name;)
+                }
+            });
+            quote!(
+                #![allow(dead_code, unused_imports)]
+                #(#decls)*
+            )
+        }
         crate::RuntimeMode::Shared { crate_name, .. } => {
             let krate = crate::symbols::ident(&crate_name.replace('-', "_"));
+            let names = modules.iter().filter(|m| m.features.is_empty()).map(|m| crate::symbols::ident(m.name));
             quote!(
                 #![allow(dead_code, unused_imports)]
                 pub use ::#krate::{#(#names),*};
