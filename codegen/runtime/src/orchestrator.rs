@@ -6,7 +6,7 @@
 //! identified.
 
 use super::config::{env_var, Config};
-use super::credentials::{self, Credentials};
+use super::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use super::endpoint::{Endpoint, Params, RuleSet, Value as ParamValue};
 use super::error::{ConnectorError, ErrorMetadata, HttpResponse, MessageError, RequestId, SdkError};
 use super::error::DeserializeError;
@@ -145,7 +145,8 @@ impl ResponseMetadata {
 }
 
 /// What a client shares between its clones: resolved configuration, the transport, the endpoint
-/// and credentials (resolved once), and the retry token bucket.
+/// (resolved once), and the retry token bucket. Credentials come from the configuration's
+/// provider, which caches them, on every attempt of a signed operation.
 pub struct Handle {
     config: Config,
     service: &'static ServiceSpec,
@@ -155,7 +156,6 @@ pub struct Handle {
     endpoint: OnceLock<Result<Arc<Endpoint>, String>>,
     rules: OnceLock<Result<RuleSet, String>>,
     endpoint_cache: Mutex<EndpointCache>,
-    credentials: OnceLock<Result<Credentials, String>>,
     retry: RetryStrategy,
     mutators: Vec<super::customize::RequestMutator>,
 }
@@ -208,14 +208,14 @@ impl Handle {
             endpoint: OnceLock::new(),
             rules: OnceLock::new(),
             endpoint_cache: Mutex::new(EndpointCache::default()),
-            credentials: OnceLock::new(),
             mutators: Vec::new(),
         }
     }
 
     /// A handle for one customised call: the configuration override applied on top of this
     /// client's, the same transport unless the override brings its own, and the request
-    /// mutators. Endpoint and credentials are resolved again for it.
+    /// mutators. The endpoint is resolved again for it; credentials come from the override's
+    /// provider, else from the client's (and its cache).
     pub fn customized(&self, customizations: super::customize::Customizations) -> Handle {
         let config = match customizations.config_override {
             Some(o) => o.override_config(&self.config),
@@ -303,27 +303,16 @@ impl Handle {
         rules.resolve(&params).map_err(|e| e.message)
     }
 
-    fn credentials(&self) -> Result<&Credentials, String> {
-        self.credentials
-            .get_or_init(|| {
-                if let Some(c) = &self.config.credentials {
-                    return Ok(c.clone());
-                }
-                if !self.config.from_env {
-                    return Err("no credentials: call Config::builder().credentials_provider(..)".into());
-                }
-                if let Some(c) = credentials::from_env(&credentials::real_env).map_err(|e| e.to_string())? {
-                    return Ok(c);
-                }
-                if let Some(shared) = &self.config.shared_config {
-                    if let Some(c) = shared.credentials().map_err(|e| e.to_string())? {
-                        return Ok(c);
-                    }
-                }
-                credentials::default_chain(&credentials::real_env, &credentials::real_fs).map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+    /// Credentials for one attempt of a signed operation, from the configuration's provider
+    /// (cached there). An error is the construction failure's message.
+    async fn credentials(&self) -> Result<Credentials, String> {
+        let Some(provider) = &self.config.credentials_provider else {
+            return Err("no credentials: call Config::builder().credentials_provider(..)".into());
+        };
+        provider.provide_credentials().await.map_err(|e| match e {
+            CredentialsError::NotLoaded(reason) => reason,
+            other => format!("could not load AWS credentials: {other}"),
+        })
     }
 
     fn build_request(
@@ -334,6 +323,7 @@ impl Handle {
         stream: Option<&PreparedStream>,
         invocation_id: &str,
         attempt: u32,
+        credentials: Option<&Credentials>,
     ) -> Result<HttpRequest, String> {
         let uri = request_url(endpoint, parts)?;
         let mut builder = http::Request::builder().method(parts.method.clone()).uri(uri.as_str());
@@ -374,7 +364,7 @@ impl Handle {
             mutate(&mut request);
         }
         if op.signed {
-            let creds = self.credentials()?;
+            let creds = credentials.ok_or("no credentials for a signed operation")?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
             let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
             let settings = signing_settings(self.service.signing, endpoint);
@@ -412,7 +402,8 @@ pub async fn presign<E>(
             headers.append(name, http::HeaderValue::try_from(v.as_str()).map_err(|e| fail(e.to_string()))?);
         }
     }
-    let creds = handle.credentials().map_err(|e| fail(e))?;
+    let creds = handle.credentials().await.map_err(fail)?;
+    let creds = &creds;
     let (region, name) = signing_scope(&endpoint, handle.config.region.as_ref().map(|r| r.as_str()), handle.service.signing_name);
     let region = region.ok_or_else(|| fail("no region to sign the request with: set Config::builder().region(..)".into()))?;
     let settings = signing_settings(handle.service.signing, &endpoint);
@@ -756,8 +747,12 @@ async fn attempts<E>(
     let mut last_retry_cost = None;
     loop {
         trace_event!(debug, operation = op.name, attempt, invocation_id = %invocation_id, "sending request");
+        let credentials = match op.signed {
+            true => Some(handle.credentials().await.map_err(|e| SdkError::construction_failure(MessageError(e)))?),
+            false => None,
+        };
         let request = handle
-            .build_request(op, &endpoint, parts, stream, &invocation_id, attempt)
+            .build_request(op, &endpoint, parts, stream, &invocation_id, attempt, credentials.as_ref())
             .map_err(|e| SdkError::construction_failure(MessageError(e)))?;
         let outcome = if stream.is_none() && !stream_output {
             match http.call(request).await {
