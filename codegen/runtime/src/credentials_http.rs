@@ -502,3 +502,353 @@ impl ProvideCredentials for ImdsCredentialsProvider {
         future::ProvideCredentials::new(self.credentials())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    // The loopback tests need the default HTTP client.
+    #![cfg_attr(not(feature = "default-https-client"), allow(dead_code, unused_imports))]
+    use super::super::credentials::{Env, SharedConfig};
+    use super::*;
+    use std::sync::Mutex;
+    use std::time::Instant;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A request the loopback server received.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: String,
+        path: String,
+        headers: Vec<(String, String)>,
+    }
+
+    impl Seen {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        }
+    }
+
+    enum Reply {
+        Status(u16, &'static str),
+        /// Never answers.
+        Hang,
+    }
+
+    /// A loopback HTTP/1.1 server answering each request with what `script` says (given the
+    /// request and how many came before it); one request per connection.
+    struct Server {
+        url: String,
+        seen: Arc<Mutex<Vec<Seen>>>,
+    }
+
+    impl Server {
+        async fn start(script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Server {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+            let script = Arc::new(script);
+            let log = seen.clone();
+            tokio::spawn(async move {
+                loop {
+                    let Ok((mut socket, _)) = listener.accept().await else { return };
+                    let (log, script) = (log.clone(), script.clone());
+                    tokio::spawn(async move {
+                        let mut data = Vec::new();
+                        let mut buf = [0u8; 4096];
+                        while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+                            match socket.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => data.extend_from_slice(&buf[..n]),
+                            }
+                        }
+                        let text = String::from_utf8_lossy(&data).to_string();
+                        let mut lines = text.split("\r\n");
+                        let mut first = lines.next().unwrap_or_default().split(' ');
+                        let (method, path) = (first.next().unwrap_or_default().to_string(), first.next().unwrap_or_default().to_string());
+                        let headers = lines.take_while(|l| !l.is_empty()).filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                        let request = Seen { method, path, headers };
+                        let n = {
+                            let mut log = log.lock().unwrap();
+                            log.push(request.clone());
+                            log.len() - 1
+                        };
+                        match script(&request, n) {
+                            Reply::Status(status, body) => {
+                                let head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+                                let _ = socket.write_all(head.as_bytes()).await;
+                                let _ = socket.write_all(body.as_bytes()).await;
+                                let _ = socket.shutdown().await;
+                            }
+                            Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
+                        }
+                    });
+                }
+            });
+            Server { url, seen }
+        }
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    const CREDENTIALS_JSON: &str = r#"{"Code": "Success", "LastUpdated": "2024-01-01T00:00:00Z", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDS", "SecretAccessKey": "imds-secret", "Token": "imds-token", "Expiration": "2030-01-01T00:00:00Z"}"#;
+
+    fn provider_config(env: &[(&str, &str)]) -> ProviderConfig {
+        let mut pairs = vec![("HOME", "/nonexistent-home")];
+        pairs.extend_from_slice(env);
+        ProviderConfig::from_config(&super::super::config::Config::builder().ignore_environment().build()).with_env(Env::from_slice(&pairs))
+    }
+
+    fn imds(server: &Server, env: &[(&str, &str)]) -> ImdsCredentialsProvider {
+        let mut pairs = vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url.as_str())];
+        pairs.extend_from_slice(env);
+        ImdsCredentialsProvider::builder().configure(&provider_config(&pairs)).read_timeout(Duration::from_millis(300)).build()
+    }
+
+    /// IMDS answering the role `web` with `credentials`; the token request gets `token_status`.
+    fn imds_script(token_status: u16, credentials: &'static str) -> impl Fn(&Seen, usize) -> Reply + Send + Sync {
+        move |r: &Seen, _| match (r.method.as_str(), r.path.as_str()) {
+            ("PUT", TOKEN_PATH) if token_status == 200 => Reply::Status(200, "session-token"),
+            ("PUT", TOKEN_PATH) => Reply::Status(token_status, ""),
+            ("GET", ROLE_PATH) => Reply::Status(200, "web\n"),
+            ("GET", "/latest/meta-data/iam/security-credentials/web") => Reply::Status(200, credentials),
+            _ => Reply::Status(400, ""),
+        }
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn imds_token_flow() {
+        let server = Server::start(imds_script(200, CREDENTIALS_JSON)).await;
+        let c = imds(&server, &[]).provide_credentials().await.unwrap();
+        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("ASIAIMDS", "imds-secret", Some("imds-token")));
+        assert_eq!(c.expiry(), super::super::credentials::parse_rfc3339("2030-01-01T00:00:00Z"));
+        let seen = server.seen();
+        assert_eq!(seen.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>(), [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/web"
+        ]);
+        assert_eq!(seen[0].header("x-aws-ec2-metadata-token-ttl-seconds"), Some("21600"));
+        assert_eq!(seen[1].header("x-aws-ec2-metadata-token"), Some("session-token"));
+        assert_eq!(seen[2].header("x-aws-ec2-metadata-token"), Some("session-token"));
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn imds_v1_fallback_only_when_allowed() {
+        for status in [403, 404, 405] {
+            let server = Server::start(imds_script(status, CREDENTIALS_JSON)).await;
+            let c = imds(&server, &[]).provide_credentials().await.unwrap();
+            assert_eq!(c.access_key_id(), "ASIAIMDS");
+            assert!(server.seen()[1..].iter().all(|r| r.header("x-aws-ec2-metadata-token").is_none()), "IMDSv1 GETs carry no token");
+        }
+        let server = Server::start(imds_script(403, CREDENTIALS_JSON)).await;
+        let e = imds(&server, &[("AWS_EC2_METADATA_V1_DISABLED", "true")]).provide_credentials().await.unwrap_err();
+        assert!(e.to_string().contains("refused an IMDSv2 token (HTTP 403) and the IMDSv1 fallback is turned off"), "{e}");
+        assert_eq!(server.seen().len(), 1);
+        // The profile setting does the same.
+        let shared = SharedConfig::load(&|n: &str| (n == "HOME").then(|| "/h".to_string()), &|p: &std::path::Path| {
+            (p == std::path::Path::new("/h/.aws/config")).then(|| "[default]\nec2_metadata_v1_disabled = true\n".to_string())
+        })
+        .unwrap();
+        let config = provider_config(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url.as_str())]).with_shared_config(shared);
+        let e = ImdsCredentialsProvider::builder().configure(&config).build().provide_credentials().await.unwrap_err();
+        assert!(e.to_string().contains("IMDSv1 fallback is turned off"), "{e}");
+        // A 400 to the token request is an error, not a reason to fall back.
+        let server = Server::start(imds_script(400, CREDENTIALS_JSON)).await;
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err();
+        assert!(e.to_string().contains("answered HTTP 400 to the token request"), "{e}");
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn imds_server_errors_are_retried_once() {
+        let flaky = |r: &Seen, n: usize| match n {
+            0 => Reply::Status(500, ""),
+            _ => imds_script(200, CREDENTIALS_JSON)(r, n),
+        };
+        let server = Server::start(flaky).await;
+        assert_eq!(imds(&server, &[]).provide_credentials().await.unwrap().access_key_id(), "ASIAIMDS");
+        assert_eq!(server.seen().len(), 4, "token twice, then the two GETs");
+        let server = Server::start(|_: &Seen, _| Reply::Status(503, "")).await;
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err();
+        assert!(!e.is_not_loaded() && e.to_string().contains("answered HTTP 503 to the token request"), "{e}");
+        assert_eq!(server.seen().len(), 2, "two attempts");
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn imds_timeouts_and_refused_connections_mean_not_on_ec2() {
+        let server = Server::start(|_: &Seen, _| Reply::Hang).await;
+        let started = Instant::now();
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err();
+        assert!(e.is_not_loaded(), "{e}");
+        assert!(e.to_string().contains("no answer within 300ms"), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+        assert_eq!(server.seen().len(), 2, "a timeout is tried again");
+        // Nothing listening: one attempt, "not here".
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}");
+        let config = provider_config(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.as_str())]);
+        let e = ImdsCredentialsProvider::builder().configure(&config).build().provide_credentials().await.unwrap_err();
+        assert!(e.is_not_loaded() && e.to_string().starts_with(&format!("no instance metadata service at {url}: connection failed")), "{e}");
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn imds_bad_answers() {
+        let server = Server::start(imds_script(200, r#"{"AccessKeyId": "A", "SecretAccessKey": "leaked-secret""#)).await;
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err().to_string();
+        assert!(e.ends_with("the credentials of role web are not JSON"), "{e}");
+        assert!(!e.contains("leaked-secret"), "{e}");
+        let server = Server::start(imds_script(200, r#"{"Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role"}"#)).await;
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err().to_string();
+        assert!(e.ends_with("role web: AssumeRoleUnauthorizedAccess EC2 cannot assume the role"), "{e}");
+        let server = Server::start(imds_script(200, r#"{"Code": "Success", "AccessKeyId": "A"}"#)).await;
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err().to_string();
+        assert!(e.ends_with("role web: `SecretAccessKey` is missing"), "{e}");
+        // No role attached: "not here".
+        let server = Server::start(|r: &Seen, _| if r.method == "PUT" { Reply::Status(200, "t") } else { Reply::Status(404, "") }).await;
+        let e = imds(&server, &[]).provide_credentials().await.unwrap_err();
+        assert!(e.is_not_loaded() && e.to_string().ends_with("no role is attached"), "{e}");
+        // An expired token (401) is renewed once.
+        let server = Server::start(|r: &Seen, n: usize| match (r.method.as_str(), n) {
+            ("GET", 1) => Reply::Status(401, ""),
+            _ => imds_script(200, CREDENTIALS_JSON)(r, n),
+        })
+        .await;
+        assert_eq!(imds(&server, &[]).provide_credentials().await.unwrap().access_key_id(), "ASIAIMDS");
+        let methods: Vec<_> = server.seen().iter().map(|r| r.method.clone()).collect();
+        assert_eq!(methods, ["PUT", "GET", "PUT", "GET", "GET"]);
+    }
+
+    #[test]
+    fn imds_settings() {
+        let settings = |env: &[(&str, &str)]| ImdsCredentialsProvider::builder().configure(&provider_config(env)).build().settings();
+        let default = settings(&[]).unwrap();
+        assert_eq!(default, ImdsSettings { disabled: false, endpoint: "http://169.254.169.254".into(), v1_disabled: false });
+        assert_eq!(settings(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6")]).unwrap().endpoint, "http://[fd00:ec2::254]");
+        assert_eq!(settings(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ipv4")]).unwrap().endpoint, "http://169.254.169.254");
+        assert_eq!(
+            settings(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://10.0.0.1:1338/"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6")]).unwrap().endpoint,
+            "http://10.0.0.1:1338",
+            "an endpoint wins over the mode"
+        );
+        assert!(settings(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5")]).unwrap_err().to_string().contains("`IPv5` is not IPv4 or IPv6"));
+        assert!(settings(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a url")]).is_err());
+        assert!(settings(&[("AWS_EC2_METADATA_DISABLED", "TRUE")]).unwrap().disabled);
+        assert!(settings(&[("AWS_EC2_METADATA_DISABLED", "yes")]).unwrap_err().to_string().contains("AWS_EC2_METADATA_DISABLED must be `true` or `false`"));
+        let shared = SharedConfig::from_profiles(
+            "default",
+            super::super::credentials::ProfileSet::parse(
+                "[default]\nec2_metadata_service_endpoint_mode = IPv6\nec2_metadata_v1_disabled = true\n",
+                super::super::credentials::ProfileFileKind::Config,
+            )
+            .unwrap(),
+        );
+        let config = provider_config(&[]).with_shared_config(shared);
+        let s = ImdsCredentialsProvider::builder().configure(&config).build().settings().unwrap();
+        assert_eq!((s.endpoint.as_str(), s.v1_disabled), ("http://[fd00:ec2::254]", true));
+    }
+
+    #[tokio::test]
+    async fn imds_disabled_sends_nothing() {
+        let e = ImdsCredentialsProvider::builder().configure(&provider_config(&[("AWS_EC2_METADATA_DISABLED", "true")])).build().provide_credentials().await.unwrap_err();
+        assert_eq!(e, CredentialsError::NotLoaded("turned off by AWS_EC2_METADATA_DISABLED".into()));
+    }
+
+    fn ecs(env: &[(&str, &str)]) -> EcsCredentialsProvider {
+        EcsCredentialsProvider::builder().configure(&provider_config(env)).read_timeout(Duration::from_millis(300)).build()
+    }
+
+    const ECS_JSON: &str = r#"{"AccessKeyId": "ASIAECS", "SecretAccessKey": "ecs-secret", "Token": "ecs-token", "Expiration": "2030-01-01T00:00:00Z", "RoleArn": "arn:aws:iam::1:role/task"}"#;
+
+    #[tokio::test]
+    async fn ecs_urls_and_allowed_hosts() {
+        let url = |env: &[(&str, &str)]| {
+            let provider = ecs(env);
+            async move { provider.url().await }
+        };
+        assert_eq!(url(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc")]).await.unwrap(), "http://169.254.170.2/v2/credentials/abc");
+        assert_eq!(
+            url(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "v2/x"), ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/")]).await.unwrap(),
+            "http://169.254.170.2/v2/x",
+            "the relative URI wins"
+        );
+        for ok in [
+            "https://creds.example.com/get",
+            "http://127.0.0.1:8080/creds",
+            "http://127.0.0.2/creds",
+            "http://[::1]:9/creds",
+            "http://169.254.170.2/v1",
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/v1/credentials",
+            "http://localhost:1234/creds",
+        ] {
+            assert_eq!(url(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", ok)]).await.unwrap(), ok);
+        }
+        for bad in ["http://192.168.1.10/creds", "http://169.254.170.3/", "http://[fd00:ec2::2]/", "ftp://127.0.0.1/", "/relative"] {
+            let e = url(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", bad)]).await.unwrap_err();
+            assert!(matches!(e, CredentialsError::InvalidConfiguration(_)), "{bad}: {e}");
+        }
+        let e = url(&[]).await.unwrap_err();
+        assert!(e.is_not_loaded(), "{e}");
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn ecs_credentials_with_an_authorization_token() {
+        let server = Server::start(|_: &Seen, _| Reply::Status(200, ECS_JSON)).await;
+        let full = format!("{}/v1/credentials", server.url);
+        let c = ecs(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full), ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc")]).provide_credentials().await.unwrap();
+        assert_eq!((c.access_key_id(), c.session_token(), c.provider_name()), ("ASIAECS", Some("ecs-token"), "EcsContainer"));
+        assert_eq!(server.seen()[0].path, "/v1/credentials");
+        assert_eq!(server.seen()[0].header("authorization"), Some("Basic abc"));
+        // The token file wins over the variable and is read on every call (EKS rotates it).
+        let dir = std::env::temp_dir().join(format!("runtime-ecs-token-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("token");
+        std::fs::write(&file, "eks-token-1\n").unwrap();
+        let provider = ecs(&[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "unused"),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.to_str().unwrap()),
+        ]);
+        provider.provide_credentials().await.unwrap();
+        std::fs::write(&file, "eks-token-2").unwrap();
+        provider.provide_credentials().await.unwrap();
+        let seen = server.seen();
+        assert_eq!((seen[1].header("authorization"), seen[2].header("authorization")), (Some("eks-token-1"), Some("eks-token-2")));
+        std::fs::remove_file(&file).unwrap();
+        let e = provider.provide_credentials().await.unwrap_err();
+        assert!(e.to_string().starts_with("could not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = ecs(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full), ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "bad\ntoken")]).provide_credentials().await.unwrap_err();
+        assert!(e.to_string().contains("not a valid header value") && !e.to_string().contains("bad"), "{e}");
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test]
+    async fn ecs_errors_retries_and_timeouts() {
+        let server = Server::start(|_: &Seen, n: usize| if n < 2 { Reply::Status(500, "") } else { Reply::Status(200, ECS_JSON) }).await;
+        let full = format!("{}/creds", server.url);
+        assert_eq!(ecs(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)]).provide_credentials().await.unwrap().access_key_id(), "ASIAECS");
+        assert_eq!(server.seen().len(), 3);
+        let server = Server::start(|_: &Seen, _| Reply::Status(403, r#"{"code": "AccessDenied", "message": "not this task"}"#)).await;
+        let full = format!("{}/creds", server.url);
+        let e = ecs(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)]).provide_credentials().await.unwrap_err();
+        assert_eq!(e.to_string(), format!("{full} answered HTTP 403: AccessDenied: not this task"));
+        assert_eq!(server.seen().len(), 1, "a 4xx is not retried");
+        let server = Server::start(|_: &Seen, _| Reply::Status(200, "<html>SecretAccessKey</html>")).await;
+        let full = format!("{}/creds", server.url);
+        let e = ecs(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)]).provide_credentials().await.unwrap_err();
+        assert_eq!(e.to_string(), format!("{full} answered something that is not JSON"));
+        let server = Server::start(|_: &Seen, _| Reply::Hang).await;
+        let full = format!("{}/creds", server.url);
+        let started = Instant::now();
+        let e = ecs(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)]).provide_credentials().await.unwrap_err();
+        assert_eq!(e.to_string(), format!("no answer from {full}: no answer within 300ms"));
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert_eq!(server.seen().len(), 3);
+    }
+}

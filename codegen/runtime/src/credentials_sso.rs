@@ -290,3 +290,33 @@ pub(crate) fn sha1_hex(data: &[u8]) -> String {
     }
     h.iter().map(|x| format!("{x:08x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha1_matches_the_standard_vectors_and_the_aws_cli_file_names() {
+        assert_eq!(sha1_hex(b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(sha1_hex(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(sha1_hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"), "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+        assert_eq!(sha1_hex(&[b'a'; 1000]), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+        assert_eq!(
+            SsoCredentialsProvider::cache_path(Path::new("/home/me"), "https://d-92671207e4.awsapps.com/start"),
+            Path::new("/home/me/.aws/sso/cache/13f9d35043871d073ab260e020f0ffde092cb14b.json")
+        );
+        assert_eq!(sha1_hex(b"my-sso-session"), "b755b5ec73400c04400e978208d8559ad1f39053");
+    }
+
+    #[test]
+    fn token_debug_shows_no_token() {
+        let token = CachedToken {
+            path: PathBuf::from("/x.json"),
+            json: serde_json::from_str(r#"{"accessToken": "secret-access", "refreshToken": "secret-refresh", "clientSecret": "secret-client"}"#).unwrap(),
+            access_token: "secret-access".into(),
+            expires_at: SystemTime::UNIX_EPOCH,
+        };
+        let shown = format!("{token:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+}
