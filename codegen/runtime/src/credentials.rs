@@ -272,7 +272,7 @@ pub mod future {
 /// then tries the next source), another error when it failed.
 ///
 /// ```ignore
-/// use my_crate::config::{future, Credentials, ProvideCredentials};
+/// use my_crate::config::credentials::{future, Credentials, ProvideCredentials};
 /// #[derive(Debug)]
 /// struct FromVault;
 /// impl ProvideCredentials for FromVault {

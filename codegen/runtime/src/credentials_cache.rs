@@ -150,13 +150,14 @@ impl CredentialsCache {
                 let mut state = self.lock();
                 if let Some(generation) = waited_for {
                     if state.generation != generation {
-                        // The load we waited for finished; when it failed, its error is ours too
-                        // (rather than each waiter asking the provider again).
-                        if let Some(error) = state.last_error.clone() {
-                            return match state.cached.as_ref().filter(|e| e.valid(now)) {
-                                Some(entry) => Ok(entry.credentials.clone()),
-                                None => Err(error),
-                            };
+                        // The load we waited for finished: its result is ours too, even when it
+                        // is already due for a refresh (rather than each waiter asking the
+                        // provider again).
+                        match (state.last_error.clone(), state.cached.as_ref()) {
+                            (None, Some(entry)) => return Ok(entry.credentials.clone()),
+                            (Some(_), Some(entry)) if entry.valid(now) => return Ok(entry.credentials.clone()),
+                            (Some(error), _) => return Err(error),
+                            (None, None) => {}
                         }
                     }
                 }
@@ -450,6 +451,30 @@ mod tests {
             }
         });
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    /// A provider that hands out credentials already due for a refresh is still asked once
+    /// for all the callers waiting on it.
+    #[test]
+    fn waiters_share_a_load_even_when_it_is_due_for_refresh() {
+        let clock = FakeClock::at(1_000);
+        let mut provider = Counting::new(&clock, Some(Duration::ZERO));
+        provider.delay = Duration::from_millis(20);
+        let calls = provider.calls.clone();
+        let cache = cache_of(&clock, provider);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        runtime.block_on(async {
+            let tasks: Vec<_> = (0..20)
+                .map(|_| {
+                    let cache = cache.clone();
+                    tokio::spawn(async move { cache.credentials().await.unwrap().access_key_id().to_string() })
+                })
+                .collect();
+            for task in tasks {
+                assert_eq!(task.await.unwrap(), "AKID1");
+            }
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     /// 100 threads, each driving its own runtime, across an expiry: one provider call; when it

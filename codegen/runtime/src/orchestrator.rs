@@ -1169,6 +1169,59 @@ mod tests {
         }
     }
 
+    /// Counts its calls; hands out credentials valid for an hour, or fails.
+    #[derive(Debug, Default)]
+    struct CountingProvider {
+        calls: std::sync::atomic::AtomicUsize,
+        fail: bool,
+    }
+
+    impl ProvideCredentials for CountingProvider {
+        fn provide_credentials<'a>(&'a self) -> super::super::credentials::future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            super::super::credentials::future::ProvideCredentials::ready(match self.fail {
+                true => Err(CredentialsError::provider_error("the vault is sealed")),
+                false => Ok(Credentials::new(format!("AKIDCOUNT{n}"), "s", None, Some(SystemTime::now() + Duration::from_secs(3600)), "Counting")),
+            })
+        }
+    }
+
+    /// Signed operations ask the configuration's provider (through its cache) on every
+    /// attempt; unsigned ones never do; a failing provider is a construction failure and
+    /// nothing is sent.
+    #[test]
+    fn credentials_come_from_the_cached_provider_for_signed_operations_only() {
+        static UNSIGNED_OP: OperationSpec = OperationSpec { name: "Public", signed: false, request_compression: &[], ..COMPRESSED_OP };
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let mock = super::super::mock::MockHttpClient::new();
+        let provider = Arc::new(CountingProvider::default());
+        let handle = Handle::new(mock.config_builder().credentials_provider(provider.clone()).build(), &TEST_SERVICE);
+        for op in [&COMPRESSED_OP, &COMPRESSED_OP, &UNSIGNED_OP] {
+            let result = runtime.block_on(invoke(&handle, op, RequestParts::new(http::Method::POST, "/"), read_error));
+            assert!(result.is_ok(), "{:?}", result.err());
+        }
+        assert_eq!(provider.calls.load(std::sync::atomic::Ordering::SeqCst), 1, "cached");
+        let requests = mock.requests();
+        assert!(requests[1].header("authorization").unwrap().contains("Credential=AKIDCOUNT1/"));
+        assert_eq!(requests[2].header("authorization"), None);
+
+        let failing = Arc::new(CountingProvider { fail: true, ..CountingProvider::default() });
+        let handle = Handle::new(mock.config_builder().credentials_provider(failing.clone()).build(), &TEST_SERVICE);
+        let Err(err) = runtime.block_on(invoke(&handle, &COMPRESSED_OP, RequestParts::new(http::Method::POST, "/"), read_error)) else {
+            panic!("a failing provider must fail the call")
+        };
+        assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+        assert!(format!("{}", super::super::error::DisplayErrorContext(&err)).contains("could not load AWS credentials: the vault is sealed"), "{err:?}");
+        assert_eq!(mock.requests().len(), 3, "nothing more was sent");
+        // The same failure for a presigned request.
+        let presigning = super::super::presigning::PresigningConfig::expires_in(Duration::from_secs(60)).unwrap();
+        let err = runtime.block_on(presign::<MessageError>(&handle, &COMPRESSED_OP, RequestParts::new(http::Method::GET, "/"), &presigning)).unwrap_err();
+        assert!(format!("{}", super::super::error::DisplayErrorContext(&err)).contains("the vault is sealed"), "{err:?}");
+    }
+
     const RULES: &str = r#"{"version":"1.0","parameters":{
         "Region":{"type":"String","builtIn":"AWS::Region","required":false},
         "ForcePathStyle":{"type":"Boolean","builtIn":"AWS::S3::ForcePathStyle","required":false},
