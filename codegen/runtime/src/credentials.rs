@@ -43,7 +43,10 @@ pub fn real_fs(path: &Path) -> Option<String> {
 /// An environment the credential providers read: the process's own ([`Env::real`]) or a fixed
 /// set of variables for tests ([`Env::from_slice`]). Empty (or all-blank) values read as unset.
 #[derive(Clone)]
-pub struct Env(Arc<dyn Fn(&str) -> Option<String> + Send + Sync>);
+pub struct Env(Arc<Lookup>);
+
+/// How an [`Env`] looks a variable up.
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 impl Env {
     /// The process environment.

@@ -108,7 +108,7 @@ impl Entry {
         Entry { credentials, refresh_at }
     }
     fn fresh(&self, now: SystemTime) -> bool {
-        self.refresh_at.map_or(true, |at| now < at)
+        !matches!(self.refresh_at, Some(at) if now >= at)
     }
     fn valid(&self, now: SystemTime) -> bool {
         !self.credentials.is_expired_at(now)

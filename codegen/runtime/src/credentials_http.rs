@@ -451,11 +451,11 @@ impl ImdsCredentialsProvider {
                 let token = text_of(response).map_err(CredentialsError::provider_error)?;
                 Ok(Some(token.trim().to_string()))
             }
-            403 | 404 | 405 if !settings.v1_disabled => {
+            403..=405 if !settings.v1_disabled => {
                 trace_event!(debug, status, "IMDSv2 token refused; falling back to IMDSv1");
                 Ok(None)
             }
-            403 | 404 | 405 => Err(CredentialsError::provider_error(format!(
+            403..=405 => Err(CredentialsError::provider_error(format!(
                 "{url} refused an IMDSv2 token (HTTP {status}) and the IMDSv1 fallback is turned off (AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled)"
             ))),
             _ => Err(CredentialsError::provider_error(format!("{url} answered HTTP {status} to the token request"))),
