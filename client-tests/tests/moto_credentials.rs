@@ -5,7 +5,8 @@
 //!
 //! Links covered: static keys in a profile, a `role_arn` profile with `source_profile`
 //! (AssumeRole), web identity from the environment (AssumeRoleWithWebIdentity, token read from
-//! its file), `credential_process`, and a role whose source profile is a `credential_process`.
+//! its file; moto checks no signatures for this one, see below), `credential_process`, and a role
+//! whose source profile is a `credential_process`.
 //!
 //! Same convention as `moto_e2e.rs`: needs `MOTO_ENDPOINT`, skips without it, fails instead
 //! under `MOTO_REQUIRED=1`. Environment variables are process-global: one test, case by case.
@@ -122,13 +123,15 @@ async fn moto_credentials() {
     );
     assert_eq!(whoami().await, assumed("chain-session"));
 
-    steps.step("web identity from the environment: AssumeRoleWithWebIdentity");
+    steps.step("web identity from the environment: AssumeRoleWithWebIdentity (moto's authentication off: it demands a signature even on this unsigned call; tests/credentials_wire.rs checks it goes unsigned)");
+    moto.set_auth_after("inf");
     env(&endpoint, &dir, "", None);
     let token_file = dir.write("web-identity-token", "eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl");
     std::env::set_var("AWS_WEB_IDENTITY_TOKEN_FILE", &token_file);
     std::env::set_var("AWS_ROLE_ARN", &role_arn);
     std::env::set_var("AWS_ROLE_SESSION_NAME", "web-session");
     assert_eq!(whoami().await, assumed("web-session"));
+    moto.set_auth_after("0");
 
     steps.step("credential_process");
     let json = format!(r#"{{"Version": 1, "AccessKeyId": "{key_id}", "SecretAccessKey": "{secret}"}}"#);

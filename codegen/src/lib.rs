@@ -125,6 +125,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
+    ("credentials_cache", include_str!("../runtime/src/credentials_cache.rs")),
+    ("credentials_chain", include_str!("../runtime/src/credentials_chain.rs")),
+    ("credentials_http", include_str!("../runtime/src/credentials_http.rs")),
+    ("credentials_sso", include_str!("../runtime/src/credentials_sso.rs")),
     ("credential_calls", include_str!("../runtime/src/credential_calls.rs")),
     ("customize", include_str!("../runtime/src/customize.rs")),
     ("endpoint", include_str!("../runtime/src/endpoint.rs")),
@@ -143,6 +147,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("primitives", include_str!("../runtime/src/primitives.rs")),
     ("retry", include_str!("../runtime/src/retry.rs")),
     ("sigv4", include_str!("../runtime/src/sigv4.rs")),
+    ("task", include_str!("../runtime/src/task.rs")),
     ("waiters", include_str!("../runtime/src/waiters.rs")),
 ];
 

@@ -125,7 +125,21 @@ pub fn config_rs(ctx: &Ctx) -> TokenStream {
     quote!(
         #client_params
         pub use crate::runtime::config::{BehaviorVersion, Builder, Config, IdempotencyTokenProvider, Region};
-        pub use crate::runtime::credentials::Credentials;
+        pub use crate::runtime::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+        #[doc = "Credentials providers, under aws-config's and aws-credential-types' names: the `ProvideCredentials` trait with its future and error, the cache, the default chain and each of its links."]
+        pub mod credentials {
+            pub use crate::runtime::credentials::{future, Credentials, CredentialsError, Env, ProvideCredentials, SharedCredentialsProvider};
+            pub use crate::runtime::credentials_cache::{CredentialsCache, CredentialsCacheBuilder, SharedTimeSource, SystemTimeSource, TimeSource};
+            pub use crate::runtime::credentials_chain::{
+                CredentialProcessProvider, CredentialsProviderChain, DefaultCredentialsChain, EnvironmentVariableCredentialsProvider,
+                ProfileFileCredentialsProvider, ProviderConfig, WebIdentitySettings, WebIdentityTokenCredentialsProvider,
+            };
+            pub use crate::runtime::credentials_http::{EcsCredentialsProvider, EcsCredentialsProviderBuilder, ImdsCredentialsProvider, ImdsCredentialsProviderBuilder};
+            pub use crate::runtime::credentials_sso::{SsoCredentialsProvider, SsoSettings};
+            pub use crate::runtime::credential_calls::{
+                AssumeRole, AssumeRoleWithWebIdentity, CredentialCalls, SsoCreateToken, SsoGetRoleCredentials, SsoToken,
+            };
+        }
         pub use crate::runtime::retry::{RetryConfig, RetryMode};
         #[doc = "Retry configuration, where aws-sdk-rust has it (`config::retry::RetryConfig`)."]
         pub mod retry {

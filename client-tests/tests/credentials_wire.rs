@@ -1,7 +1,8 @@
-//! The credential chain's SSO link end to end, through the clients generated into every crate
-//! (SSO OIDC `CreateToken`, SSO `GetRoleCredentials`) and on to a signed call: a loopback
-//! server stands in for SSO OIDC, the SSO portal and STS (`AWS_ENDPOINT_URL` points all of
-//! them at it), and checks what each call put on the wire.
+//! The credential chain's service calls on the wire, made by the clients generated into every
+//! crate: the SSO link (SSO OIDC `CreateToken`, SSO `GetRoleCredentials`) and web identity (STS
+//! `AssumeRoleWithWebIdentity`), each on to a signed call. A loopback server stands in for SSO
+//! OIDC, the SSO portal and STS (`AWS_ENDPOINT_URL` points all of them at it) and records what
+//! each call put on the wire.
 //!
 //! Environment variables are process-global: this binary holds one test, run case by case.
 
@@ -94,14 +95,18 @@ fn query_param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn expect_signed_by(req: &client_tests::Recorded, key: &str, region: &str) {
+    expect_signed_with(req, key, region, "sso-session-token");
+}
+
+fn expect_signed_with(req: &client_tests::Recorded, key: &str, region: &str, session_token: &str) {
     let auth = req.header("authorization").unwrap_or_else(|| panic!("unsigned: {req:?}"));
     assert!(auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={key}/")), "{auth}");
     assert!(auth.contains(&format!("/{region}/sts/aws4_request")), "{auth}");
-    assert_eq!(req.header("x-amz-security-token"), Some("sso-session-token"));
+    assert_eq!(req.header("x-amz-security-token"), Some(session_token));
 }
 
 #[tokio::test]
-async fn sso_profiles_end_to_end() {
+async fn credential_calls_on_the_wire() {
     let home = Home::new();
     home.write(
         ".aws/config",
@@ -197,4 +202,36 @@ async fn sso_profiles_end_to_end() {
     assert!(text.contains("SSO") && text.to_lowercase().contains("expired"), "{text}");
     assert!(!text.contains("legacy-token"), "the token never appears in errors: {text}");
     assert!(server.requests().is_empty(), "{:?}", server.requests());
+
+    // -- 5. Web identity from the environment: STS AssumeRoleWithWebIdentity goes out unsigned
+    //    with the token read from its file, and its credentials sign the call.
+    let token_file = home.write("web-token", "header.payload.signature");
+    let server = Server::start(vec![
+        Canned::new(
+            200,
+            "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>web-secret</SecretAccessKey><SessionToken>web-session-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:web</AssumedRoleId><Arn>arn:aws:sts::111122223333:assumed-role/WebRole/web</Arn></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>req-web</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>",
+        )
+        .header("content-type", "text/xml"),
+        caller_identity("arn:aws:sts::111122223333:assumed-role/WebRole/web"),
+    ])
+    .await;
+    env_for(&home, &server, "no-such-profile-is-needed");
+    std::env::remove_var("AWS_PROFILE");
+    std::env::set_var("AWS_CONFIG_FILE", home.0.join("no-config"));
+    std::env::set_var("AWS_REGION", "eu-central-1");
+    std::env::set_var("AWS_WEB_IDENTITY_TOKEN_FILE", &token_file);
+    std::env::set_var("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/WebRole");
+    std::env::set_var("AWS_ROLE_SESSION_NAME", "web");
+    let client = sts::Client::from_conf(sts::Config::builder().build());
+    let me = client.get_caller_identity().send().await.unwrap_or_else(|e| panic!("{}", sts::error::DisplayErrorContext(&e)));
+    assert_eq!(me.arn(), Some("arn:aws:sts::111122223333:assumed-role/WebRole/web"));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "{reqs:#?}");
+    let assume = &reqs[0];
+    assert!(assume.header("authorization").is_none(), "AssumeRoleWithWebIdentity is unsigned: {assume:?}");
+    let body = String::from_utf8_lossy(&assume.body);
+    assert!(body.starts_with("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&"), "{body}");
+    assert!(body.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2FWebRole"), "{body}");
+    assert!(body.contains("RoleSessionName=web") && body.contains("WebIdentityToken=header.payload.signature"), "{body}");
+    expect_signed_with(&reqs[1], "ASIAWEBIDENTITY", "eu-central-1", "web-session-token");
 }
