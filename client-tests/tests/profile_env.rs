@@ -25,6 +25,7 @@ const VARS: &[&str] = &[
     "AWS_RETRY_MODE",
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    "AWS_ENDPOINT_URL_STS",
     "AWS_USE_FIPS_ENDPOINT",
     "AWS_USE_DUALSTACK_ENDPOINT",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -163,11 +164,25 @@ fn shared_config_and_credentials_files_from_the_environment() {
         // The chain's final error lists what each link said.
         assert!(err.contains("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set; ECS: ") && err.contains("IMDS: turned off"), "{err}");
 
-        // A role profile needs STS, which this crate was built without.
+        // A role profile calls STS AssumeRole with its source profile's keys (here STS refuses;
+        // the client's own endpoint URL is not used for STS, AWS_ENDPOINT_URL_STS is).
         std::env::set_var("AWS_PROFILE", "role");
+        files.write("credentials", "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = dev-secret\n");
+        let sts = Server::start(vec![Canned::new(
+            403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to assume x</Message></Error><RequestId>sts-1</RequestId></ErrorResponse>",
+        )])
+        .await;
+        std::env::set_var("AWS_ENDPOINT_URL_STS", &sts.url);
         let err = admin_get_user(&client(&server.url)).await.expect_err("role_arn");
-        assert!(err.contains("profile `role` assumes role arn:aws:iam::123456789012:role/x (`role_arn`)"), "{err}");
-        assert!(err.contains("built without the `credentials-sts` feature"), "{err}");
+        std::env::remove_var("AWS_ENDPOINT_URL_STS");
+        assert!(err.contains("profile `role`") && err.contains("arn:aws:iam::123456789012:role/x"), "{err}");
+        assert!(err.contains("STS AssumeRole failed") && err.contains("AccessDenied") && err.contains("not allowed to assume x"), "{err}");
+        assert!(!err.contains("dev-secret"), "{err}");
+        let assume = &sts.requests()[0];
+        assert!(String::from_utf8_lossy(&assume.body).starts_with("Action=AssumeRole&"), "{assume:?}");
+        assert!(assume.header("authorization").is_some_and(|a| a.contains("Credential=AKIDDEV/")), "{assume:?}");
+        files.write("credentials", "");
 
         // AWS_PROFILE naming a profile no file defines.
         std::env::set_var("AWS_PROFILE", "nosuch");

@@ -31,11 +31,14 @@ pub fn calls() -> Option<Arc<dyn CredentialCalls>> {
 #[derive(Debug)]
 struct GeneratedCalls;
 
-/// The configuration of a chain call: the caller's transport, endpoint settings, timeouts and
-/// retries, with the call's region and, for signed calls, the source credentials.
+/// The configuration of a chain call: the caller's transport, FIPS and dual-stack settings,
+/// timeouts and retries, with the call's region and, for signed calls, the source credentials.
 #[cfg(any(feature = "credentials-sts", feature = "credentials-sso"))]
 fn call_config(config: &Config, region: Option<&str>, source: Option<Credentials>) -> Config {
     let mut builder = config.to_builder();
+    // The calling client's endpoint URL names its own service, not STS or SSO; those take theirs
+    // from their rules, `AWS_ENDPOINT_URL_STS` (`_SSO`, `_SSO_OIDC`) or `AWS_ENDPOINT_URL`.
+    builder.set_endpoint_url(None);
     let region = region.map(str::to_string).or_else(|| config.region().map(|r| r.as_str().to_string()));
     builder = builder.region(region.unwrap_or_else(|| "us-east-1".to_string()));
     if let Some(source) = source {
