@@ -87,7 +87,7 @@ done
 [[ $up == 1 ]] || { echo "moto_server did not answer on $endpoint within 30s" >&2; exit 1; }
 echo "moto answers on $endpoint after $((SECONDS - started))s"
 
-suites=(moto_e2e moto_apigateway moto_lambda moto_s3 moto_sts moto_sns moto_sqs moto_dynamodb)
+suites=(moto_e2e moto_apigateway moto_lambda moto_s3 moto_sts moto_sns moto_sqs moto_dynamodb moto_credentials)
 step "cargo test -p client-tests (${suites[*]}) against $endpoint"
 MOTO_ENDPOINT="$endpoint" MOTO_REQUIRED=1 cargo test -p client-tests \
   "${suites[@]/#/--test=}" -- --nocapture

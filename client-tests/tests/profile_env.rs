@@ -1,6 +1,7 @@
 //! The client reading the real process environment and shared config files: profile
 //! selection, region, retry settings and credentials from files, and clear errors (never a
-//! panic) for broken or incomplete files.
+//! panic) for broken or incomplete files; the default credentials chain end to end
+//! (`credential_process`, the ECS endpoint) with one cache per configuration.
 //!
 //! Environment variables are process-global, so this test binary holds exactly one test, which
 //! runs its cases one after another; no other test can observe (or race with) the variables.
@@ -24,8 +25,20 @@ const VARS: &[&str] = &[
     "AWS_RETRY_MODE",
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    "AWS_ENDPOINT_URL_STS",
     "AWS_USE_FIPS_ENDPOINT",
     "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_EC2_METADATA_V1_DISABLED",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
     "USERPROFILE",
     "HOMEDRIVE",
     "HOMEPATH",
@@ -90,8 +103,10 @@ fn shared_config_and_credentials_files_from_the_environment() {
         std::env::remove_var(var);
     }
     let files = Files::new();
-    // A home without ~/.aws, so the user's own files are never read.
+    // A home without ~/.aws, so the user's own files are never read; and never the instance
+    // metadata of the machine the tests run on.
     set("HOME", &files.dir);
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let config = files.write(
@@ -146,10 +161,28 @@ fn shared_config_and_credentials_files_from_the_environment() {
         assert!(err.contains("no AWS credentials found") && err.contains("credentials"), "{err}");
         unsigned_call(&c).await.expect("an unsigned operation needs no credentials");
 
-        // A profile naming a mechanism this client lacks says so.
+        // The chain's final error lists what each link said.
+        assert!(err.contains("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set; ECS: ") && err.contains("IMDS: turned off"), "{err}");
+
+        // A role profile calls STS AssumeRole with its source profile's keys (here STS refuses;
+        // the client's own endpoint URL is not used for STS, AWS_ENDPOINT_URL_STS is).
         std::env::set_var("AWS_PROFILE", "role");
+        files.write("credentials", "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = dev-secret\n");
+        let sts = Server::start(vec![Canned::new(
+            403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to assume x</Message></Error><RequestId>sts-1</RequestId></ErrorResponse>",
+        )])
+        .await;
+        std::env::set_var("AWS_ENDPOINT_URL_STS", &sts.url);
         let err = admin_get_user(&client(&server.url)).await.expect_err("role_arn");
-        assert!(err.contains("role_arn") && err.contains("does not support"), "{err}");
+        std::env::remove_var("AWS_ENDPOINT_URL_STS");
+        assert!(err.contains("profile `role`") && err.contains("arn:aws:iam::123456789012:role/x"), "{err}");
+        assert!(err.contains("STS AssumeRole failed") && err.contains("AccessDenied") && err.contains("not allowed to assume x"), "{err}");
+        assert!(!err.contains("dev-secret"), "{err}");
+        let assume = &sts.requests()[0];
+        assert!(String::from_utf8_lossy(&assume.body).starts_with("Action=AssumeRole&"), "{assume:?}");
+        assert!(assume.header("authorization").is_some_and(|a| a.contains("Credential=AKIDDEV/")), "{assume:?}");
+        files.write("credentials", "");
 
         // AWS_PROFILE naming a profile no file defines.
         std::env::set_var("AWS_PROFILE", "nosuch");
@@ -178,6 +211,53 @@ fn shared_config_and_credentials_files_from_the_environment() {
         let err = admin_get_user(&c).await.expect_err("bad AWS_MAX_ATTEMPTS");
         assert!(err.contains("AWS_MAX_ATTEMPTS") && err.contains("zero"), "{err}");
         std::env::remove_var("AWS_MAX_ATTEMPTS");
+
+        // credential_process: run once for two clients of one configuration (one cache).
+        #[cfg(unix)]
+        {
+            let runs = files.dir.join("runs");
+            let script = files.write(
+                "creds.sh",
+                &format!(
+                    "#!/bin/sh\necho run >> '{}'\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", \"SecretAccessKey\": \"SECRETPROC\", \"SessionToken\": \"TOKENPROC\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n",
+                    runs.display()
+                ),
+            );
+            files.write("credentials", "");
+            files.write("config", &format!("[profile proc]\nregion = eu-west-1\ncredential_process = sh {}\n", script.display()));
+            std::env::set_var("AWS_PROFILE", "proc");
+            let server = Server::start(vec![Canned::new(200, r#"{"Username":"alice"}"#)]).await;
+            // One transport for both clients: the test server serves one connection at a time.
+            let http = cognito::config::DefaultHttpClient::new(None).expect("default client");
+            let config = cognito::Config::builder().endpoint_url(&server.url).http_client(http).build();
+            let (first, second) = (cognito::Client::from_conf(config.clone()), cognito::Client::from_conf(config));
+            for c in [&first, &second, &first] {
+                admin_get_user(c).await.expect("signed with the process's credentials");
+            }
+            for req in server.requests() {
+                assert!(req.header("authorization").unwrap_or_default().contains("Credential=AKIDPROC/"), "{req:?}");
+                assert_eq!(req.header("x-amz-security-token"), Some("TOKENPROC"));
+            }
+            assert_eq!(std::fs::read_to_string(&runs).unwrap().lines().count(), 1, "the process ran once: one cache per configuration");
+            std::env::remove_var("AWS_PROFILE");
+        }
+
+        // The ECS container endpoint (here on loopback, as EKS Pod Identity's full URI may be).
+        let ecs = Server::start(vec![Canned::new(
+            200,
+            r#"{"AccessKeyId": "AKIDECS", "SecretAccessKey": "SECRETECS", "Token": "TOKENECS", "Expiration": "2999-01-01T00:00:00Z"}"#,
+        )])
+        .await;
+        files.write("config", "[default]\nregion = us-west-2\n");
+        std::env::set_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/v1/credentials", ecs.url));
+        std::env::set_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer pod-token");
+        let server = Server::start(vec![Canned::new(200, r#"{"Username":"alice"}"#)]).await;
+        admin_get_user(&client(&server.url)).await.expect("signed with the container's credentials");
+        assert!(server.requests()[0].header("authorization").unwrap_or_default().contains("Credential=AKIDECS/"));
+        assert_eq!(ecs.requests()[0].path, "/v1/credentials");
+        assert_eq!(ecs.requests()[0].header("authorization"), Some("Bearer pod-token"));
+        std::env::remove_var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        std::env::remove_var("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 
         // ignore_environment() reads none of it.
         let c = cognito::Client::from_conf(cognito::Config::builder().endpoint_url(&server.url).ignore_environment().build());

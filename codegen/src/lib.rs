@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod bindings;
+pub mod credential_clients;
 pub mod customizations;
 pub mod docs;
 pub mod emit;
@@ -40,7 +41,7 @@ pub fn header() -> &'static str {
 /// FNV-1a over every runtime module's name and source: changes whenever the runtime does.
 pub fn runtime_hash() -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, source) in RUNTIME {
+    for (name, source) in RUNTIME.iter().copied().chain(credential_clients::sources()) {
         for b in name.bytes().chain([0]).chain(source.bytes()) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -124,6 +125,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
+    ("credentials_cache", include_str!("../runtime/src/credentials_cache.rs")),
+    ("credentials_chain", include_str!("../runtime/src/credentials_chain.rs")),
+    ("credentials_http", include_str!("../runtime/src/credentials_http.rs")),
+    ("credentials_sso", include_str!("../runtime/src/credentials_sso.rs")),
     ("credential_calls", include_str!("../runtime/src/credential_calls.rs")),
     ("customize", include_str!("../runtime/src/customize.rs")),
     ("endpoint", include_str!("../runtime/src/endpoint.rs")),
@@ -142,6 +147,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("primitives", include_str!("../runtime/src/primitives.rs")),
     ("retry", include_str!("../runtime/src/retry.rs")),
     ("sigv4", include_str!("../runtime/src/sigv4.rs")),
+    ("task", include_str!("../runtime/src/task.rs")),
     ("waiters", include_str!("../runtime/src/waiters.rs")),
 ];
 
@@ -291,24 +297,9 @@ pub fn load(files: &[(String, String)], spec: &CrateSpec) -> Result<(model::Mode
 /// emitted and formatted, plus `Cargo.toml` and the runtime's modules.
 pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generated, Error> {
     let (model, sel) = load(files, spec)?;
-    let protocol = protocols::for_service(&model, &sel.service)?;
     check_streaming(&model, &sel)?;
-    let sym = symbols::Symbols::build(&model, &sel)?;
-    let (needs_ser, needs_de) = emit::codec_needs(&model, &sel);
+    let (protocol, mut text) = with_ctx(&model, &sel, spec, |ctx| Ok::<_, Error>((ctx.protocol, format_jobs_parallel(ctx)?)))??;
     let model::Kind::Service(service) = &model.shapes[&sel.service].kind else { unreachable!("select checks the service") };
-    let skipped = if spec.operations.is_none() { unsupported_operations(&model, &sel.service)? } else { Vec::new() };
-    let ctx = emit::Ctx {
-        model: &model,
-        sel: &sel,
-        sym: &sym,
-        spec,
-        protocol,
-        service: &service.info,
-        needs_ser,
-        needs_de,
-        skipped,
-    };
-    let mut text = format_jobs_parallel(&ctx)?;
     // Optional runtime features the selected operations need (and only they pay for).
     let needs = |f: fn(&bindings::OperationInfo) -> bool| {
         sel.operations.iter().any(|op| matches!(&model.shapes[op].kind, model::Kind::Operation(o) if f(&o.info)))
@@ -323,22 +314,38 @@ pub fn generate(files: &[(String, String)], spec: &CrateSpec) -> Result<Generate
     if needs(|i| i.http_checksum.is_some()) {
         extra_features.push("flexible-checksums");
     }
-    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, &extra_features, protocol.dependencies()));
+    text.insert("Cargo.toml".to_string(), cargo_toml(spec, &service.info.title, &extra_features, protocol)?);
     if spec.runtime == RuntimeMode::Embedded {
-        for (name, source) in runtime_modules(protocol) {
-            text.insert(format!("src/runtime/{name}.rs"), runtime_file(name, source));
+        for module in runtime_modules(protocol)? {
+            text.insert(format!("src/runtime/{}.rs", module.name), runtime_file(module.name, module.source));
         }
+        text.extend(credential_clients::files(&spec.runtime)?.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     Ok(Generated { tokens: BTreeMap::new(), text })
 }
 
+/// Builds the emitters' context for a selection and runs `f` with it.
+pub(crate) fn with_ctx<R>(model: &model::Model, sel: &select::Selection, spec: &CrateSpec, f: impl FnOnce(&emit::Ctx) -> R) -> Result<R, Error> {
+    let protocol = protocols::for_service(model, &sel.service)?;
+    let sym = symbols::Symbols::build(model, sel)?;
+    let (needs_ser, needs_de) = emit::codec_needs(model, sel);
+    let model::Kind::Service(service) = &model.shapes[&sel.service].kind else { unreachable!("select checks the service") };
+    let skipped = if spec.operations.is_none() { unsupported_operations(model, &sel.service)? } else { Vec::new() };
+    let ctx = emit::Ctx { model, sel, sym: &sym, spec, protocol, service: &service.info, needs_ser, needs_de, skipped };
+    Ok(f(&ctx))
+}
+
 fn runtime_file(name: &str, source: &str) -> String {
+    if name == "auth" {
+        // The runtime crate's stand-in is replaced by the glue over the generated STS/SSO clients.
+        return format!("// {}\n// Copied from codegen/credential-clients/auth.rs.\n\n{}", header(), credential_clients::GLUE);
+    }
     format!("// {}\n// Copied from codegen/runtime/src/{name}.rs.\n\n{}", header(), strip_tests(source))
 }
 
 /// The shared runtime crate (`RuntimeMode::Shared`): every runtime module, for every protocol,
 /// as one library crate that generated service crates depend on.
-pub fn generate_runtime(crate_name: &str, version: &str) -> BTreeMap<String, String> {
+pub fn generate_runtime(crate_name: &str, version: &str) -> Result<BTreeMap<String, String>, Error> {
     let mut text = BTreeMap::new();
     let mods: String = RUNTIME.iter().map(|(name, _)| format!("pub mod {name};\n")).collect();
     text.insert(
@@ -351,25 +358,46 @@ pub fn generate_runtime(crate_name: &str, version: &str) -> BTreeMap<String, Str
     for (name, source) in RUNTIME {
         text.insert(format!("src/{name}.rs"), runtime_file(name, source));
     }
+    let shared = RuntimeMode::Shared { crate_name: crate_name.to_string(), path: String::new() };
+    text.extend(credential_clients::files(&shared)?.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let credential_features: Vec<&str> = credential_clients::features().into_iter().collect();
     text.insert(
         "Cargo.toml".to_string(),
         format!(
             "# {}\n[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.80\"\nlicense = \"Apache-2.0\"\ndescription = \"The runtime shared by smithy-lite generated clients.\"\npublish = false\n\n[features]\n{}\n[dependencies]\n{}",
             header(),
-            features_section(&[]),
-            dependencies_section(&protocols::all_dependencies().collect::<Vec<_>>()),
+            features_section(&credential_features),
+            dependencies_section(&protocols::all_dependencies().collect::<Vec<_>>(), &[]),
         ),
     );
-    text
+    Ok(text)
 }
 
-/// The runtime modules a crate of this protocol carries: the core ones and the protocol's codecs.
-pub fn runtime_modules(protocol: &dyn protocols::Protocol) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+/// A runtime module a generated crate carries.
+#[derive(Debug, Clone)]
+pub struct RuntimeModule {
+    pub name: &'static str,
+    pub source: &'static str,
+    /// Compiled only with one of these features (empty: always). A codec module of another
+    /// protocol is carried for the credential chain's internal clients, behind their features.
+    pub features: Vec<&'static str>,
+}
+
+/// The runtime modules a crate of this protocol carries: the core ones, the protocol's codecs,
+/// and behind the credential features the codecs of the credential chain's internal clients.
+pub fn runtime_modules(protocol: &dyn protocols::Protocol) -> Result<Vec<RuntimeModule>, Error> {
     let codecs: std::collections::BTreeSet<&str> = protocols::all_runtime_modules().collect();
-    RUNTIME
+    let needs = credential_clients::needs()?;
+    Ok(RUNTIME
         .iter()
-        .filter(move |(name, _)| !codecs.contains(name) || protocol.runtime_modules().contains(name))
-        .map(|(n, s)| (*n, *s))
+        .filter_map(|&(name, source)| {
+            if !codecs.contains(name) || protocol.runtime_modules().contains(&name) {
+                return Some(RuntimeModule { name, source, features: Vec::new() });
+            }
+            let features: Vec<&str> = needs.modules.iter().filter(|(_, m)| m.contains(name)).map(|(f, _)| *f).collect();
+            (!features.is_empty()).then_some(RuntimeModule { name, source, features })
+        })
+        .collect())
 }
 
 /// A runtime module without its `#[cfg(test)] mod tests { ... }` block (the last item of each
@@ -470,17 +498,21 @@ fn features_section(extra: &[&str]) -> String {
 }
 
 /// The runtime's `[dependencies]` for a crate whose protocol needs `needed`: optional protocol
-/// dependencies it needs become plain ones; those of other protocols are left out.
-fn dependencies_section(needed: &[&str]) -> String {
+/// dependencies it needs become plain ones, those only a feature needs (`optional`) stay
+/// optional, and those of other protocols are left out.
+fn dependencies_section(needed: &[&str], optional: &[&str]) -> String {
     let protocol_deps: std::collections::BTreeSet<&str> = protocols::all_dependencies().collect();
     let mut out = String::new();
     for line in manifest_section("dependencies").lines() {
         let name = line.split(['=', ' ']).next().unwrap_or("");
         if protocol_deps.contains(name) {
-            if !needed.contains(&name) {
+            if optional.contains(&name) && !needed.contains(&name) {
+                out.push_str(line);
+            } else if needed.contains(&name) {
+                out.push_str(&line.replace(", optional = true", ""));
+            } else {
                 continue;
             }
-            out.push_str(&line.replace(", optional = true", ""));
         } else {
             out.push_str(line);
         }
@@ -489,15 +521,39 @@ fn dependencies_section(needed: &[&str]) -> String {
     out
 }
 
-fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol_deps: &[&str]) -> String {
+fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol: &dyn protocols::Protocol) -> Result<String, Error> {
+    let credential_features = credential_clients::features();
     let (features, deps) = match &spec.runtime {
-        RuntimeMode::Embedded => (features_section(extra_features), dependencies_section(protocol_deps)),
+        RuntimeMode::Embedded => {
+            // The credential chain's internal clients: on by default; a feature turns on the
+            // dependencies of their protocols that the crate's own protocol does not have.
+            let needs = credential_clients::needs()?;
+            let mut extra = extra_features.to_vec();
+            extra.extend(credential_features.iter().copied());
+            let mut features = features_section(&extra);
+            let mut optional = Vec::new();
+            for feature in &credential_features {
+                let missing: Vec<&str> = needs
+                    .dependencies
+                    .get(feature)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|d| !protocol.dependencies().contains(d))
+                    .collect();
+                let list: Vec<String> = missing.iter().map(|d| format!("\"dep:{d}\"")).collect();
+                features = features.replace(&format!("\n{feature} = []\n"), &format!("\n{feature} = [{}]\n", list.join(", ")));
+                optional.extend(missing);
+            }
+            (features, dependencies_section(protocol.dependencies(), &optional))
+        }
         RuntimeMode::Shared { crate_name, path } => {
             // The service crate's features switch the runtime crate's; it keeps only the
             // dependencies its own generated code names.
-            let extra: String = extra_features.iter().map(|f| format!(", \"{f}\"")).collect();
+            let extra: String = extra_features.iter().chain(&credential_features).map(|f| format!(", \"{f}\"")).collect();
+            let credentials: String = credential_features.iter().map(|f| format!("{f} = [\"{crate_name}/{f}\"]\n")).collect();
             let features = format!(
-                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\nblocking = [\"rt-tokio\", \"{crate_name}/blocking\"]\nflexible-checksums = [\"{crate_name}/flexible-checksums\"]\n"
+                "default = [\"default-https-client\", \"tracing\"{extra}]\ndefault-https-client = [\"rt-tokio\", \"{crate_name}/default-https-client\"]\nrt-tokio = [\"{crate_name}/rt-tokio\"]\ntracing = [\"dep:tracing\", \"{crate_name}/tracing\"]\nrequest-compression = [\"{crate_name}/request-compression\"]\ncontent-md5 = [\"{crate_name}/content-md5\"]\nblocking = [\"rt-tokio\", \"{crate_name}/blocking\"]\nflexible-checksums = [\"{crate_name}/flexible-checksums\"]\n{credentials}"
             );
             let own: String = manifest_section("dependencies")
                 .lines()
@@ -507,16 +563,16 @@ fn cargo_toml(spec: &CrateSpec, title: &str, extra_features: &[&str], protocol_d
             (features, format!("{crate_name} = {{ path = \"{path}\", default-features = false }}\n{own}"))
         }
     };
-    format!(
+    Ok(format!(
         "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.80\"\nlicense = \"Apache-2.0\"\ndescription = \"A small client for {title}, generated from its Smithy model.\"\npublish = false\n\n[features]\n{features}\n[dependencies]\n{deps}",
         header = header(),
         name = spec.crate_name,
         version = spec.version,
-    )
+    ))
 }
 
 /// Parses and pretty-prints one file, with the header.
-fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
+pub(crate) fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
     Ok(format!("// {}\n\n{}", header(), prettyplease::unparse(&file)))
 }
@@ -581,9 +637,11 @@ mod tests {
 
     #[test]
     fn protocol_dependencies_are_plain_where_needed_and_absent_elsewhere() {
-        let xml = dependencies_section(&["xmlparser"]);
+        let xml = dependencies_section(&["xmlparser"], &[]);
         assert!(xml.lines().any(|l| l.starts_with("xmlparser") && !l.contains("optional")), "{xml}");
-        let json = dependencies_section(&[]);
+        let json = dependencies_section(&[], &[]);
         assert!(!json.contains("xmlparser"), "{json}");
+        let optional = dependencies_section(&[], &["xmlparser"]);
+        assert!(optional.lines().any(|l| l.starts_with("xmlparser") && l.contains("optional = true")), "{optional}");
     }
 }

@@ -129,7 +129,7 @@ fn fixture_doc_tests_pass() {
 #[test]
 fn shared_runtime_two_crates_compile_the_runtime_once() {
     let root = workspace_root().join("target/shared-runtime-example");
-    let runtime = codegen::generate_runtime("smithy-lite-runtime", "0.1.0");
+    let runtime = codegen::generate_runtime("smithy-lite-runtime", "0.1.0").unwrap_or_else(|e| panic!("{e}"));
     write_crate(&root.join("runtime"), &runtime);
     let mut names = Vec::new();
     for name in ["errors", "unions", "endpoint_params"] {

@@ -126,7 +126,7 @@ pub fn render(job: &Job) -> Result<BTreeMap<String, String>, String> {
 
 fn render_models(job: &Job, files: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
     if let Some((name, version)) = &job.runtime_crate {
-        return Ok(codegen::generate_runtime(name, version));
+        return codegen::generate_runtime(name, version).map_err(|e| e.to_string());
     }
     let start = Instant::now();
     let generated = codegen::generate(files, &job.spec).map_err(|e| e.to_string())?;

@@ -1,6 +1,8 @@
 //! Client configuration: region, endpoint, transport and timeouts, from code or the environment.
 
-use super::credentials::{Credentials, SharedConfig};
+use super::credentials::{ProvideCredentials, SharedConfig, SharedCredentialsProvider};
+use super::credentials_cache::CredentialsCache;
+use super::credentials_chain::{DefaultCredentialsChain, ProviderConfig};
 use super::http::HttpClient;
 use super::retry::RetryConfig;
 use std::fmt;
@@ -209,7 +211,10 @@ pub struct Config {
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) app_name: Option<String>,
     pub(crate) from_env: bool,
-    pub(crate) credentials: Option<Credentials>,
+    /// The credentials provider behind its cache: set in code, or the default chain.
+    pub(crate) credentials_provider: Option<SharedCredentialsProvider>,
+    /// True when `credentials_provider` is the default chain `build()` made.
+    pub(crate) default_credentials_chain: bool,
     pub(crate) retry_config: Option<RetryConfig>,
     pub(crate) idempotency_token_provider: Option<IdempotencyTokenProvider>,
     /// A problem found while reading the environment or shared config, reported at call time.
@@ -233,7 +238,7 @@ impl fmt::Debug for Config {
             .field("http_client", &self.http_client)
             .field("connect_timeout", &self.connect_timeout)
             .field("operation_timeout", &self.operation_timeout)
-            .field("credentials", &self.credentials)
+            .field("credentials_provider", &self.credentials_provider)
             .field("retry_config", &self.retry_config)
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
@@ -270,6 +275,12 @@ impl Config {
     /// The whole-operation timeout.
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout
+    }
+    /// The credentials provider (behind its cache): the one set in code, else the default
+    /// chain when the configuration reads the environment. Clients built from this
+    /// configuration (and its clones) share it and its cache.
+    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
+        self.credentials_provider.clone()
     }
     /// The retry configuration (standard mode, 3 attempts, unless set otherwise).
     pub fn retry_config(&self) -> Option<&RetryConfig> {
@@ -321,7 +332,8 @@ impl Default for Builder {
                 operation_timeout: None,
                 app_name: None,
                 from_env: true,
-                credentials: None,
+                credentials_provider: None,
+                default_credentials_chain: false,
                 retry_config: None,
                 idempotency_token_provider: None,
                 config_error: None,
@@ -389,10 +401,19 @@ impl Builder {
         self.inner.operation_timeout = Some(timeout);
         self
     }
-    /// Static credentials for signed operations (otherwise the environment and the shared
-    /// credentials/config files are used, when a signed operation is first called).
-    pub fn credentials_provider(mut self, credentials: Credentials) -> Self {
-        self.inner.credentials = Some(credentials);
+    /// The credentials of signed operations: fixed ones (`Credentials::new(..)`) or any
+    /// [`ProvideCredentials`] of your own. What it gives is cached and asked again shortly
+    /// before it expires. Otherwise the default chain is used (environment, shared files, web
+    /// identity, ECS, EC2 instance metadata; see `credentials_chain`).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
+        self
+    }
+    /// Sets or clears the credentials provider (a provider taken from another configuration
+    /// keeps its cache).
+    pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
+        self.inner.credentials_provider = provider.map(|p| if p.is_cached() { p } else { SharedCredentialsProvider::cached(CredentialsCache::new(p)) });
+        self.inner.default_credentials_chain = false;
         self
     }
     /// Retry behaviour (otherwise `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, the shared config file,
@@ -499,7 +520,7 @@ impl Builder {
         macro_rules! take {
             ($($field:ident),*) => { $( if o.$field.is_some() { c.$field = o.$field; } )* };
         }
-        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials, retry_config, idempotency_token_provider, disable_request_compression, request_min_compression_size_bytes);
+        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials_provider, retry_config, idempotency_token_provider, disable_request_compression, request_min_compression_size_bytes);
         c
     }
 
@@ -511,7 +532,7 @@ impl Builder {
             config.connect_timeout = Some(DEFAULT_CONNECT_TIMEOUT);
         }
         if self.from_env {
-            let shared = if config.region.is_none() || config.retry_config.is_none() || config.credentials.is_none() {
+            let shared = if config.region.is_none() || config.retry_config.is_none() || config.credentials_provider.is_none() {
                 match SharedConfig::load_default() {
                     Ok(shared) => Some(Arc::new(shared)),
                     Err(e) => {
@@ -552,6 +573,18 @@ impl Builder {
                     }
                 }
             }
+        }
+        if !self.from_env && config.default_credentials_chain {
+            // Rebuilt without the environment: the chain made from it goes too.
+            config.credentials_provider = None;
+            config.default_credentials_chain = false;
+        }
+        if self.from_env && config.credentials_provider.is_none() {
+            // Built once per configuration: every client made from it (and from its clones)
+            // shares the chain and its cache.
+            let chain = DefaultCredentialsChain::new(ProviderConfig::from_config(&config));
+            config.credentials_provider = Some(SharedCredentialsProvider::cached(CredentialsCache::new(chain)));
+            config.default_credentials_chain = true;
         }
         if let Some(n) = config.request_min_compression_size_bytes {
             if n > super::compression::MAX_MIN_COMPRESSION_SIZE_BYTES {

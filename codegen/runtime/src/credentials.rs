@@ -1,31 +1,29 @@
-//! AWS credentials and where to find them: code, the environment, and the shared `~/.aws` files.
+//! AWS credentials, the async [`ProvideCredentials`] trait every source implements, and the
+//! shared `~/.aws` config and credentials files.
 //!
-//! The sources, in the order [`default_chain`] tries them:
+//! Where credentials come from, unless given in code:
+//! [`super::credentials_chain::DefaultCredentialsChain`] tries, in the AWS SDKs' order, the
+//! environment, the selected profile of the shared files (static keys, role chains,
+//! `credential_process`, SSO), web identity, the ECS container endpoint and EC2 instance
+//! metadata; [`super::credentials_cache::CredentialsCache`] keeps what it found and refreshes it
+//! before it expires. Credentials given in code ([`Credentials::new`]) or a provider of your own
+//! (anything implementing [`ProvideCredentials`]) replace the chain.
 //!
-//! 1. the environment: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`;
-//! 2. the shared files: `~/.aws/credentials` and `~/.aws/config` (paths overridable with
-//!    `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`), profile chosen by `AWS_PROFILE`
-//!    (default `default`). For one profile, a key set in the credentials file wins over the same
-//!    key in the config file.
-//!
-//! Credentials given in code ([`Credentials::new`]) bypass the chain entirely.
-//!
-//! Not supported (each is reported as an error naming the setting, rather than silently
-//! ignored, so a user is not left wondering why their role was not assumed): `role_arn`,
-//! `credential_process`, `sso_*`, `web_identity_token_file`; nor the EC2/ECS metadata endpoints.
-//!
-//! Every function here takes the environment and the file system as closures
-//! (`env: &dyn Fn(&str) -> Option<String>`, `fs: &dyn Fn(&Path) -> Option<String>`), so tests
-//! inject both without touching the process environment; [`default_credentials`] and
-//! [`SharedConfig::load_default`] wire in the real ones. The profile-file parser
-//! ([`ProfileSet::parse`]) also serves non-credential settings: [`SharedConfig::region`],
-//! [`SharedConfig::max_attempts`] and [`SharedConfig::retry_mode`].
+//! The profile-file parser ([`ProfileSet::parse`]) also serves non-credential settings:
+//! [`SharedConfig::region`], [`SharedConfig::max_attempts`] and [`SharedConfig::retry_mode`].
+//! Functions here take the environment and the file system as closures
+//! (`env: &dyn Fn(&str) -> Option<String>`, `fs: &dyn Fn(&Path) -> Option<String>`), or an
+//! [`Env`], so tests inject both without touching the process environment.
 
 use std::collections::BTreeMap;
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
 
 /// An environment lookup: returns the variable's value, or `None` when it is unset.
 pub type EnvFn<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -40,6 +38,60 @@ pub fn real_env(name: &str) -> Option<String> {
 /// The real file system, for the `fs` parameters of this module.
 pub fn real_fs(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
+}
+
+/// An environment the credential providers read: the process's own ([`Env::real`]) or a fixed
+/// set of variables for tests ([`Env::from_slice`]). Empty (or all-blank) values read as unset.
+#[derive(Clone)]
+pub struct Env(Arc<Lookup>);
+
+/// How an [`Env`] looks a variable up.
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl Env {
+    /// The process environment.
+    pub fn real() -> Env {
+        Env(Arc::new(real_env))
+    }
+    /// Exactly these variables.
+    pub fn from_slice(pairs: &[(&str, &str)]) -> Env {
+        let map: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Env(Arc::new(move |name: &str| map.get(name).cloned()))
+    }
+    /// Variables looked up by a function.
+    pub fn from_fn(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Env {
+        Env(Arc::new(lookup))
+    }
+    /// A variable's value; `None` when it is unset, empty or blank.
+    pub fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+    /// `true`/`false` (any case) from a variable; `Err` names the variable and its value.
+    pub fn get_bool(&self, name: &str) -> Result<Option<bool>, String> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => parse_bool(&v).map(Some).ok_or_else(|| format!("{name} must be `true` or `false`, not `{}`", v.trim())),
+        }
+    }
+    /// The lookup as an [`EnvFn`], for the functions of this module that take one.
+    pub fn as_fn(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        move |name| (self.0)(name)
+    }
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Env")
+    }
+}
+
+/// `true`/`false` in any case.
+pub(crate) fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
 }
 
 /// Looks a variable up, treating an empty (or all-blank) value as unset: that is what
@@ -165,6 +217,142 @@ impl fmt::Debug for Credentials {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Providers
+// ---------------------------------------------------------------------------------------------
+
+/// The futures credential providers return, under aws-credential-types' names.
+pub mod future {
+    use super::*;
+
+    /// The future of [`ProvideCredentials::provide_credentials`](super::ProvideCredentials::provide_credentials):
+    /// a boxed future, or a value that is ready.
+    pub struct ProvideCredentials<'a>(Inner<'a>);
+
+    enum Inner<'a> {
+        Ready(Option<Result<Credentials, CredentialsError>>),
+        Pending(Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>),
+    }
+
+    impl<'a> ProvideCredentials<'a> {
+        /// Wraps a future.
+        pub fn new(future: impl Future<Output = Result<Credentials, CredentialsError>> + Send + 'a) -> Self {
+            ProvideCredentials(Inner::Pending(Box::pin(future)))
+        }
+        /// A result that is already known.
+        pub fn ready(result: Result<Credentials, CredentialsError>) -> Self {
+            ProvideCredentials(Inner::Ready(Some(result)))
+        }
+    }
+
+    impl Future for ProvideCredentials<'_> {
+        type Output = Result<Credentials, CredentialsError>;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            match &mut self.0 {
+                Inner::Ready(result) => Poll::Ready(
+                    result
+                        .take()
+                        .unwrap_or_else(|| Err(CredentialsError::provider_error("credentials future polled after it completed"))),
+                ),
+                Inner::Pending(future) => future.as_mut().poll(cx),
+            }
+        }
+    }
+
+    impl fmt::Debug for ProvideCredentials<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("ProvideCredentials")
+        }
+    }
+}
+
+/// A source of credentials, asked again whenever the cached ones are about to expire
+/// (aws-credential-types' trait of the same name).
+///
+/// Implement it to plug in your own source and give it to
+/// `Config::builder().credentials_provider(..)`; the client caches what it returns (see
+/// [`super::credentials_cache::CredentialsCache`]), so it is called once per expiry, not per
+/// request. Return [`CredentialsError::not_loaded`] when the source simply has nothing (a chain
+/// then tries the next source), another error when it failed.
+///
+/// ```ignore
+/// use my_crate::config::credentials::{future, Credentials, ProvideCredentials};
+/// #[derive(Debug)]
+/// struct FromVault;
+/// impl ProvideCredentials for FromVault {
+///     fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+///     where
+///         Self: 'a,
+///     {
+///         future::ProvideCredentials::new(async { Ok(Credentials::from_keys("AKID", "SECRET", None)) })
+///     }
+/// }
+/// ```
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Loads credentials.
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a;
+}
+
+impl ProvideCredentials for Credentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(Ok(self.clone()))
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        T::provide_credentials(self)
+    }
+}
+
+/// A provider shared between clones of a configuration and the clients built from it.
+#[derive(Clone)]
+pub struct SharedCredentialsProvider {
+    provider: Arc<dyn ProvideCredentials>,
+    /// The provider is a `CredentialsCache` (a configuration does not put a second in front).
+    cached: bool,
+}
+
+impl fmt::Debug for SharedCredentialsProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.provider.fmt(f)
+    }
+}
+
+impl SharedCredentialsProvider {
+    /// Shares `provider`.
+    pub fn new(provider: impl ProvideCredentials + 'static) -> Self {
+        SharedCredentialsProvider { provider: Arc::new(provider), cached: false }
+    }
+    pub(crate) fn cached(cache: super::credentials_cache::CredentialsCache) -> Self {
+        SharedCredentialsProvider { provider: Arc::new(cache), cached: true }
+    }
+    pub(crate) fn is_cached(&self) -> bool {
+        self.cached
+    }
+    /// True when both share the same provider.
+    pub fn ptr_eq(&self, other: &SharedCredentialsProvider) -> bool {
+        Arc::ptr_eq(&self.provider, &other.provider)
+    }
+}
+
+impl ProvideCredentials for SharedCredentialsProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        self.provider.provide_credentials()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
 
@@ -172,14 +360,6 @@ impl fmt::Debug for Credentials {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialsError {
-    /// No source had credentials. `profile` is the profile that was looked for, `searched`
-    /// lists every place that was tried, in order.
-    NotFound {
-        /// The selected profile name.
-        profile: String,
-        /// What was tried, in order (environment variables, file paths).
-        searched: Vec<String>,
-    },
     /// A shared config or credentials file could not be parsed.
     Parse(ProfileParseError),
     /// A source had part of a key pair: `source` names it (an environment variable set, or a
@@ -204,16 +384,79 @@ pub enum CredentialsError {
         /// The setting that asks for the unsupported mechanism.
         setting: String,
     },
+    /// The source has no credentials to give (not configured, not on EC2...): a chain goes on
+    /// to its next source. The text says why; a chain none of whose sources had credentials
+    /// says `no AWS credentials found: ` and what each source said.
+    NotLoaded(String),
+    /// The source is configured, but wrongly.
+    InvalidConfiguration(String),
+    /// The source is configured and failed (a service error, a process that exited with an
+    /// error, an unreadable answer).
+    ProviderError(String),
+    /// The source did not answer in time.
+    ProviderTimedOut(Duration),
+    /// The source needs a service call (STS, SSO) that this crate was built without.
+    MissingFeature {
+        /// What needs the call (`profile `dev` assumes role ...`).
+        needed_for: String,
+        /// The crate feature that brings it (`credentials-sts`, `credentials-sso`).
+        feature: &'static str,
+    },
+    /// A source of a chain failed: which one, and why.
+    Provider {
+        /// The source (`environment`, `profile`, `web identity`, `ECS`, `IMDS`).
+        name: &'static str,
+        /// What it said.
+        error: Box<CredentialsError>,
+    },
+}
+
+impl CredentialsError {
+    /// The source has nothing to give; a chain tries the next one (aws-credential-types' name).
+    pub fn not_loaded(reason: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        CredentialsError::NotLoaded(error_text(reason.into().as_ref()))
+    }
+    /// The source is configured wrongly.
+    pub fn invalid_configuration(reason: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        CredentialsError::InvalidConfiguration(error_text(reason.into().as_ref()))
+    }
+    /// The source failed.
+    pub fn provider_error(reason: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        CredentialsError::ProviderError(error_text(reason.into().as_ref()))
+    }
+    /// An unexpected failure (kept as a provider error).
+    pub fn unhandled(reason: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self::provider_error(reason)
+    }
+    /// The source did not answer within `timeout`.
+    pub fn provider_timed_out(timeout: Duration) -> Self {
+        CredentialsError::ProviderTimedOut(timeout)
+    }
+    /// True for [`CredentialsError::NotLoaded`]: the source had nothing, rather than failing.
+    pub fn is_not_loaded(&self) -> bool {
+        matches!(self, CredentialsError::NotLoaded(_))
+    }
+}
+
+/// An error and its sources, joined by `: ` (an error's text is all a `CredentialsError` keeps,
+/// so it stays `Clone` and `Eq`).
+fn error_text(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let next = e.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = e.source();
+    }
+    text
 }
 
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CredentialsError::NotFound { profile, searched } => write!(
-                f,
-                "no AWS credentials found (profile `{profile}`); searched: {}",
-                searched.join(", ")
-            ),
             CredentialsError::Parse(e) => write!(f, "invalid AWS shared config: {e}"),
             CredentialsError::MissingKey { source, key } => {
                 write!(
@@ -235,6 +478,15 @@ impl fmt::Display for CredentialsError {
                 "AWS profile `{profile}` uses `{setting}`, which this client does not support; \
                  provide static credentials or environment variables instead"
             ),
+            CredentialsError::NotLoaded(reason) => f.write_str(reason),
+            CredentialsError::InvalidConfiguration(reason) => write!(f, "invalid configuration: {reason}"),
+            CredentialsError::ProviderError(reason) => f.write_str(reason),
+            CredentialsError::ProviderTimedOut(timeout) => write!(f, "no answer within {timeout:?}"),
+            CredentialsError::MissingFeature { needed_for, feature } => write!(
+                f,
+                "{needed_for}, but this crate was built without the `{feature}` feature: enable it, or provide credentials another way"
+            ),
+            CredentialsError::Provider { name, error } => write!(f, "{name}: {error}"),
         }
     }
 }
@@ -392,14 +644,17 @@ impl Profile {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProfileSet {
     profiles: BTreeMap<String, Profile>,
+    /// `[sso-session name]` sections of the config file.
+    sso_sessions: BTreeMap<String, Profile>,
 }
 
-/// Where a property line's settings go while parsing: the profile being filled, or nowhere
-/// (a section this client does not use, such as `[sso-session x]`).
+/// Where a property line's settings go while parsing: the profile or `[sso-session]` being
+/// filled, or nowhere (a section this client does not use, such as `[services x]`).
 enum Section {
     None,
     Ignored,
     Profile(String),
+    SsoSession(String),
 }
 
 impl ProfileSet {
@@ -439,6 +694,7 @@ impl ProfileSet {
             if indented && current.is_some() {
                 let profile = match &section {
                     Section::Profile(name) => set.profiles.get_mut(name),
+                    Section::SsoSession(name) => set.sso_sessions.get_mut(name),
                     _ => Some(&mut ignored_props),
                 };
                 if let (Some(profile), Some((key, in_sub))) = (profile, current.as_mut()) {
@@ -497,6 +753,11 @@ impl ProfileSet {
                     SectionName::Empty => {
                         return Err(make_err(ProfileParseErrorKind::EmptyProfileName))
                     }
+                    SectionName::SsoSession(name) => {
+                        let name = name.to_string();
+                        set.sso_sessions.entry(name.clone()).or_insert_with(|| Profile { name: name.clone(), ..Profile::default() });
+                        Section::SsoSession(name)
+                    }
                     SectionName::Other => Section::Ignored,
                 };
                 continue;
@@ -510,6 +771,10 @@ impl ProfileSet {
                 Section::Ignored => &mut ignored_props,
                 Section::Profile(name) => match set.profiles.get_mut(name) {
                     Some(profile) => profile,
+                    None => &mut ignored_props,
+                },
+                Section::SsoSession(name) => match set.sso_sessions.get_mut(name) {
+                    Some(session) => session,
                     None => &mut ignored_props,
                 },
             };
@@ -526,6 +791,11 @@ impl ProfileSet {
         self.profiles.get(name)
     }
 
+    /// An `[sso-session name]` section of the config file.
+    pub fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions.get(name)
+    }
+
     /// The profile names, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.profiles.keys().map(String::as_str)
@@ -538,21 +808,21 @@ impl ProfileSet {
 
     /// Merges `other` into `self`, setting by setting; `other` wins where both set a key.
     pub fn merge(&mut self, other: ProfileSet) {
-        for (name, theirs) in other.profiles {
-            let ours = self
-                .profiles
-                .entry(name.clone())
-                .or_insert_with(|| Profile {
-                    name,
-                    ..Profile::default()
-                });
-            for (key, value) in theirs.properties {
-                ours.sub_properties.remove(&key);
-                ours.properties.insert(key, value);
-            }
-            for (key, subs) in theirs.sub_properties {
-                ours.sub_properties.insert(key, subs);
-            }
+        merge_sections(&mut self.profiles, other.profiles);
+        merge_sections(&mut self.sso_sessions, other.sso_sessions);
+    }
+}
+
+/// Merges sections by name, setting by setting; `theirs` wins where both set a key.
+fn merge_sections(ours_by_name: &mut BTreeMap<String, Profile>, theirs_by_name: BTreeMap<String, Profile>) {
+    for (name, theirs) in theirs_by_name {
+        let ours = ours_by_name.entry(name.clone()).or_insert_with(|| Profile { name, ..Profile::default() });
+        for (key, value) in theirs.properties {
+            ours.sub_properties.remove(&key);
+            ours.properties.insert(key, value);
+        }
+        for (key, subs) in theirs.sub_properties {
+            ours.sub_properties.insert(key, subs);
         }
     }
 }
@@ -587,6 +857,8 @@ fn strip_comment(value: &str) -> &str {
 
 enum SectionName<'a> {
     Profile(&'a str),
+    /// `[sso-session name]` (config file only).
+    SsoSession(&'a str),
     Empty,
     /// A section that is not a profile (`[sso-session x]`, `[services x]`, or in the config
     /// file a bare `[name]`, which the AWS CLI also ignores).
@@ -605,6 +877,10 @@ fn profile_name(inside: &str, kind: ProfileFileKind) -> SectionName<'_> {
             }
             if inside == "profile" {
                 return SectionName::Empty;
+            }
+            if let Some(rest) = inside.strip_prefix("sso-session").filter(|r| r.starts_with([' ', '\t'])) {
+                let name = rest.trim();
+                return if name.is_empty() || name.contains(char::is_whitespace) { SectionName::Other } else { SectionName::SsoSession(name) };
             }
             match inside.strip_prefix("profile") {
                 Some(rest) if rest.starts_with([' ', '\t']) => SectionName::Profile(rest.trim()),
@@ -730,66 +1006,94 @@ impl SharedConfig {
         self.files.iter().map(|p| p.display().to_string()).collect()
     }
 
-    /// The selected profile's static credentials: `Ok(None)` when the profile does not exist
-    /// (and was not asked for explicitly) or has no credential settings at all.
-    pub fn credentials(&self) -> Result<Option<Credentials>, CredentialsError> {
-        let Some(profile) = self.profile() else {
-            if self.explicit_profile {
-                return Err(CredentialsError::ProfileNotFound {
-                    profile: self.profile_name.clone(),
-                    searched: self.searched(),
-                });
-            }
-            return Ok(None);
-        };
-        let source = format!(
-            "profile `{}` of {}",
-            self.profile_name,
-            self.searched().join(" + ")
-        );
-        let access_key = profile.get("aws_access_key_id");
-        let secret_key = profile.get("aws_secret_access_key");
-        if access_key.is_none() && secret_key.is_none() {
-            // No static keys: say so plainly if the profile wants a mechanism we lack.
-            for setting in [
-                "role_arn",
-                "credential_process",
-                "sso_session",
-                "sso_start_url",
-                "web_identity_token_file",
-                "credential_source",
-            ] {
-                if profile.get(setting).is_some() {
-                    return Err(CredentialsError::Unsupported {
-                        profile: self.profile_name.clone(),
-                        setting: setting.to_string(),
-                    });
-                }
-            }
+    /// `profile `name` of <files>`, for messages.
+    pub(crate) fn describe(&self, profile: &str) -> String {
+        format!("profile `{profile}` of {}", self.searched().join(" + "))
+    }
+
+    /// The profile error for a selected profile no file defines: an error when it was asked
+    /// for, "nothing here" for the default profile.
+    pub(crate) fn missing_profile(&self) -> CredentialsError {
+        if self.explicit_profile {
+            CredentialsError::ProfileNotFound { profile: self.profile_name.clone(), searched: self.searched() }
+        } else {
+            CredentialsError::not_loaded(format!(
+                "profile `{}` is not defined{}",
+                self.profile_name,
+                if self.files.is_empty() { String::new() } else { format!(" in {}", self.searched().join(" or ")) }
+            ))
+        }
+    }
+
+    /// The same files with another profile selected (as the chain's `profile_name` override).
+    pub fn with_profile_name(mut self, profile_name: impl Into<String>) -> SharedConfig {
+        self.profile_name = profile_name.into();
+        self.explicit_profile = true;
+        self
+    }
+}
+
+/// The static keys of a profile: `Ok(None)` when it has none of `aws_access_key_id`,
+/// `aws_secret_access_key` and `aws_session_token`; an error naming `source` when it has only
+/// part of a key pair.
+pub(crate) fn static_credentials(profile: &Profile, source: &str) -> Result<Option<Credentials>, CredentialsError> {
+    let value = |key| profile.get(key).filter(|v| !v.is_empty());
+    let (access_key, secret_key, token) = (value("aws_access_key_id"), value("aws_secret_access_key"), value("aws_session_token"));
+    if access_key.is_none() && secret_key.is_none() && token.is_none() {
+        // A key present but empty counts as a half-set pair, not as "no keys".
+        if profile.get("aws_access_key_id").is_none() && profile.get("aws_secret_access_key").is_none() {
             return Ok(None);
         }
-        let access_key =
-            access_key
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| CredentialsError::MissingKey {
-                    source: source.clone(),
-                    key: "aws_access_key_id",
-                })?;
-        let secret_key =
-            secret_key
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| CredentialsError::MissingKey {
-                    source: source.clone(),
-                    key: "aws_secret_access_key",
-                })?;
-        let token = profile.get("aws_session_token").filter(|v| !v.is_empty()).map(str::to_string);
-        Ok(Some(Credentials::new(access_key, secret_key, token, None, "ProfileFile")))
     }
+    let missing = |key| CredentialsError::MissingKey { source: source.to_string(), key };
+    let access_key = access_key.ok_or_else(|| missing("aws_access_key_id"))?;
+    let secret_key = secret_key.ok_or_else(|| missing("aws_secret_access_key"))?;
+    Ok(Some(Credentials::new(access_key, secret_key, token.map(str::to_string), None, "ProfileFile")))
+}
+
+/// Credentials from a JSON object of the form credential processes, the ECS endpoint and IMDS
+/// answer: `AccessKeyId`, `SecretAccessKey`, the session token under `token_field`
+/// (`SessionToken` or `Token`) and an optional RFC 3339 `Expiration`. Errors name the field,
+/// never a value (the object holds secrets).
+pub(crate) fn credentials_from_json(
+    json: &serde_json::Value,
+    token_field: &str,
+    provider_name: &'static str,
+) -> Result<Credentials, String> {
+    let object = json.as_object().ok_or("the answer is not a JSON object")?;
+    let text = |field: &str| -> Result<Option<&str>, String> {
+        match object.get(field) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(format!("`{field}` is not a string")),
+        }
+    };
+    let access_key = text("AccessKeyId")?.ok_or("`AccessKeyId` is missing")?;
+    let secret_key = text("SecretAccessKey")?.ok_or("`SecretAccessKey` is missing")?;
+    let token = text(token_field)?.map(str::to_string);
+    let expiry = match text("Expiration")? {
+        Some(e) => Some(parse_rfc3339(e).ok_or_else(|| format!("`Expiration` is not an RFC 3339 timestamp: {e:?}"))?),
+        None => None,
+    };
+    Ok(Credentials::new(access_key, secret_key, token, expiry, provider_name))
+}
+
+/// An RFC 3339 timestamp (`2024-05-01T12:00:00Z`, offsets and fractions allowed).
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let t = super::primitives::DateTime::from_str(text, super::primitives::DateTimeFormat::DateTime).ok()?;
+    let secs = u64::try_from(t.secs()).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::new(secs, t.subsec_nanos()))
+}
+
+/// A time as RFC 3339 in UTC (`2024-05-01T12:00:00Z`).
+pub(crate) fn format_rfc3339(time: SystemTime) -> String {
+    super::primitives::DateTime::from_system_time(time).fmt(super::primitives::DateTimeFormat::DateTime)
 }
 
 /// The user's home directory, from `HOME`, else (Windows) `USERPROFILE` or
 /// `HOMEDRIVE` + `HOMEPATH`.
-fn home_dir(env: EnvFn<'_>) -> Option<PathBuf> {
+pub(crate) fn home_dir(env: EnvFn<'_>) -> Option<PathBuf> {
     if let Some(home) = env_value(env, "HOME").or_else(|| env_value(env, "USERPROFILE")) {
         return Some(PathBuf::from(home));
     }
@@ -799,7 +1103,7 @@ fn home_dir(env: EnvFn<'_>) -> Option<PathBuf> {
 }
 
 /// Expands a leading `~` (as the AWS CLI does for the file-location variables).
-fn expand_home(path: &str, env: EnvFn<'_>) -> PathBuf {
+pub(crate) fn expand_home(path: &str, env: EnvFn<'_>) -> PathBuf {
     let rest = if path == "~" {
         Some("")
     } else {
@@ -843,35 +1147,6 @@ pub fn from_env(env: EnvFn<'_>) -> Result<Option<Credentials>, CredentialsError>
     Ok(Some(Credentials::new(access_key.trim(), secret_key.trim(), token, None, "Environment")))
 }
 
-/// Credentials from the selected profile of the shared files.
-pub fn from_profile(env: EnvFn<'_>, fs: FsFn<'_>) -> Result<Option<Credentials>, CredentialsError> {
-    SharedConfig::load(env, fs)?.credentials()
-}
-
-/// The default chain: the environment, then the shared files. The first source that has
-/// credentials wins; a source with broken or partial credentials stops the chain with an
-/// error (rather than silently using another identity).
-pub fn default_chain(env: EnvFn<'_>, fs: FsFn<'_>) -> Result<Credentials, CredentialsError> {
-    if let Some(credentials) = from_env(env)? {
-        return Ok(credentials);
-    }
-    let shared = SharedConfig::load(env, fs)?;
-    if let Some(credentials) = shared.credentials()? {
-        return Ok(credentials);
-    }
-    let mut searched = vec!["environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)".to_string()];
-    searched.extend(shared.searched());
-    Err(CredentialsError::NotFound {
-        profile: shared.profile_name.clone(),
-        searched,
-    })
-}
-
-/// [`default_chain`] with the real environment and file system.
-pub fn default_credentials() -> Result<Credentials, CredentialsError> {
-    default_chain(&real_env, &real_fs)
-}
-
 /// The region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the selected profile's `region`.
 /// `Ok(None)` when none is set; an error only when a shared file does not parse.
 pub fn region(env: EnvFn<'_>, fs: FsFn<'_>) -> Result<Option<String>, CredentialsError> {
@@ -910,6 +1185,27 @@ mod tests {
             Ok(set) => panic!("expected an error, parsed {set:?}"),
             Err(e) => e,
         }
+    }
+
+    /// The environment and profile links of the default chain, run to completion: what the
+    /// shared-file tests below need (a link's error unwrapped from the chain's).
+    fn default_chain(env: &dyn Fn(&str) -> Option<String>, fs: FsFn<'_>) -> Result<Credentials, CredentialsError> {
+        use super::super::credentials_chain::{CredentialsProviderChain, EnvironmentVariableCredentialsProvider, ProfileFileCredentialsProvider, ProviderConfig};
+        let pairs: Vec<(String, String)> = ["HOME", "USERPROFILE", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]
+            .iter()
+            .filter_map(|k| env(k).map(|v| (k.to_string(), v)))
+            .collect();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let env = Env::from_slice(&pairs);
+        let shared = SharedConfig::load(&env.as_fn(), fs)?;
+        let config = ProviderConfig::from_config(&super::super::config::Config::builder().ignore_environment().build()).with_env(env.clone()).with_shared_config(shared);
+        let chain = CredentialsProviderChain::first_try("environment", EnvironmentVariableCredentialsProvider::new(env))
+            .or_else("profile", ProfileFileCredentialsProvider::new(config));
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(chain.provide_credentials()).map_err(|e| match e {
+            CredentialsError::Provider { error, .. } => *error,
+            other => other,
+        })
     }
 
     const HOME: (&str, &str) = ("HOME", "/home/u");
@@ -1209,14 +1505,11 @@ retry_mode = adaptive
 
         // The default profile has settings but no keys: nothing found, and the error says where we looked.
         let e = default_chain(&env_of(&[HOME]), &fs).unwrap_err();
-        match &e {
-            CredentialsError::NotFound { profile, searched } => {
-                assert_eq!(profile, "default");
-                assert_eq!(searched.len(), 3, "{searched:?}");
-                assert!(searched.iter().any(|s| s == CREDS), "{searched:?}");
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            e.to_string(),
+            "no AWS credentials found: environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; \
+             profile: profile `default` of /home/u/.aws/config + /home/u/.aws/credentials has no credentials"
+        );
         assert_eq!(
             region(&env_of(&[HOME]), &fs).unwrap().as_deref(),
             Some("us-east-1")
@@ -1314,10 +1607,10 @@ retry_mode = adaptive
     }
 
     #[test]
-    fn explicit_profile_not_found_and_unsupported() {
+    fn explicit_profile_not_found_and_sso_without_its_session() {
         let fs = fs_of(&[(
             CONFIG,
-            "[profile sso]\nsso_session = corp\n[default]\nregion=x\n",
+            "[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n[default]\nregion=x\n",
         )]);
         let e = default_chain(&env_of(&[HOME, ("AWS_PROFILE", "nope")]), &fs).unwrap_err();
         assert!(
@@ -1325,16 +1618,16 @@ retry_mode = adaptive
             "{e}"
         );
         let e = default_chain(&env_of(&[HOME, ("AWS_PROFILE", "sso")]), &fs).unwrap_err();
-        assert!(
-            matches!(&e, CredentialsError::Unsupported { setting, .. } if setting == "sso_session"),
-            "{e}"
+        assert_eq!(
+            e.to_string(),
+            "invalid configuration: profile `sso`: sso_session `corp` has no [sso-session corp] section in the config file"
         );
     }
 
     #[test]
     fn no_home_and_no_files() {
         let e = default_chain(&env_of(&[]), &fs_of(&[])).unwrap_err();
-        assert!(matches!(e, CredentialsError::NotFound { .. }), "{e}");
+        assert!(e.is_not_loaded() && e.to_string().contains("profile `default` is not defined"), "{e}");
         assert_eq!(region(&env_of(&[]), &fs_of(&[])).unwrap(), None);
         assert_eq!(
             region(

@@ -6,7 +6,7 @@
 //! identified.
 
 use super::config::{env_var, Config};
-use super::credentials::{self, Credentials};
+use super::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use super::endpoint::{Endpoint, Params, RuleSet, Value as ParamValue};
 use super::error::{ConnectorError, ErrorMetadata, HttpResponse, MessageError, RequestId, SdkError};
 use super::error::DeserializeError;
@@ -145,7 +145,8 @@ impl ResponseMetadata {
 }
 
 /// What a client shares between its clones: resolved configuration, the transport, the endpoint
-/// and credentials (resolved once), and the retry token bucket.
+/// (resolved once), and the retry token bucket. Credentials come from the configuration's
+/// provider, which caches them, on every attempt of a signed operation.
 pub struct Handle {
     config: Config,
     service: &'static ServiceSpec,
@@ -155,7 +156,6 @@ pub struct Handle {
     endpoint: OnceLock<Result<Arc<Endpoint>, String>>,
     rules: OnceLock<Result<RuleSet, String>>,
     endpoint_cache: Mutex<EndpointCache>,
-    credentials: OnceLock<Result<Credentials, String>>,
     retry: RetryStrategy,
     mutators: Vec<super::customize::RequestMutator>,
 }
@@ -208,14 +208,14 @@ impl Handle {
             endpoint: OnceLock::new(),
             rules: OnceLock::new(),
             endpoint_cache: Mutex::new(EndpointCache::default()),
-            credentials: OnceLock::new(),
             mutators: Vec::new(),
         }
     }
 
     /// A handle for one customised call: the configuration override applied on top of this
     /// client's, the same transport unless the override brings its own, and the request
-    /// mutators. Endpoint and credentials are resolved again for it.
+    /// mutators. The endpoint is resolved again for it; credentials come from the override's
+    /// provider, else from the client's (and its cache).
     pub fn customized(&self, customizations: super::customize::Customizations) -> Handle {
         let config = match customizations.config_override {
             Some(o) => o.override_config(&self.config),
@@ -303,27 +303,16 @@ impl Handle {
         rules.resolve(&params).map_err(|e| e.message)
     }
 
-    fn credentials(&self) -> Result<&Credentials, String> {
-        self.credentials
-            .get_or_init(|| {
-                if let Some(c) = &self.config.credentials {
-                    return Ok(c.clone());
-                }
-                if !self.config.from_env {
-                    return Err("no credentials: call Config::builder().credentials_provider(..)".into());
-                }
-                if let Some(c) = credentials::from_env(&credentials::real_env).map_err(|e| e.to_string())? {
-                    return Ok(c);
-                }
-                if let Some(shared) = &self.config.shared_config {
-                    if let Some(c) = shared.credentials().map_err(|e| e.to_string())? {
-                        return Ok(c);
-                    }
-                }
-                credentials::default_chain(&credentials::real_env, &credentials::real_fs).map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+    /// Credentials for one attempt of a signed operation, from the configuration's provider
+    /// (cached there). An error is the construction failure's message.
+    async fn credentials(&self) -> Result<Credentials, String> {
+        let Some(provider) = &self.config.credentials_provider else {
+            return Err("no credentials: call Config::builder().credentials_provider(..)".into());
+        };
+        provider.provide_credentials().await.map_err(|e| match e {
+            CredentialsError::NotLoaded(reason) => reason,
+            other => format!("could not load AWS credentials: {other}"),
+        })
     }
 
     fn build_request(
@@ -334,6 +323,7 @@ impl Handle {
         stream: Option<&PreparedStream>,
         invocation_id: &str,
         attempt: u32,
+        credentials: Option<&Credentials>,
     ) -> Result<HttpRequest, String> {
         let uri = request_url(endpoint, parts)?;
         let mut builder = http::Request::builder().method(parts.method.clone()).uri(uri.as_str());
@@ -374,7 +364,7 @@ impl Handle {
             mutate(&mut request);
         }
         if op.signed {
-            let creds = self.credentials()?;
+            let creds = credentials.ok_or("no credentials for a signed operation")?;
             let (region, name) = signing_scope(endpoint, self.config.region.as_ref().map(|r| r.as_str()), self.service.signing_name);
             let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
             let settings = signing_settings(self.service.signing, endpoint);
@@ -412,7 +402,8 @@ pub async fn presign<E>(
             headers.append(name, http::HeaderValue::try_from(v.as_str()).map_err(|e| fail(e.to_string()))?);
         }
     }
-    let creds = handle.credentials().map_err(|e| fail(e))?;
+    let creds = handle.credentials().await.map_err(fail)?;
+    let creds = &creds;
     let (region, name) = signing_scope(&endpoint, handle.config.region.as_ref().map(|r| r.as_str()), handle.service.signing_name);
     let region = region.ok_or_else(|| fail("no region to sign the request with: set Config::builder().region(..)".into()))?;
     let settings = signing_settings(handle.service.signing, &endpoint);
@@ -756,8 +747,12 @@ async fn attempts<E>(
     let mut last_retry_cost = None;
     loop {
         trace_event!(debug, operation = op.name, attempt, invocation_id = %invocation_id, "sending request");
+        let credentials = match op.signed {
+            true => Some(handle.credentials().await.map_err(|e| SdkError::construction_failure(MessageError(e)))?),
+            false => None,
+        };
         let request = handle
-            .build_request(op, &endpoint, parts, stream, &invocation_id, attempt)
+            .build_request(op, &endpoint, parts, stream, &invocation_id, attempt, credentials.as_ref())
             .map_err(|e| SdkError::construction_failure(MessageError(e)))?;
         let outcome = if stream.is_none() && !stream_output {
             match http.call(request).await {
@@ -1175,6 +1170,59 @@ mod tests {
         } else {
             assert_eq!((req.header("content-encoding"), req.body.as_slice()), (None, &b"{}"[..]), "no encoder in this build");
         }
+    }
+
+    /// Counts its calls; hands out credentials valid for an hour, or fails.
+    #[derive(Debug, Default)]
+    struct CountingProvider {
+        calls: std::sync::atomic::AtomicUsize,
+        fail: bool,
+    }
+
+    impl ProvideCredentials for CountingProvider {
+        fn provide_credentials<'a>(&'a self) -> super::super::credentials::future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            super::super::credentials::future::ProvideCredentials::ready(match self.fail {
+                true => Err(CredentialsError::provider_error("the vault is sealed")),
+                false => Ok(Credentials::new(format!("AKIDCOUNT{n}"), "s", None, Some(SystemTime::now() + Duration::from_secs(3600)), "Counting")),
+            })
+        }
+    }
+
+    /// Signed operations ask the configuration's provider (through its cache) on every
+    /// attempt; unsigned ones never do; a failing provider is a construction failure and
+    /// nothing is sent.
+    #[test]
+    fn credentials_come_from_the_cached_provider_for_signed_operations_only() {
+        static UNSIGNED_OP: OperationSpec = OperationSpec { name: "Public", signed: false, request_compression: &[], ..COMPRESSED_OP };
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let mock = super::super::mock::MockHttpClient::new();
+        let provider = Arc::new(CountingProvider::default());
+        let handle = Handle::new(mock.config_builder().credentials_provider(provider.clone()).build(), &TEST_SERVICE);
+        for op in [&COMPRESSED_OP, &COMPRESSED_OP, &UNSIGNED_OP] {
+            let result = runtime.block_on(invoke(&handle, op, RequestParts::new(http::Method::POST, "/"), read_error));
+            assert!(result.is_ok(), "{:?}", result.err());
+        }
+        assert_eq!(provider.calls.load(std::sync::atomic::Ordering::SeqCst), 1, "cached");
+        let requests = mock.requests();
+        assert!(requests[1].header("authorization").unwrap().contains("Credential=AKIDCOUNT1/"));
+        assert_eq!(requests[2].header("authorization"), None);
+
+        let failing = Arc::new(CountingProvider { fail: true, ..CountingProvider::default() });
+        let handle = Handle::new(mock.config_builder().credentials_provider(failing.clone()).build(), &TEST_SERVICE);
+        let Err(err) = runtime.block_on(invoke(&handle, &COMPRESSED_OP, RequestParts::new(http::Method::POST, "/"), read_error)) else {
+            panic!("a failing provider must fail the call")
+        };
+        assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+        assert!(format!("{}", super::super::error::DisplayErrorContext(&err)).contains("could not load AWS credentials: the vault is sealed"), "{err:?}");
+        assert_eq!(mock.requests().len(), 3, "nothing more was sent");
+        // The same failure for a presigned request.
+        let presigning = super::super::presigning::PresigningConfig::expires_in(Duration::from_secs(60)).unwrap();
+        let err = runtime.block_on(presign::<MessageError>(&handle, &COMPRESSED_OP, RequestParts::new(http::Method::GET, "/"), &presigning)).unwrap_err();
+        assert!(format!("{}", super::super::error::DisplayErrorContext(&err)).contains("the vault is sealed"), "{err:?}");
     }
 
     const RULES: &str = r#"{"version":"1.0","parameters":{

@@ -125,7 +125,21 @@ pub fn config_rs(ctx: &Ctx) -> TokenStream {
     quote!(
         #client_params
         pub use crate::runtime::config::{BehaviorVersion, Builder, Config, IdempotencyTokenProvider, Region};
-        pub use crate::runtime::credentials::Credentials;
+        pub use crate::runtime::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+        #[doc = "Credentials providers, under aws-config's and aws-credential-types' names: the `ProvideCredentials` trait with its future and error, the cache, the default chain and each of its links."]
+        pub mod credentials {
+            pub use crate::runtime::credentials::{future, Credentials, CredentialsError, Env, ProvideCredentials, SharedCredentialsProvider};
+            pub use crate::runtime::credentials_cache::{CredentialsCache, CredentialsCacheBuilder, SharedTimeSource, SystemTimeSource, TimeSource};
+            pub use crate::runtime::credentials_chain::{
+                CredentialProcessProvider, CredentialsProviderChain, DefaultCredentialsChain, EnvironmentVariableCredentialsProvider,
+                ProfileFileCredentialsProvider, ProviderConfig, WebIdentitySettings, WebIdentityTokenCredentialsProvider,
+            };
+            pub use crate::runtime::credentials_http::{EcsCredentialsProvider, EcsCredentialsProviderBuilder, ImdsCredentialsProvider, ImdsCredentialsProviderBuilder};
+            pub use crate::runtime::credentials_sso::{SsoCredentialsProvider, SsoSettings};
+            pub use crate::runtime::credential_calls::{
+                AssumeRole, AssumeRoleWithWebIdentity, CredentialCalls, SsoCreateToken, SsoGetRoleCredentials, SsoToken,
+            };
+        }
         pub use crate::runtime::retry::{RetryConfig, RetryMode};
         #[doc = "Retry configuration, where aws-sdk-rust has it (`config::retry::RetryConfig`)."]
         pub mod retry {
@@ -271,14 +285,27 @@ pub fn primitives_rs() -> TokenStream {
 /// `src/runtime/mod.rs`: the runtime modules copied into the crate or, with a shared
 /// runtime, the same module names re-exported from the runtime crate.
 pub fn runtime_mod_rs(ctx: &Ctx) -> TokenStream {
-    let names = crate::runtime_modules(ctx.protocol).map(|(name, _)| crate::symbols::ident(name));
+    // `generate` fails earlier when the credential clients do not build.
+    let modules = crate::runtime_modules(ctx.protocol).unwrap_or_default();
     match &ctx.spec.runtime {
-        crate::RuntimeMode::Embedded => quote!(
-            #![allow(dead_code, unused_imports)]
-            #(pub mod #names;)*
-        ),
+        crate::RuntimeMode::Embedded => {
+            let decls = modules.iter().map(|m| {
+                let name = crate::symbols::ident(m.name);
+                let features = &m.features;
+                if features.is_empty() {
+                    quote!(pub mod #name;)
+                } else {
+                    quote!(#[cfg(any(#(feature = #features),*))] pub mod #name;)
+                }
+            });
+            quote!(
+                #![allow(dead_code, unused_imports)]
+                #(#decls)*
+            )
+        }
         crate::RuntimeMode::Shared { crate_name, .. } => {
             let krate = crate::symbols::ident(&crate_name.replace('-', "_"));
+            let names = modules.iter().filter(|m| m.features.is_empty()).map(|m| crate::symbols::ident(m.name));
             quote!(
                 #![allow(dead_code, unused_imports)]
                 pub use ::#krate::{#(#names),*};
