@@ -7,6 +7,7 @@ pub mod harness;
 pub mod hostile;
 pub mod memory;
 pub mod rng;
+pub mod server;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 #[cfg(feature = "fuzz")]
