@@ -127,6 +127,9 @@ impl Script {
 pub struct Scripted {
     script: Arc<Mutex<Script>>,
     attempts: Arc<AtomicUsize>,
+    /// Secret parts of the requests sent (SigV4 signatures, session tokens), for the secrets
+    /// test to look for elsewhere.
+    secrets: Arc<Mutex<std::collections::BTreeSet<String>>>,
 }
 
 impl Scripted {
@@ -144,6 +147,23 @@ impl Scripted {
     /// Requests received so far.
     pub fn attempts(&self) -> usize {
         self.attempts.load(Ordering::Relaxed)
+    }
+    /// Notes the secret parts of a request: its SigV4 signature and session token.
+    pub fn observe(&self, headers: &http::HeaderMap) {
+        let mut found = Vec::new();
+        if let Some(sig) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|a| a.split("Signature=").nth(1)) {
+            found.push(sig.trim().to_string());
+        }
+        if let Some(token) = headers.get("x-amz-security-token").and_then(|v| v.to_str().ok()) {
+            found.push(token.to_string());
+        }
+        if let Ok(mut s) = self.secrets.lock() {
+            s.extend(found);
+        }
+    }
+    /// The secret parts of the requests sent so far.
+    pub fn secrets(&self) -> Vec<String> {
+        self.secrets.lock().map(|s| s.iter().cloned().collect()).unwrap_or_default()
     }
 }
 
@@ -193,7 +213,7 @@ pub struct Outcome {
 }
 
 /// One crate's operations and a client over a scripted transport.
-pub struct Suite<C: 'static> {
+pub struct Suite<C: std::fmt::Debug + 'static> {
     name: &'static str,
     codec: Codec,
     transport: Scripted,
@@ -201,7 +221,7 @@ pub struct Suite<C: 'static> {
     ops: &'static [OpCase<C>],
 }
 
-impl<C: 'static> Suite<C> {
+impl<C: std::fmt::Debug + 'static> Suite<C> {
     pub fn new(name: &'static str, codec: Codec, client: fn(&Scripted) -> C, ops: &'static [OpCase<C>]) -> Self {
         let transport = Scripted::default();
         let client = client(&transport);
@@ -224,9 +244,16 @@ pub trait DynSuite {
     fn samples(&self, op: usize) -> &'static [Sample];
     /// Calls operation `op` once (the transport answers with its current script).
     fn call(&self, op: usize) -> BoxFuture<'_, Outcome>;
+    /// The client's `Debug` text.
+    fn describe_client(&self) -> String {
+        String::new()
+    }
 }
 
-impl<C: 'static> DynSuite for Suite<C> {
+impl<C: std::fmt::Debug + 'static> DynSuite for Suite<C> {
+    fn describe_client(&self) -> String {
+        format!("{:?}", self.client)
+    }
     fn crate_name(&self) -> &'static str {
         self.name
     }
@@ -269,8 +296,9 @@ macro_rules! crate_harness {
         impl $k::config::HttpClient for $crate::harness::Scripted {
             fn call(
                 &self,
-                _request: $k::config::HttpRequest,
+                request: $k::config::HttpRequest,
             ) -> $k::config::BoxFuture<'_, ::std::result::Result<$k::config::HttpResponse, $k::error::ConnectorError>> {
+                self.observe(request.headers());
                 let script = self.next();
                 ::std::boxed::Box::pin(async move {
                     use $crate::harness::{Failure, InjectedFailure};
