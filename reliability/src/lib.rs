@@ -8,6 +8,7 @@ pub mod hostile;
 pub mod memory;
 pub mod rng;
 pub mod server;
+pub mod load;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 #[cfg(feature = "fuzz")]

@@ -33,6 +33,10 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Reads the request (what a script answers when asked before reading; see [`Script`]).
+    pub fn read() -> Plan {
+        Plan { read_request: true, steps: Vec::new() }
+    }
     /// A complete response with `Content-Length`, keeping the connection open.
     pub fn respond(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Plan {
         Plan { read_request: true, steps: vec![Step::Write(response_bytes(status, headers, body))] }
@@ -114,8 +118,10 @@ impl Request {
     }
 }
 
-/// Decides the plan of request number `n` (0-based, across connections); `request` is `None`
-/// when the plan does not read it (the script is then asked with the connection's number).
+/// Decides the plan of request number `n` (0-based, across connections). Before reading each
+/// request the script is asked with `None` (and the number of requests so far): a plan that
+/// does not read the request (a reset on accept) is carried out then; otherwise the request is
+/// read and the script asked again with it.
 pub type Script = dyn Fn(usize, Option<&Request>) -> Plan + Send + Sync;
 
 /// Counters of a server.
@@ -133,12 +139,25 @@ pub struct Server {
     pub addr: std::net::SocketAddr,
     counters: Arc<Counters>,
     recorded: Arc<Mutex<Vec<Request>>>,
-    task: tokio::task::JoinHandle<()>,
+    stop: Stop,
+}
+
+/// How a server is stopped: its accept task aborted, or its own thread told to end.
+enum Stop {
+    Task(tokio::task::JoinHandle<()>),
+    Thread(Option<tokio::sync::oneshot::Sender<()>>),
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.task.abort();
+        match &mut self.stop {
+            Stop::Task(task) => task.abort(),
+            Stop::Thread(tx) => {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(());
+                }
+            }
+        }
     }
 }
 
@@ -148,6 +167,27 @@ impl Server {
     pub async fn start(script: impl Fn(usize, Option<&Request>) -> Plan + Send + Sync + 'static, record: bool) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         Server::on(listener, Arc::new(script), record)
+    }
+
+    /// [`start`](Self::start) on a thread and runtime of its own (one worker), so that under load
+    /// the server does not share the client's workers and the client's latency is its own.
+    pub fn start_on_own_thread(script: impl Fn(usize, Option<&Request>) -> Plan + Send + Sync + 'static, record: bool) -> Server {
+        let (parts_tx, parts_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("loopback-server".into())
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
+                rt.block_on(async move {
+                    let server = Server::start(script, record).await;
+                    let _ = parts_tx.send((server.url.clone(), server.addr, server.counters.clone(), server.recorded.clone()));
+                    let _ = stop_rx.await;
+                    drop(server);
+                });
+            })
+            .expect("spawn the server thread");
+        let (url, addr, counters, recorded) = parts_rx.recv().expect("the server started");
+        Server { url, addr, counters, recorded, stop: Stop::Thread(Some(stop_tx)) }
     }
 
     /// A server answering every request with the plans of `plans` in turn (the last repeats).
@@ -173,7 +213,7 @@ impl Server {
                 connections.spawn(serve(socket, c, r, script, record));
             }
         });
-        Server { url: format!("http://{addr}"), addr, counters, recorded, task }
+        Server { url: format!("http://{addr}"), addr, counters, recorded, stop: Stop::Task(task) }
     }
 
     /// Connections accepted so far.

@@ -22,7 +22,10 @@ fn run_bin(bin: &str, args: &[String], release_by_default: bool, features: Optio
         cmd.arg("--release");
     }
     if let Some(f) = features {
-        cmd.args(["--no-default-features", "--features", f]);
+        cmd.arg("--no-default-features");
+        if !f.is_empty() {
+            cmd.args(["--features", f]);
+        }
     }
     let status = cmd.arg("--").args(&rest).status().map_err(|e| format!("running cargo: {e}"))?;
     if status.success() {
@@ -30,6 +33,12 @@ fn run_bin(bin: &str, args: &[String], release_by_default: bool, features: Optio
     } else {
         Err(format!("{bin} failed ({status})"))
     }
+}
+
+/// `cargo xtask load [--calls N] [--tasks N] [--no-raw] [--debug]`: a release build (latency
+/// figures of a debug build say little), without the fuzzer's crates (only Cognito's).
+pub fn load(args: &[String]) -> Result<(), String> {
+    run_bin("load", args, true, Some(""))
 }
 
 /// `cargo xtask fuzz-responses --seconds N [--crate NAME] [--seed S] [--inputs N] [--release]`.
