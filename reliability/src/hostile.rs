@@ -41,6 +41,10 @@ pub enum Mutation {
     ExternalEntity,
     /// Mismatched or unclosed tags, undeclared prefixes, comments, CDATA, attributes.
     MalformedXml,
+    /// The document moved into another protocol's error wrapper: ec2Query's
+    /// `<Response><Errors><Error>`, awsQuery's `<ErrorResponse>`, S3's bare `<Error>` (also in
+    /// a 200, as S3 sends for a failed copy).
+    ErrorWrapper,
     /// `Content-Length` far beyond the body (or negative, or not a number).
     HugeContentLength,
     /// Header values with non-ASCII bytes, tabs, very long values, duplicates.
@@ -80,6 +84,7 @@ impl Mutation {
             Mutation::BillionLaughs => "billion laughs DTD",
             Mutation::ExternalEntity => "external entity DTD",
             Mutation::MalformedXml => "malformed XML",
+            Mutation::ErrorWrapper => "other error wrappers",
             Mutation::HugeContentLength => "huge Content-Length",
             Mutation::HostileHeader => "hostile header values",
             Mutation::BoundHeader => "hostile bound header",
@@ -475,7 +480,17 @@ fn xml_mutation(body: &[u8], rng: &mut Rng) -> (Vec<u8>, Mutation) {
     // Documents start after an optional declaration; a DTD goes before the root element.
     let root = tags[0].0;
     let after_decl = |doc: &str| -> Vec<u8> { format!("{}{}", doc, &text[root..]).into_bytes() };
-    match rng.below(13) {
+    match rng.below(14) {
+        13 => {
+            let code = rng.text(&["InternalError", "Throttling", "SlowDown", "NoSuchKey", "RequestTimeTooSkewed", "", "&#0;"]);
+            let inner = format!("<Code>{code}</Code><Message>m</Message>{}", &text[root..]);
+            let doc = match rng.below(3) {
+                0 => format!("<Response><Errors><Error>{inner}</Error></Errors><RequestID>r</RequestID></Response>"),
+                1 => format!("<ErrorResponse><Errors><Error>{inner}</Error></Errors></ErrorResponse>"),
+                _ => format!("<?xml version=\"1.0\"?>\n<Error>{inner}</Error>"),
+            };
+            (doc.into_bytes(), Mutation::ErrorWrapper)
+        }
         0 => (replace(leaf, rng.text(HUGE_NUMBERS)), Mutation::HugeNumber),
         1 => (replace(leaf, rng.text(&["abc", "", "  ", "true", "1.5", "-", "0x10", "NaN", "Infinity", "1,000"])), Mutation::WrongType),
         2 => {
