@@ -127,7 +127,7 @@ fn secrets_never_show_in_debug_display_errors_or_traces() {
         let line = trace.lines().find(|l| spellings(&leak).iter().any(|sp| l.contains(sp.as_str()))).unwrap_or_default();
         found.push(format!("tracing shows {leak:?}: {}", line.chars().take(300).collect::<String>()));
     }
-    println!("{checked} responses of {} crates checked ({sensitive_outputs} output samples hold sensitive values), {} request signatures and tokens, {} bytes of tracing output", suites.len(), all.len() - fixed.len(), trace.len());
+    println!("{checked} responses of {} crates checked ({sensitive_outputs} output samples hold sensitive values in their body), {} request signatures and tokens, {} bytes of tracing output", suites.len(), all.len() - fixed.len(), trace.len());
     assert!(sensitive_outputs > 10, "the samples exercise sensitive output members");
     assert!(found.is_empty(), "{} leaks:\n{}", found.len(), found.join("\n"));
 }
