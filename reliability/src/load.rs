@@ -283,17 +283,22 @@ async fn run_async(options: Options) -> Report {
     report
 }
 
-/// Latencies (µs) of `calls` successful calls of the client from `tasks` tasks.
-async fn client_latencies(client: &cognito::Client, calls: usize, tasks: usize) -> Vec<u32> {
+/// Latencies (µs) of the successful ones of `calls` attempts shared by `tasks` tasks; `one`
+/// makes an attempt and says whether it succeeded.
+async fn timed<F, Fut>(calls: usize, tasks: usize, one: F) -> Vec<u32>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
     let next = Arc::new(AtomicUsize::new(0));
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..tasks {
-        let (client, next) = (client.clone(), next.clone());
+        let (one, next) = (one.clone(), next.clone());
         set.spawn(async move {
             let mut local = Vec::new();
             while next.fetch_add(1, Ordering::Relaxed) < calls {
                 let t = Instant::now();
-                if call(&client).await.is_ok() {
+                if one().await {
                     local.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
                 }
             }
@@ -305,6 +310,16 @@ async fn client_latencies(client: &cognito::Client, calls: usize, tasks: usize) 
         all.extend(local);
     }
     all
+}
+
+/// Latencies (µs) of `calls` successful calls of the client from `tasks` tasks.
+async fn client_latencies(client: &cognito::Client, calls: usize, tasks: usize) -> Vec<u32> {
+    let client = client.clone();
+    timed(calls, tasks, move || {
+        let client = client.clone();
+        async move { call(&client).await.is_ok() }
+    })
+    .await
 }
 
 fn classify<E: cognito::error::ProvideErrorMetadata>(e: &cognito::error::SdkError<E>) -> Ended {
@@ -328,33 +343,23 @@ async fn raw_latencies(url: &str, calls: usize, tasks: usize) -> Vec<u32> {
     use http_body_util::{BodyExt, Full};
     use hyper_util::client::legacy::Client;
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
-    let body = bytes::Bytes::from_static(br#"{"UserPoolId":"us-east-1_load","Username":"load-user"}"#);
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..tasks {
-        let (client, next, body, url) = (client.clone(), next.clone(), body.clone(), url.to_string());
-        set.spawn(async move {
-            let mut local = Vec::new();
-            while next.fetch_add(1, Ordering::Relaxed) < calls {
-                let request = http::Request::post(format!("{url}/"))
-                    .header("content-type", "application/x-amz-json-1.1")
-                    .header("x-amz-target", "AWSCognitoIdentityProviderService.AdminGetUser")
-                    .body(Full::new(body.clone()));
-                let Ok(request) = request else { continue };
-                let t = Instant::now();
-                if let Ok(response) = client.request(request).await {
+    let uri = format!("{url}/");
+    timed(calls, tasks, move || {
+        let request = http::Request::post(uri.as_str())
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", "AWSCognitoIdentityProviderService.AdminGetUser")
+            .body(Full::new(bytes::Bytes::from_static(br#"{"UserPoolId":"us-east-1_load","Username":"load-user"}"#)));
+        let client = client.clone();
+        async move {
+            let Ok(request) = request else { return false };
+            match client.request(request).await {
+                Ok(response) => {
                     let ok = response.status() == 200;
-                    if response.into_body().collect().await.is_ok() && ok {
-                        local.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
-                    }
+                    response.into_body().collect().await.is_ok() && ok
                 }
+                Err(_) => false,
             }
-            local
-        });
-    }
-    let mut all = Vec::with_capacity(calls);
-    while let Some(Ok(local)) = set.join_next().await {
-        all.extend(local);
-    }
-    all
+        }
+    })
+    .await
 }
