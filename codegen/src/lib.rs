@@ -122,6 +122,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("auth", include_str!("../runtime/src/auth.rs")),
     ("blocking", include_str!("../runtime/src/blocking.rs")),
     ("checksum", include_str!("../runtime/src/checksum.rs")),
+    ("clock_skew", include_str!("../runtime/src/clock_skew.rs")),
     ("compression", include_str!("../runtime/src/compression.rs")),
     ("config", include_str!("../runtime/src/config.rs")),
     ("credentials", include_str!("../runtime/src/credentials.rs")),
@@ -147,6 +148,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("primitives", include_str!("../runtime/src/primitives.rs")),
     ("retry", include_str!("../runtime/src/retry.rs")),
     ("sigv4", include_str!("../runtime/src/sigv4.rs")),
+    ("stalled_stream", include_str!("../runtime/src/stalled_stream.rs")),
     ("task", include_str!("../runtime/src/task.rs")),
     ("waiters", include_str!("../runtime/src/waiters.rs")),
 ];

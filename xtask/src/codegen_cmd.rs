@@ -324,6 +324,21 @@ pub fn run_jobs(jobs: &[Job], check: bool, quiet: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes (or checks) the reliability harness's operation tables for `jobs` (see `harness.rs`).
+pub fn sync_harness(jobs: &[Job], check: bool) -> Result<(), String> {
+    let stale = crate::harness::sync(jobs, check)?;
+    if check && !stale.is_empty() {
+        return Err(format!(
+            "the reliability harness's operation tables are stale: run `cargo xtask codegen` and commit the result.\nstale files:\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    if !check {
+        println!("wrote reliability/src/ops ({} changed)", stale.len());
+    }
+    Ok(())
+}
+
 /// Why `name` is not a valid Cargo package name, if it is not.
 fn check_package_name(name: &str) -> Result<String, String> {
     if name.is_empty() {
@@ -402,7 +417,14 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         i += 1;
     }
     let jobs = if models.is_empty() {
-        read_config(&config.unwrap_or_else(|| root().join("codegen.json")))?
+        let default_config = config.is_none();
+        let jobs = read_config(&config.unwrap_or_else(|| root().join("codegen.json")))?;
+        if default_config {
+            // The repository's crates: also the reliability harness's tables of their operations.
+            run_jobs(&jobs, check, false)?;
+            return sync_harness(&jobs, check);
+        }
+        jobs
     } else {
         let service = service.ok_or("--model needs --service ID")?;
         let out = out.ok_or("--model needs --out DIR")?;
@@ -504,7 +526,7 @@ mod tests {
     #[test]
     fn generated_code_is_fresh() {
         let jobs = super::read_config(&super::root().join("codegen.json")).expect("codegen.json");
-        if let Err(e) = super::run_jobs(&jobs, true, true) {
+        if let Err(e) = super::run_jobs(&jobs, true, true).and_then(|()| super::sync_harness(&jobs, true)) {
             panic!("{e}");
         }
     }

@@ -10,7 +10,9 @@ mod bench_idl;
 mod codegen_cmd;
 mod corpus;
 mod endpoints;
+mod harness;
 mod protocol_tests;
+mod reliability;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,7 +51,17 @@ commands:
       against generated awsJson1_0/awsJson1_1 crates in target/protocol-tests/; prints
       `N passed, M failed, K skipped` per protocol, each skip and failure, and a total.
       --protocol (e.g. awsJson1_0) and --filter (case id substring) narrow the run;
-      --keep keeps the generated crates and their tests.";
+      --keep keeps the generated crates and their tests.
+  fuzz-responses [--seconds N | --inputs N] [--crate NAME] [--seed S] [--from I] [--release]
+      Hostile responses (truncated, wrong types, huge numbers, 10k-deep nesting, invalid
+      UTF-8 and escapes, billion laughs and external entities, hostile headers and statuses)
+      for every operation of every crate of codegen.json, through the public API; prints
+      `inputs, panics, violations, max RSS` and per-codec tables (default: 60 seconds, debug build).
+  load [--calls N] [--tasks N] [--no-raw]
+      One client, 256 concurrent tasks, 100,000 calls against a loopback server failing 10%
+      (500s, 503 throttling, resets, non-JSON bodies): counts by outcome (they must add up),
+      server requests and connections, RSS after warm-up and at the end, latency percentiles
+      against a raw hyper client (release build).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,6 +74,8 @@ fn main() -> ExitCode {
         Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
         Some("bench-idl") => bench_idl::cmd(&args[1..]),
         Some("protocol-tests") => protocol_tests::cmd(&args[1..]),
+        Some("fuzz-responses") => reliability::fuzz_responses(&args[1..]),
+        Some("load") => reliability::load(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

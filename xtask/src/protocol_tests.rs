@@ -367,12 +367,14 @@ fn collect_cases(model: &Model, sel: &Selection, service: &str, protocol: &str) 
     Ok(out)
 }
 
-struct TestWriter<'a> {
-    model: &'a Model,
-    sel: &'a Selection,
-    sym: &'a Symbols,
-    krate: String,
-    tag: String,
+/// Writes Rust expressions of a generated crate's public API: input values from JSON
+/// parameters (also used by the reliability harness, `harness.rs`).
+pub(crate) struct TestWriter<'a> {
+    pub(crate) model: &'a Model,
+    pub(crate) sel: &'a Selection,
+    pub(crate) sym: &'a Symbols,
+    pub(crate) krate: String,
+    pub(crate) tag: String,
 }
 
 fn lit(s: &str) -> String {
@@ -389,7 +391,7 @@ impl TestWriter<'_> {
         }
     }
 
-    fn type_path(&self, id: &str) -> String {
+    pub(crate) fn type_path(&self, id: &str) -> String {
         self.path(self.sym.type_path(id))
     }
 
@@ -415,7 +417,7 @@ impl TestWriter<'_> {
     }
 
     /// `.set_x(Some(..))` calls for the members in `params` (nulls are "not set").
-    fn setters(&self, id: &str, params: &Value, path: &str) -> Result<String, String> {
+    pub(crate) fn setters(&self, id: &str, params: &Value, path: &str) -> Result<String, String> {
         let mut out = String::new();
         let Some(obj) = params.as_object() else {
             if params.is_null() {

@@ -223,6 +223,7 @@ pub struct Config {
     pub(crate) behavior_version: Option<BehaviorVersion>,
     pub(crate) disable_request_compression: Option<bool>,
     pub(crate) request_min_compression_size_bytes: Option<u32>,
+    pub(crate) stalled_stream_protection: Option<super::stalled_stream::StalledStreamProtectionConfig>,
     /// Values of the service's `@clientContextParams` (endpoint rule-set parameters set in
     /// configuration, such as S3's `ForcePathStyle`), by parameter name.
     pub(crate) client_context_params: std::collections::BTreeMap<String, super::endpoint::Value>,
@@ -242,6 +243,7 @@ impl fmt::Debug for Config {
             .field("retry_config", &self.retry_config)
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
+            .field("stalled_stream_protection", &self.stalled_stream_protection)
             .field("client_context_params", &self.client_context_params)
             .finish()
     }
@@ -300,6 +302,11 @@ impl Config {
     pub fn request_min_compression_size_bytes(&self) -> Option<u32> {
         self.request_min_compression_size_bytes
     }
+    /// Stalled-stream protection of response bodies (on, with a 20 s grace period, unless set
+    /// otherwise; see [`StalledStreamProtectionConfig`](super::stalled_stream::StalledStreamProtectionConfig)).
+    pub fn stalled_stream_protection(&self) -> super::stalled_stream::StalledStreamProtectionConfig {
+        self.stalled_stream_protection.unwrap_or_default()
+    }
     /// The value of a client context parameter (an endpoint rule-set parameter set in
     /// configuration, such as S3's `ForcePathStyle`), if set. The generated crate has a typed
     /// setter for each of its service's parameters (see its `config` module).
@@ -341,6 +348,7 @@ impl Default for Builder {
                 behavior_version: None,
                 disable_request_compression: None,
                 request_min_compression_size_bytes: None,
+                stalled_stream_protection: None,
                 client_context_params: Default::default(),
             },
             from_env: true,
@@ -478,6 +486,17 @@ impl Builder {
         self.inner.request_min_compression_size_bytes = bytes;
         self
     }
+    /// Cuts off response bodies that deliver no data for a grace period (default: on, 20 s,
+    /// as aws-sdk-rust). Applied by the default HTTPS client.
+    pub fn stalled_stream_protection(mut self, config: super::stalled_stream::StalledStreamProtectionConfig) -> Self {
+        self.set_stalled_stream_protection(Some(config));
+        self
+    }
+    /// Sets or clears [`stalled_stream_protection`](Self::stalled_stream_protection).
+    pub fn set_stalled_stream_protection(&mut self, config: Option<super::stalled_stream::StalledStreamProtectionConfig>) -> &mut Self {
+        self.inner.stalled_stream_protection = config;
+        self
+    }
     /// An application name added to the user agent.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
         self.inner.app_name = Some(name.into());
@@ -520,7 +539,7 @@ impl Builder {
         macro_rules! take {
             ($($field:ident),*) => { $( if o.$field.is_some() { c.$field = o.$field; } )* };
         }
-        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials_provider, retry_config, idempotency_token_provider, disable_request_compression, request_min_compression_size_bytes);
+        take!(region, endpoint_url, use_fips, use_dual_stack, http_client, connect_timeout, operation_timeout, app_name, credentials_provider, retry_config, idempotency_token_provider, disable_request_compression, request_min_compression_size_bytes, stalled_stream_protection);
         c
     }
 

@@ -220,8 +220,11 @@ impl From<StatusCode> for u16 {
     }
 }
 
-/// The raw HTTP response that came back for a request.
-#[derive(Clone, Debug, PartialEq)]
+/// The raw HTTP response that came back for a request. Its `Debug` shows the status, the header
+/// names and the body's length, not their contents, which may hold `@sensitive` values (errors
+/// keep this response and are often logged with `{:?}`): read them with
+/// [`headers`](Self::headers) and [`body`](Self::body).
+#[derive(Clone, PartialEq)]
 pub struct HttpResponse {
     status: u16,
     headers: http::HeaderMap,
@@ -252,6 +255,17 @@ impl HttpResponse {
     /// Status, headers and body.
     pub fn into_parts(self) -> (u16, http::HeaderMap, Vec<u8>) {
         (self.status, self.headers, self.body)
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|k| k.as_str()).collect();
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &names)
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
     }
 }
 
@@ -721,6 +735,15 @@ mod tests {
         assert_eq!(err.meta().request_id(), Some("r-1"));
         assert_eq!(err.raw_response().map(|r| r.body()), Some(&b"oops"[..]));
         assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(500));
+    }
+
+    #[test]
+    fn raw_response_debug_shows_no_values() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amz-server-side-encryption-aws-kms-key-id", http::HeaderValue::from_static("secret-key-id"));
+        let raw = HttpResponse::new(200, headers, b"{\"AccessToken\":\"secret-token\"}".to_vec());
+        let debug = format!("{raw:?}");
+        assert_eq!(debug, "HttpResponse { status: 200, headers: [\"x-amz-server-side-encryption-aws-kms-key-id\"], body: 30 bytes }");
     }
 
     #[test]

@@ -123,6 +123,7 @@ pub use default_client::DefaultHttpClient;
 
 #[cfg(feature = "default-https-client")]
 mod default_client {
+    use super::super::stalled_stream::{StallGuard, StalledStreamProtectionConfig};
     use super::*;
     use http_body_util::BodyExt;
     use hyper_util::client::legacy::connect::HttpConnector;
@@ -135,9 +136,15 @@ mod default_client {
     /// The default client: hyper 1 (HTTP/1.1, pooled keep-alive) over rustls with the `ring`
     /// provider and the Mozilla root store compiled in (no C toolchain beyond `cc`, no cmake,
     /// no system certificates needed). Plain `http://` is allowed for local endpoints.
+    ///
+    /// Response bodies are watched by stalled-stream protection (on by default, see
+    /// [`with_stalled_stream_protection`](Self::with_stalled_stream_protection)). A server
+    /// certificate that does not verify is a transport error that is never retried (the same
+    /// certificate would fail again), with rustls's reason in its message.
     #[derive(Clone)]
     pub struct DefaultHttpClient {
         client: Client<Connector, ByteStream>,
+        stalled_stream: StalledStreamProtectionConfig,
     }
 
     impl fmt::Debug for DefaultHttpClient {
@@ -162,14 +169,54 @@ mod default_client {
             let client = Client::builder(TokioExecutor::new())
                 .pool_idle_timeout(Duration::from_secs(90))
                 .build(https);
-            Ok(DefaultHttpClient { client })
+            Ok(DefaultHttpClient { client, stalled_stream: StalledStreamProtectionConfig::default() })
+        }
+
+        /// Watches response bodies with this stalled-stream protection (the client built from a
+        /// `Config` takes the config's).
+        pub fn with_stalled_stream_protection(mut self, config: StalledStreamProtectionConfig) -> Self {
+            self.stalled_stream = config;
+            self
         }
     }
+
+    /// The rustls error (a certificate that does not verify, a handshake refused) among the
+    /// causes of a connection failure, if any.
+    fn tls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+        let mut next = Some(error);
+        while let Some(e) = next {
+            if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+                return Some(tls);
+            }
+            // An I/O error's `source()` skips the error it wraps: look inside it instead
+            // (hyper-rustls nests rustls's error in two of them).
+            next = match e.downcast_ref::<std::io::Error>() {
+                Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+                None => e.source(),
+            };
+        }
+        None
+    }
+
+    /// A TLS handshake failure: the server's certificate (or its handshake) was refused.
+    #[derive(Debug)]
+    pub struct TlsError(rustls::Error);
+
+    impl fmt::Display for TlsError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "TLS handshake failed: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for TlsError {}
 
     impl DefaultHttpClient {
         async fn send(&self, request: StreamingRequest) -> Result<http::Response<hyper::body::Incoming>, ConnectorError> {
             self.client.request(request).await.map_err(|e| {
-                if e.is_connect() {
+                if let Some(tls) = tls_error(&e) {
+                    // Deterministic: retrying the handshake would fail the same way.
+                    ConnectorError::other(TlsError(tls.clone()))
+                } else if e.is_connect() {
                     ConnectorError::connect(e)
                 } else {
                     ConnectorError::io(e)
@@ -184,7 +231,14 @@ mod default_client {
                 let (parts, body) = request.into_parts();
                 let response = self.send(http::Request::from_parts(parts, ByteStream::new(body))).await?;
                 let (parts, body) = response.into_parts();
-                let body = body.collect().await.map_err(ConnectorError::io)?.to_bytes();
+                let body = StallGuard::new(body, self.stalled_stream).collect().await.map_err(|e| {
+                    if super::super::stalled_stream::is_stalled(e.as_ref()) {
+                        ConnectorError::timeout(e)
+                    } else {
+                        ConnectorError::io(e)
+                    }
+                })?;
+                let body = body.to_bytes();
                 Ok(HttpResponse::new(parts.status.as_u16(), parts.headers, body.into()))
             })
         }
@@ -194,7 +248,8 @@ mod default_client {
         fn call_streaming(&self, request: StreamingRequest) -> BoxFuture<'_, Result<StreamingResponse, ConnectorError>> {
             Box::pin(async move {
                 let response = self.send(request).await?;
-                Ok(response.map(ByteStream::from_body_1_x))
+                let stalled_stream = self.stalled_stream;
+                Ok(response.map(|body| ByteStream::from_body_1_x(StallGuard::new(body, stalled_stream))))
             })
         }
     }

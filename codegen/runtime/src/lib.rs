@@ -39,5 +39,7 @@ pub mod jmespath;
 pub mod waiters;
 pub mod blocking;
 pub mod checksum;
+pub mod clock_skew;
 pub mod presigning;
+pub mod stalled_stream;
 pub mod task;

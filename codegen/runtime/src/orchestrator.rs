@@ -158,6 +158,8 @@ pub struct Handle {
     endpoint_cache: Mutex<EndpointCache>,
     retry: RetryStrategy,
     mutators: Vec<super::customize::RequestMutator>,
+    /// The offset of the services's clock from ours, learnt from clock-skew errors.
+    clock: super::clock_skew::ClockOffset,
 }
 
 impl fmt::Debug for Handle {
@@ -209,6 +211,7 @@ impl Handle {
             rules: OnceLock::new(),
             endpoint_cache: Mutex::new(EndpointCache::default()),
             mutators: Vec::new(),
+            clock: Default::default(),
         }
     }
 
@@ -223,6 +226,7 @@ impl Handle {
         };
         let mut handle = Handle::with_transport(config, self.service, Some(self.http.clone()));
         handle.mutators = customizations.mutators;
+        handle.clock = super::clock_skew::ClockOffset::new(self.clock.millis());
         handle
     }
 
@@ -369,8 +373,8 @@ impl Handle {
             let region = region.ok_or("no region to sign the request with: set Config::builder().region(..)")?;
             let settings = signing_settings(self.service.signing, endpoint);
             let signed = match stream.and_then(|s| s.sha256.as_deref()) {
-                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, SystemTime::now(), &settings),
-                None => super::sigv4::sign_with(&mut request, creds, &region, &name, SystemTime::now(), &settings).map(|_| ()),
+                Some(hash) => super::sigv4::sign_with_payload_hash(&mut request, hash, creds, &region, &name, self.clock.now(), &settings),
+                None => super::sigv4::sign_with(&mut request, creds, &region, &name, self.clock.now(), &settings).map(|_| ()),
             };
             signed.map_err(|e| format!("signing failed: {e}"))?;
         }
@@ -511,7 +515,7 @@ pub(crate) fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &st
 #[cfg(feature = "default-https-client")]
 fn default_http_client(config: &Config) -> Result<Arc<dyn HttpClient>, String> {
     super::http::DefaultHttpClient::new(config.connect_timeout)
-        .map(|c| Arc::new(c) as Arc<dyn HttpClient>)
+        .map(|c| Arc::new(c.with_stalled_stream_protection(config.stalled_stream_protection())) as Arc<dyn HttpClient>)
         .map_err(|e| e.to_string())
 }
 
@@ -786,6 +790,10 @@ async fn attempts<E>(
                 if let Some((_, throttling)) = modeled {
                     outcome = outcome.with_modeled_retryable(*throttling);
                 }
+                if op.signed && handle.clock.correct(r, code, SystemTime::now()) {
+                    trace_event!(info, operation = op.name, attempt, code = ?code, offset_ms = handle.clock.millis(), "clock skew: signing with the service's clock from now on");
+                    outcome = outcome.with_clock_skew_corrected(true);
+                }
                 trace_event!(debug, operation = op.name, attempt, status = r.status().as_u16(), code = ?code, request_id = ?r.request_id(), "error response");
                 handle.retry.should_retry(attempt, &outcome)
             }
@@ -858,6 +866,27 @@ pub fn read_modeled<T: ModeledError, E: super::error::CreateUnhandledError>(
         Ok(err) => wrap(err.with_meta(meta)),
         Err(e) => E::create_unhandled_error(Box::new(e), Some(meta)),
     }
+}
+
+/// How much of a streaming response body the error of an unreadable response keeps.
+pub const MAX_UNREADABLE_STREAM_BODY: usize = 1 << 20;
+
+/// A 2xx streaming response whose headers could not be read into the output: the start of its
+/// body (up to [`MAX_UNREADABLE_STREAM_BODY`] bytes; less if reading it fails) joins the raw
+/// response the error keeps, as a buffered response keeps its whole body.
+pub async fn with_stream_body(response: HttpResponse, mut body: ByteStream) -> HttpResponse {
+    let (status, headers, _) = response.into_parts();
+    let mut bytes = Vec::new();
+    while bytes.len() < MAX_UNREADABLE_STREAM_BODY {
+        match body.next().await {
+            Some(Ok(chunk)) => {
+                let take = chunk.len().min(MAX_UNREADABLE_STREAM_BODY - bytes.len());
+                bytes.extend_from_slice(&chunk[..take]);
+            }
+            _ => break,
+        }
+    }
+    HttpResponse::new(status, headers, bytes)
 }
 
 /// Metadata of a successful response whose body could not be read.

@@ -103,12 +103,39 @@ impl fmt::Display for PresigningConfigError {
 impl StdError for PresigningConfigError {}
 
 /// A presigned request: its method, URI (with the signature in the query) and the headers that
-/// must be sent with it (they are signed).
-#[derive(Clone, Debug)]
+/// must be sent with it (they are signed). Its `Debug` leaves out the signature and the session
+/// token: the URI is a bearer credential until it expires.
+#[derive(Clone)]
 pub struct PresignedRequest {
     method: http::Method,
     uri: String,
     headers: http::HeaderMap,
+}
+
+/// Query parameters of a presigned URI whose values grant access.
+const SECRET_QUERY_PARAMS: &[&str] = &["X-Amz-Signature", "X-Amz-Security-Token"];
+
+impl fmt::Debug for PresignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let uri = match self.uri.split_once('?') {
+            Some((path, query)) => {
+                let params: Vec<String> = query
+                    .split('&')
+                    .map(|p| match p.split_once('=') {
+                        Some((k, _)) if SECRET_QUERY_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k)) => format!("{k}=** redacted **"),
+                        _ => p.to_string(),
+                    })
+                    .collect();
+                format!("{path}?{}", params.join("&"))
+            }
+            None => self.uri.clone(),
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers()
+            .map(|(k, v)| if k.eq_ignore_ascii_case("x-amz-security-token") { (k, "** redacted **") } else { (k, v) })
+            .collect();
+        f.debug_struct("PresignedRequest").field("method", &self.method).field("uri", &uri).field("headers", &headers).finish()
+    }
 }
 
 impl PresignedRequest {
@@ -171,5 +198,15 @@ mod tests {
         let r = p.into_http_1x_request(());
         assert_eq!((r.method(), r.uri().query()), (&http::Method::PUT, Some("X-Amz-Signature=ab")));
         assert_eq!(r.headers()["x-amz-meta-a"], "1");
+    }
+
+    #[test]
+    fn debug_leaves_out_the_signature_and_the_token() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amz-security-token", http::HeaderValue::from_static("tok3n"));
+        let uri = "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKID%2Fx&X-Amz-Security-Token=tok3n&X-Amz-Signature=5ecret";
+        let debug = format!("{:?}", PresignedRequest::new(http::Method::GET, uri.into(), headers));
+        assert!(!debug.contains("5ecret") && !debug.contains("tok3n"), "{debug}");
+        assert!(debug.contains("X-Amz-Credential=AKID%2Fx") && debug.contains("X-Amz-Signature=** redacted **"), "{debug}");
     }
 }

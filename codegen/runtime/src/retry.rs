@@ -326,6 +326,9 @@ pub struct AttemptOutcome<'a> {
     /// The operation may be repeated without changing its effect: `@idempotent`,
     /// `@readonly`, or an `@idempotencyToken` member is sent.
     pub safe_to_retry: bool,
+    /// The response was a clock-skew error and the client corrected its clock from it (see
+    /// `clock_skew`): the request was refused unread, so it is retried whatever the operation.
+    pub clock_skew_corrected: bool,
 }
 
 impl<'a> AttemptOutcome<'a> {
@@ -359,6 +362,12 @@ impl<'a> AttemptOutcome<'a> {
         self.safe_to_retry = safe_to_retry;
         self
     }
+
+    /// Says whether the client corrected its clock from this (clock-skew) error.
+    pub fn with_clock_skew_corrected(mut self, corrected: bool) -> Self {
+        self.clock_skew_corrected = corrected;
+        self
+    }
 }
 
 /// Why a failure is retryable.
@@ -378,6 +387,8 @@ pub enum RetryReason {
     IoError,
     /// A timeout on an operation that is safe to repeat.
     Timeout,
+    /// The service refused the signing time and the client corrected its clock.
+    ClockSkew,
 }
 
 impl RetryReason {
@@ -421,6 +432,9 @@ pub fn classify(outcome: &AttemptOutcome<'_>) -> RetryDecision {
             }
             _ => RetryDecision::DontRetry,
         };
+    }
+    if outcome.clock_skew_corrected {
+        return RetryDecision::Retry(RetryReason::ClockSkew);
     }
     if let Some(code) = outcome.error_code.map(sanitize_error_code) {
         if THROTTLING_ERROR_CODES.contains(&code) {

@@ -141,6 +141,7 @@ pub fn config_rs(ctx: &Ctx) -> TokenStream {
             };
         }
         pub use crate::runtime::retry::{RetryConfig, RetryMode};
+        pub use crate::runtime::stalled_stream::{StalledStreamProtectionBuilder, StalledStreamProtectionConfig};
         #[doc = "Retry configuration, where aws-sdk-rust has it (`config::retry::RetryConfig`)."]
         pub mod retry {
             pub use crate::runtime::retry::{RetryConfig, RetryMode};

@@ -384,6 +384,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
                 pub mod sealed_unhandled {
                     pub use crate::runtime::error::Unhandled;
                 }
+                pub use crate::runtime::stalled_stream::StalledStreamError;
                 #svc_err
             )
         }

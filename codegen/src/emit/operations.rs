@@ -315,6 +315,12 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         m.location == crate::model::Location::Payload
             && ctx.model.shapes.get(&m.target).is_some_and(|t| matches!(t.kind, Kind::Blob) && t.traits.streaming())
     });
+    // When such a response cannot be read (a hostile header), its error keeps the start of the
+    // body as buffered responses keep theirs.
+    let keep_body = match streaming_output {
+        Some(_) => quote!(let response = crate::runtime::orchestrator::with_stream_body(response, body).await;),
+        None => quote!(),
+    };
     let (invoke, success, set_body) = match streaming_output {
         Some(m) => {
             let field = ctx.sym.member_ident(&output_shape.id, &m.name);
@@ -374,6 +380,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                         ::std::result::Result::Ok(output)
                     }
                     ::std::result::Result::Err(e) => {
+                        #keep_body
                         let meta = crate::runtime::orchestrator::response_metadata(&response, attempts);
                         ::std::result::Result::Err(crate::error::SdkError::response_error(e, response, meta))
                     }
