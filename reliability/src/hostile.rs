@@ -421,7 +421,7 @@ fn start_tags(text: &str) -> Vec<(usize, String)> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'<' && i + 1 < bytes.len() && !matches!(bytes[i + 1], b'/' | b'?' | b'!') {
-            let end = text[i + 1..].find(|c: char| c == '>' || c == ' ' || c == '/').map(|e| i + 1 + e).unwrap_or(bytes.len());
+            let end = text[i + 1..].find(['>', ' ', '/']).map(|e| i + 1 + e).unwrap_or(bytes.len());
             out.push((i, text[i + 1..end].to_string()));
         }
         i += 1;

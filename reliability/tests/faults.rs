@@ -248,7 +248,8 @@ async fn an_unresolvable_host_is_a_connect_failure() {
     let start = Instant::now();
     let err = get_user(&client).await.expect_err("no such host");
     assert_eq!(dispatch_kind(&err), Some(cognito::error::ConnectorErrorKind::Connect), "{}", DisplayErrorContext(&err));
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    // Three attempts (a failure to connect is always retried), each as slow as the resolver.
+    assert!(start.elapsed() < Duration::from_secs(60), "{:?}", start.elapsed());
 }
 
 /// A self-signed certificate for `localhost`, made with the `openssl` command line tool.
