@@ -122,50 +122,53 @@ fn build() -> Result<Built, Error> {
         crate::with_ctx(&model, &sel, &spec, |ctx| -> Result<(), Error> {
             built.needs.modules.entry(client.feature).or_default().extend(ctx.protocol.runtime_modules().iter().copied());
             built.needs.dependencies.entry(client.feature).or_default().extend(ctx.protocol.dependencies().iter().copied());
-            for (dir, own, runtime) in [
-                ("src/runtime/auth", quote!(crate::runtime::auth), quote!(crate::runtime)),
-                ("src/auth", quote!(crate::auth), quote!(crate)),
-            ] {
-                let module = crate::symbols::ident(client.module);
-                let own = quote!(#own::#module);
-                let out = if dir == "src/auth" { &mut built.shared } else { &mut built.embedded };
-                let mut root = Vec::new();
-                for file in crate::emit::layout(ctx) {
-                    let wanted = matches!(
-                        file.job,
-                        FileJob::Client
-                            | FileJob::Config
-                            | FileJob::ErrorModule
-                            | FileJob::Meta
-                            | FileJob::OperationIndex
-                            | FileJob::Operation(_)
-                            | FileJob::Primitives
-                            | FileJob::Types
-                            | FileJob::Errors
-                            | FileJob::Protocol
-                    );
-                    if !wanted {
-                        continue;
-                    }
-                    let rel = file.path.strip_prefix("src/").unwrap_or(&file.path);
-                    if !rel.contains('/') {
-                        let name = crate::symbols::ident(rel.trim_end_matches(".rs"));
-                        root.push(match file.visibility {
-                            Visibility::Public => quote!(pub mod #name;),
-                            _ => quote!(mod #name;),
-                        });
-                    }
+            let module = crate::symbols::ident(client.module);
+            // Each file is emitted once and re-homed for both places it can live.
+            let homes = [
+                ("src/runtime/auth", quote!(crate::runtime::auth::#module), quote!(crate::runtime), &mut built.embedded),
+                ("src/auth", quote!(crate::auth::#module), quote!(crate), &mut built.shared),
+            ];
+            let mut root = Vec::new();
+            let mut emitted = Vec::new();
+            for file in crate::emit::layout(ctx) {
+                let wanted = matches!(
+                    file.job,
+                    FileJob::Client
+                        | FileJob::Config
+                        | FileJob::ErrorModule
+                        | FileJob::Meta
+                        | FileJob::OperationIndex
+                        | FileJob::Operation(_)
+                        | FileJob::Primitives
+                        | FileJob::Types
+                        | FileJob::Errors
+                        | FileJob::Protocol
+                );
+                if !wanted {
+                    continue;
+                }
+                let rel = file.path.strip_prefix("src/").unwrap_or(&file.path).to_string();
+                if !rel.contains('/') {
+                    let name = crate::symbols::ident(rel.trim_end_matches(".rs"));
+                    root.push(match file.visibility {
+                        Visibility::Public => quote!(pub mod #name;),
+                        _ => quote!(mod #name;),
+                    });
+                }
+                emitted.push((rel, crate::emit::emit_file(ctx, &file.job)));
+            }
+            let root = quote!(
+                #(#root)*
+                pub use client::Client;
+                pub use config::Config;
+            );
+            for (dir, own, runtime, out) in homes {
+                for (rel, tokens) in &emitted {
                     let path = format!("{dir}/{}/{rel}", client.module);
-                    let tokens = rehome(crate::emit::emit_file(ctx, &file.job), &own, &runtime);
-                    out.insert(path.clone(), crate::format_tokens(&path, tokens)?);
+                    out.insert(path.clone(), crate::format_tokens(&path, rehome(tokens.clone(), &own, &runtime))?);
                 }
                 let path = format!("{dir}/{}.rs", client.module);
-                let root = quote!(
-                    #(#root)*
-                    pub use client::Client;
-                    pub use config::Config;
-                );
-                out.insert(path.clone(), crate::format_tokens(&path, root)?);
+                out.insert(path.clone(), crate::format_tokens(&path, root.clone())?);
             }
             Ok(())
         })??;
