@@ -420,6 +420,71 @@ impl Unhandled {
     pub fn source(&self) -> &(dyn StdError + Send + Sync + 'static) {
         self.source.as_ref()
     }
+    /// An unhandled error described only by its metadata ("unhandled error (Code)").
+    pub fn generic(meta: ErrorMetadata) -> Self {
+        let description = match meta.code() {
+            Some(code) => format!("unhandled error ({code})"),
+            None => "unhandled error".to_string(),
+        };
+        Unhandled { source: Box::new(MessageError(description)), meta }
+    }
+}
+
+/// A modelled error as a variant of an operation error holds it: an error with metadata.
+pub trait ModeledVariant: StdError + ProvideErrorMetadata + 'static {
+    /// Itself as a `dyn Error` (for `source()`).
+    fn as_error(&self) -> &(dyn StdError + 'static);
+}
+
+impl<T: StdError + ProvideErrorMetadata + 'static> ModeledVariant for T {
+    fn as_error(&self) -> &(dyn StdError + 'static) {
+        self
+    }
+}
+
+/// The variant an operation error holds, seen through what all variants share; the generated
+/// error enums implement `meta()`, `Display` and `Error::source` with one `match` that makes
+/// this, instead of one `match` each.
+pub enum VariantRef<'a> {
+    /// A modelled error.
+    Modeled(&'a dyn ModeledVariant),
+    /// The unhandled variant.
+    Unhandled(&'a Unhandled),
+}
+
+impl<'a> VariantRef<'a> {
+    /// Code, message, request id and status of the error.
+    pub fn meta(&self) -> &'a ErrorMetadata {
+        match *self {
+            VariantRef::Modeled(e) => e.meta(),
+            VariantRef::Unhandled(e) => &e.meta,
+        }
+    }
+    /// `Error::source` of the operation error: the modelled error, or the unhandled one's cause.
+    pub fn source(&self) -> Option<&'a (dyn StdError + 'static)> {
+        match *self {
+            VariantRef::Modeled(e) => Some(e.as_error()),
+            VariantRef::Unhandled(e) => Some(e.source.as_ref()),
+        }
+    }
+}
+
+impl fmt::Display for VariantRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            VariantRef::Modeled(e) => fmt::Display::fmt(e, f),
+            VariantRef::Unhandled(e) => {
+                fmt::Display::fmt(&e.source, f)?;
+                if let Some(message) = e.meta.message() {
+                    write!(f, ": {message}")?;
+                }
+                if let Some(id) = e.meta.request_id() {
+                    write!(f, " (request id: {id})")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// A message carried as an error (used as the source of an unhandled error).
@@ -567,6 +632,23 @@ impl<E, R> SdkError<E, R> {
     pub fn map_service_error<E2>(self, f: impl FnOnce(E) -> E2) -> SdkError<E2, R> {
         match self {
             SdkError::ServiceError(e) => SdkError::ServiceError(ServiceError { source: f(e.source), raw: e.raw }),
+            SdkError::ResponseError(e) => SdkError::ResponseError(e),
+            SdkError::ConstructionFailure(e) => SdkError::ConstructionFailure(e),
+            SdkError::TimeoutError(e) => SdkError::TimeoutError(e),
+            SdkError::DispatchFailure(e) => SdkError::DispatchFailure(e),
+        }
+    }
+}
+
+impl<R> SdkError<ErrorMetadata, R> {
+    /// Reads an error response, still held as its metadata and raw response, into the
+    /// operation's error type (the orchestrator's retry loop is not generic over it).
+    pub(crate) fn read_service_error<E>(self, read: impl FnOnce(&R, ErrorMetadata) -> E) -> SdkError<E, R> {
+        match self {
+            SdkError::ServiceError(e) => {
+                let source = read(&e.raw, e.source);
+                SdkError::ServiceError(ServiceError { source, raw: e.raw })
+            }
             SdkError::ResponseError(e) => SdkError::ResponseError(e),
             SdkError::ConstructionFailure(e) => SdkError::ConstructionFailure(e),
             SdkError::TimeoutError(e) => SdkError::TimeoutError(e),

@@ -85,9 +85,7 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
 fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[String]) -> TokenStream {
     let mut decl = Vec::new();
     let mut is_fns = Vec::new();
-    let mut meta_arms = Vec::new();
-    let mut display_arms = Vec::new();
-    let mut source_arms = Vec::new();
+    let mut variant_arms = Vec::new();
     for e in variants {
         let v = ctx.sym.type_ident(e);
         let path = ctx.sym.type_path(e);
@@ -96,9 +94,7 @@ fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[Strin
         let is_fn = ctx.sym.classifier(e);
         let is_doc = format!("Returns `true` if the error kind is `{name}::{v}`.");
         is_fns.push(quote!(#[doc = #is_doc] pub fn #is_fn(&self) -> bool { matches!(self, Self::#v(_)) }));
-        meta_arms.push(quote!(Self::#v(inner) => crate::error::ProvideErrorMetadata::meta(inner),));
-        display_arms.push(quote!(Self::#v(inner) => ::std::fmt::Display::fmt(inner, f),));
-        source_arms.push(quote!(Self::#v(inner) => ::std::option::Option::Some(inner),));
+        variant_arms.push(quote!(Self::#v(e) => crate::runtime::error::VariantRef::Modeled(e),));
     }
     quote!(
         #[doc = #doc]
@@ -121,47 +117,28 @@ fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[Strin
             }
             #[doc = "Creates the `Unhandled` variant from error metadata."]
             pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-                let description = crate::error::MessageError(match meta.code() {
-                    ::std::option::Option::Some(code) => ::std::format!("unhandled error ({})", code),
-                    ::std::option::Option::None => ::std::string::String::from("unhandled error"),
-                });
-                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(description), meta))
+                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::generic(meta))
+            }
+            fn variant(&self) -> crate::runtime::error::VariantRef<'_> {
+                match self {
+                    #(#variant_arms)*
+                    Self::Unhandled(e) => crate::runtime::error::VariantRef::Unhandled(e),
+                }
             }
             #[doc = "Error metadata: code, message, request id and HTTP status."]
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
-                match self {
-                    #(#meta_arms)*
-                    Self::Unhandled(e) => e.meta(),
-                }
+                self.variant().meta()
             }
             #(#is_fns)*
         }
-        #[allow(deprecated)]
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#display_arms)*
-                    Self::Unhandled(e) => {
-                        ::std::fmt::Display::fmt(e.source(), f)?;
-                        let meta = e.meta();
-                        if let ::std::option::Option::Some(message) = meta.message() {
-                            write!(f, ": {}", message)?;
-                        }
-                        if let ::std::option::Option::Some(id) = meta.request_id() {
-                            write!(f, " (request id: {})", id)?;
-                        }
-                        ::std::result::Result::Ok(())
-                    }
-                }
+                ::std::fmt::Display::fmt(&self.variant(), f)
             }
         }
-        #[allow(deprecated)]
         impl ::std::error::Error for #name {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#source_arms)*
-                    Self::Unhandled(e) => ::std::option::Option::Some(e.source()),
-                }
+                self.variant().source()
             }
         }
         impl crate::error::ProvideErrorMetadata for #name {
@@ -252,24 +229,23 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let response = protocol.response(ctx, op_id);
     let protocol_items = protocol.operation_items(ctx, op_id);
     let error_code = protocol.error_code(ctx);
-    let error_reader = protocol.error_reader();
     let error_reader_uses = if errors.is_empty() {
         quote!()
     } else {
         quote!(
-            use crate::protocol as p;
-            use #error_reader as read;
+            use crate::runtime::orchestrator::read_modeled as read;
             use ::std::option::Option::Some;
             type E = #error_ident;
         )
     };
+    // One line per modelled error: the variant's payload type says which reader
+    // (`crate::runtime::orchestrator::ReadError`, implemented in `src/protocol.rs`) runs.
     let error_arms: Vec<TokenStream> = errors
         .iter()
         .map(|e| {
             let code = protocol.error_wire_code(ctx, e);
             let v = ctx.sym.type_ident(e);
-            let read = protocol.read_error(ctx, e);
-            quote!(Some(#code) => read(response, meta, p::#read, E::#v),)
+            quote!(Some(#code) => read(response, meta, E::#v),)
         })
         .collect();
 
@@ -419,11 +395,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             #error_reader_uses
             match #error_code {
                 #(#error_arms)*
-                _ => {
-                    let description = crate::runtime::orchestrator::unhandled_description(response, &meta);
-                    #[allow(deprecated)]
-                    #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(description), meta))
-                }
+                _ => crate::runtime::orchestrator::unhandled(response, meta),
             }
         }
 

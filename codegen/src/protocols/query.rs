@@ -243,10 +243,6 @@ impl Protocol for Query {
         }
     }
 
-    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident {
-        ctx.sym.error_reader_fn(error)
-    }
-
     fn error_metadata_fn(&self, _ctx: &Ctx) -> TokenStream {
         quote!(crate::runtime::xml::error_metadata)
     }
@@ -269,13 +265,14 @@ impl Protocol for Query {
         }
         let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
         for e in errors {
-            let reader = ctx.sym.error_reader_fn(e);
             let de = ctx.sym.de_fn(e);
             let ty = ctx.sym.type_path(e);
             items.push(quote!(
-                pub(crate) fn #reader(response: &crate::error::HttpResponse) -> ::std::result::Result<#ty, crate::runtime::error::DeserializeError> {
+                impl crate::runtime::orchestrator::ReadError for #ty {
+                    fn read(response: &crate::error::HttpResponse) -> ::std::result::Result<Self, crate::runtime::error::DeserializeError> {
                     let root = crate::runtime::xml::parse(response.body())?;
                     #de(crate::runtime::xml::error_element(&root).unwrap_or(&root))
+                    }
                 }
             ));
         }
