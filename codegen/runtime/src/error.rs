@@ -675,20 +675,24 @@ impl<E> RequestId for SdkError<E, HttpResponse> {
 
 impl<E: fmt::Display, R> fmt::Display for SdkError<E, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SdkError::ConstructionFailure(e) => write!(f, "failed to construct request: {}", e.source),
-            SdkError::TimeoutError(e) => write!(f, "request timed out: {}", e.source),
-            SdkError::DispatchFailure(e) => write!(f, "dispatch failure: {}", e.source),
-            SdkError::ResponseError(e) => {
-                write!(f, "response error: {}", e.source)?;
-                if e.meta != EMPTY_META {
-                    write!(f, " ({})", e.meta)?;
-                }
-                Ok(())
-            }
-            SdkError::ServiceError(e) => write!(f, "service error: {}", e.source),
-        }
+        // Only this match is generic; the formatting is compiled once for all operations.
+        let (what, source, meta): (&str, &dyn fmt::Display, Option<&ErrorMetadata>) = match self {
+            SdkError::ConstructionFailure(e) => ("failed to construct request", &e.source, None),
+            SdkError::TimeoutError(e) => ("request timed out", &e.source, None),
+            SdkError::DispatchFailure(e) => ("dispatch failure", &e.source, None),
+            SdkError::ResponseError(e) => ("response error", &e.source, Some(&e.meta)),
+            SdkError::ServiceError(e) => ("service error", &e.source, None),
+        };
+        display_sdk_error(f, what, source, meta)
     }
+}
+
+fn display_sdk_error(f: &mut fmt::Formatter<'_>, what: &str, source: &dyn fmt::Display, meta: Option<&ErrorMetadata>) -> fmt::Result {
+    write!(f, "{what}: {source}")?;
+    if let Some(meta) = meta.filter(|m| **m != EMPTY_META) {
+        write!(f, " ({meta})")?;
+    }
+    Ok(())
 }
 
 impl<E, R> StdError for SdkError<E, R>
@@ -774,6 +778,29 @@ mod tests {
         }
     }
     impl StdError for Leaf {}
+
+    #[test]
+    fn sdk_error_display_names_the_kind_and_keeps_response_metadata() {
+        let e: SdkError<Leaf> = SdkError::service_error(Leaf, HttpResponse::new(400, http::HeaderMap::new(), Vec::new()));
+        assert_eq!(e.to_string(), "service error: leaf");
+        let e: SdkError<Leaf> = SdkError::construction_failure(Leaf);
+        assert_eq!(e.to_string(), "failed to construct request: leaf");
+        let meta = ErrorMetadata::builder().status(502).request_id("r1").build();
+        let e: SdkError<Leaf> = SdkError::response_error(Leaf, HttpResponse::new(502, http::HeaderMap::new(), Vec::new()), meta.clone());
+        assert_eq!(e.to_string(), format!("response error: leaf ({meta})"));
+        let e: SdkError<Leaf> = SdkError::response_error(Leaf, HttpResponse::new(502, http::HeaderMap::new(), Vec::new()), ErrorMetadata::default());
+        assert_eq!(e.to_string(), "response error: leaf");
+    }
+
+    #[test]
+    fn variant_ref_of_unhandled_shows_source_message_and_request_id() {
+        let meta = ErrorMetadata::builder().code("Boom").message("it broke").request_id("r-9").build();
+        let unhandled = Unhandled::generic(meta);
+        let v = VariantRef::Unhandled(&unhandled);
+        assert_eq!(v.to_string(), "unhandled error (Boom): it broke (request id: r-9)");
+        assert_eq!(v.meta().code(), Some("Boom"));
+        assert_eq!(v.source().map(|s| s.to_string()).as_deref(), Some("unhandled error (Boom)"));
+    }
 
     #[test]
     fn display_error_context_walks_the_chain() {

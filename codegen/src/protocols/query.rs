@@ -81,8 +81,7 @@ impl Query {
                 let write_key = self.write_value(ctx, k, &k.target, quote!(#kk), quote!(::std::format!("{}.{}", entry, #key_name)), depth + 1);
                 let write_val = self.write_value(ctx, v, &v.target, quote!(#vv), quote!(::std::format!("{}.{}", entry, #value_name)), depth + 1);
                 quote!({
-                    let mut entries: ::std::vec::Vec<_> = #value.iter().collect();
-                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    let entries = crate::runtime::primitives::sorted_entries(#value);
                     for (#i, (#kk, #vv)) in entries.into_iter().enumerate() {
                         let entry = #entry;
                         #write_key

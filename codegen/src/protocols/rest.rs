@@ -172,8 +172,7 @@ fn write_query_params(ctx: &Ctx, input: &Shape, m: &Member) -> TokenStream {
     };
     quote!(
         if let ::std::option::Option::Some(map) = &input.#field {
-            let mut entries: ::std::vec::Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let entries = crate::runtime::primitives::sorted_entries(map);
             for (key, value) in entries {
                 if [#(#explicit),*].contains(&key.as_str()) { continue; }
                 #push
