@@ -862,9 +862,18 @@ pub trait ReadError: ModeledError {
 /// `meta` and wrapped in the operation's error by `wrap` (its variant); when the body cannot be
 /// read, the operation error's unhandled variant with the reason and `meta`.
 pub fn read_modeled<T: ReadError, E: super::error::CreateUnhandledError>(response: &HttpResponse, meta: ErrorMetadata, wrap: fn(T) -> E) -> E {
+    // Instantiated once per (error, operation) pair: keep it to the wrapping.
+    match read_with_meta::<T>(response, meta) {
+        Ok(err) => wrap(err),
+        Err((source, meta)) => E::create_unhandled_error(source, Some(meta)),
+    }
+}
+
+/// Instantiated once per error shape.
+fn read_with_meta<T: ReadError>(response: &HttpResponse, meta: ErrorMetadata) -> Result<T, (super::error::BoxError, ErrorMetadata)> {
     match T::read(response) {
-        Ok(err) => wrap(err.with_meta(meta)),
-        Err(e) => E::create_unhandled_error(Box::new(e), Some(meta)),
+        Ok(err) => Ok(err.with_meta(meta)),
+        Err(e) => Err((Box::new(e), meta)),
     }
 }
 
