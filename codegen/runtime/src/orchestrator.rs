@@ -144,6 +144,24 @@ impl ResponseMetadata {
     }
 }
 
+/// What binds an operation's input builder to a client, making it the operation's fluent
+/// builder (`XFluentBuilder<M>` is `XInputBuilder<Sender<M>>`): the client's handle, and how
+/// the request is sent (`M`: `()` by the async client, `BlockingRuntime` by the blocking one).
+#[derive(Clone)]
+pub struct Sender<M = ()> {
+    /// The client's shared state.
+    pub handle: Arc<Handle>,
+    /// How the request is sent.
+    pub mode: M,
+}
+
+impl<M> Sender<M> {
+    /// A sender for `handle` in `mode`.
+    pub fn new(handle: Arc<Handle>, mode: M) -> Self {
+        Sender { handle, mode }
+    }
+}
+
 /// What a client shares between its clones: resolved configuration, the transport, the endpoint
 /// (resolved once), and the retry token bucket. Credentials come from the configuration's
 /// provider, which caches them, on every attempt of a signed operation.

@@ -1,7 +1,7 @@
 //! Emits per-operation modules (input, output, error enum, fluent builder), modelled exceptions,
 //! the service-wide `Error` and the `Client`.
 
-use super::shapes::{setter_methods, structure, SetterHost, StructRole};
+use super::shapes::{structure, StructRole};
 use super::{doc_attrs, Ctx};
 use crate::model::{shape_name, Kind, Shape};
 use crate::symbols::ident;
@@ -275,9 +275,10 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 self,
                 presigning_config: crate::presigning::PresigningConfig,
             ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::SdkError<#error_ident>> {
-                                let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                let handle = self._sender.handle.clone();
+                let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
                 let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
-                crate::runtime::orchestrator::presign(&self.handle, &SPEC, request, &presigning_config).await
+                crate::runtime::orchestrator::presign(&handle, &SPEC, request, &presigning_config).await
             }
         )
     } else {
@@ -315,14 +316,6 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         None => (quote!(invoke), quote!(crate::runtime::orchestrator::Success { response, attempts }), quote!()),
     };
 
-    // The fluent builder mirrors every input setter.
-    let fluent_setters: Vec<TokenStream> = super::shapes::members_of(input_shape)
-        .iter()
-        .map(|m| {
-            let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
-            setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
-        })
-        .collect();
     let (paginator_mod, into_paginator) = super::paginators::paginator(ctx, op_id, input_shape, output_shape);
     let op_docs = doc_attrs(&op_shape.traits, None);
     let fluent_doc = format!("Fluent builder constructing a request to `{camel}`.");
@@ -416,22 +409,17 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         #[doc = #fluent_doc]
         #op_docs
         #[doc = ""]
-        #[doc = "`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client."]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-        pub struct #fluent_ident<M = ()> {
-            pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-            pub(crate) inner: builders::#input_builder,
-            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-            pub(crate) mode: M,
-        }
+        #[doc = "It is the input builder bound to a client: the setters are the input builder's. `M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client."]
+        pub type #fluent_ident<M = ()> = builders::#input_builder<crate::operation::Sender<M>>;
         impl #fluent_ident {
             pub(crate) fn new(handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
-                Self { handle, inner: ::std::default::Default::default(), mode: () }
+                Self::with_sender(crate::operation::Sender::new(handle, ()))
             }
             #[doc = "Sends the request and returns the response."]
             pub async fn send(self) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
-                let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-                #op_ident::orchestrate(&self.handle, input).await
+                let handle = self._sender.handle.clone();
+                let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
+                #op_ident::orchestrate(&handle, input).await
             }
             #[doc = "Customises this call: mutate the HTTP request, or override configuration for it alone."]
             pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output_ident, #error_ident, Self> {
@@ -441,9 +429,8 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             #presigned
         }
         impl<M> #fluent_ident<M> {
-            #[doc = "Access the input builder of this operation."]
-            pub fn as_input(&self) -> &builders::#input_builder { &self.inner }
-            #(#fluent_setters)*
+            #[doc = "Access the input builder of this operation (this builder: its getters are the input builder's)."]
+            pub fn as_input(&self) -> &Self { self }
         }
         impl crate::client::customize::internal::CustomizableSend<#output_ident, #error_ident> for #fluent_ident {
             fn send_customized(
@@ -451,8 +438,8 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 customizations: crate::client::customize::internal::Customizations,
             ) -> crate::config::BoxFuture<'static, ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>>> {
                 ::std::boxed::Box::pin(async move {
-                    let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-                    let handle = self.handle.customized(customizations);
+                    let handle = self._sender.handle.customized(customizations);
+                    let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
                     #op_ident::orchestrate(&handle, input).await
                 })
             }
