@@ -5,6 +5,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_builds;
 mod bench_codegen;
 mod bench_idl;
 mod codegen_cmd;
@@ -28,9 +29,11 @@ commands:
   ast FILE...
       Read model files (Smithy IDL `.smithy` or JSON AST `.json`) together and print their
       merged JSON AST (without the prelude).
-  bench [--runs N] [--build-runs N] [--skip-theirs-build] [--timings]
-      Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider;
-      writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see `bench --help`).
+  bench [--runs N] [--build-runs N] [--skip-theirs-build] [--skip-tls-variants] [--skip-multi] [--timings]
+      Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider,
+      build the floor (the crate's dependencies alone), its TLS variants and a three-service
+      program on both; writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see
+      `bench --help`).
   bench-codegen [--models DIR] [--runs N]
       Time code generation (emit + format, no writing) for codegen.json's crates, the
       whole Cognito model and every awsJson service; use a release build.

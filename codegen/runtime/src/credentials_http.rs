@@ -92,14 +92,14 @@ fn http_client(config: &ProviderConfig, connect_timeout: Duration) -> Result<Arc
     default_http_client(connect_timeout)
 }
 
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 fn default_http_client(connect_timeout: Duration) -> Result<Arc<dyn HttpClient>, String> {
     super::http::DefaultHttpClient::new(Some(connect_timeout)).map(|c| Arc::new(c) as Arc<dyn HttpClient>).map_err(|e| e.to_string())
 }
 
-#[cfg(not(feature = "default-https-client"))]
+#[cfg(not(feature = "hyper-client"))]
 fn default_http_client(_connect_timeout: Duration) -> Result<Arc<dyn HttpClient>, String> {
-    Err("no HTTP client: enable the `default-https-client` feature or call Config::builder().http_client(..)".into())
+    Err("no HTTP client: enable the `default-https-client` (or `native-tls`) feature or call Config::builder().http_client(..)".into())
 }
 
 fn request(method: http::Method, url: &str, headers: &[(&str, &str)]) -> Result<HttpRequest, String> {
@@ -506,7 +506,7 @@ impl ProvideCredentials for ImdsCredentialsProvider {
 #[cfg(test)]
 mod tests {
     // The loopback tests need the default HTTP client.
-    #![cfg_attr(not(feature = "default-https-client"), allow(dead_code, unused_imports))]
+    #![cfg_attr(not(feature = "hyper-client"), allow(dead_code, unused_imports))]
     use super::super::credentials::{Env, SharedConfig};
     use super::*;
     use std::sync::Mutex;
@@ -615,7 +615,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn imds_token_flow() {
         let server = Server::start(imds_script(200, CREDENTIALS_JSON)).await;
@@ -633,7 +633,7 @@ mod tests {
         assert_eq!(seen[2].header("x-aws-ec2-metadata-token"), Some("session-token"));
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn imds_v1_fallback_only_when_allowed() {
         for status in [403, 404, 405] {
@@ -660,7 +660,7 @@ mod tests {
         assert!(e.to_string().contains("answered HTTP 400 to the token request"), "{e}");
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn imds_server_errors_are_retried_once() {
         let flaky = |r: &Seen, n: usize| match n {
@@ -676,7 +676,7 @@ mod tests {
         assert_eq!(server.seen().len(), 2, "two attempts");
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn imds_timeouts_and_refused_connections_mean_not_on_ec2() {
         let server = Server::start(|_: &Seen, _| Reply::Hang).await;
@@ -694,7 +694,7 @@ mod tests {
         assert!(e.is_not_loaded() && e.to_string().starts_with(&format!("no instance metadata service at {url}: connection failed")), "{e}");
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn imds_bad_answers() {
         let server = Server::start(imds_script(200, r#"{"AccessKeyId": "A", "SecretAccessKey": "leaked-secret""#)).await;
@@ -795,7 +795,7 @@ mod tests {
         assert!(e.is_not_loaded(), "{e}");
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn ecs_credentials_with_an_authorization_token() {
         let server = Server::start(|_: &Seen, _| Reply::Status(200, ECS_JSON)).await;
@@ -827,7 +827,7 @@ mod tests {
         assert!(e.to_string().contains("not a valid header value") && !e.to_string().contains("bad"), "{e}");
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test]
     async fn ecs_errors_retries_and_timeouts() {
         let server = Server::start(|_: &Seen, n: usize| if n < 2 { Reply::Status(500, "") } else { Reply::Status(200, ECS_JSON) }).await;

@@ -118,10 +118,10 @@ pub fn streaming_response(response: HttpResponse) -> StreamingResponse {
     out
 }
 
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 pub use default_client::DefaultHttpClient;
 
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 mod default_client {
     use super::super::stalled_stream::{StallGuard, StalledStreamProtectionConfig};
     use super::*;
@@ -131,16 +131,26 @@ mod default_client {
     use hyper_util::rt::TokioExecutor;
     use std::time::Duration;
 
+    #[cfg(feature = "native-tls")]
+    type Connector = hyper_tls::HttpsConnector<HttpConnector>;
+    #[cfg(all(feature = "tls-rustls", not(feature = "native-tls")))]
     type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+    #[cfg(not(any(feature = "tls-rustls", feature = "native-tls")))]
+    type Connector = HttpConnector;
 
-    /// The default client: hyper 1 (HTTP/1.1, pooled keep-alive) over rustls with the `ring`
-    /// provider and the Mozilla root store compiled in (no C toolchain beyond `cc`, no cmake,
-    /// no system certificates needed). Plain `http://` is allowed for local endpoints.
+    /// The default client: hyper 1 (HTTP/1.1, pooled keep-alive) over the TLS the crate's
+    /// features select. By default (`default-https-client`) that is rustls with *ring*, limited
+    /// to what AWS endpoints negotiate (TLS 1.2 and 1.3, AES-GCM, X25519 or P-256 key exchange,
+    /// ECDSA and RSA certificates; `tls-full-provider` restores all of ring's suites), trusting
+    /// the Mozilla roots compiled in (`tls-webpki-roots`) and/or the platform's certificate store
+    /// (`tls-native-roots`); no C toolchain beyond `cc`, no cmake, no system libraries.
+    /// `native-tls` uses the system's TLS library instead (OpenSSL on Linux). Plain `http://`
+    /// is allowed for local endpoints.
     ///
     /// Response bodies are watched by stalled-stream protection (on by default, see
     /// [`with_stalled_stream_protection`](Self::with_stalled_stream_protection)). A server
     /// certificate that does not verify is a transport error that is never retried (the same
-    /// certificate would fail again), with rustls's reason in its message.
+    /// certificate would fail again), with the TLS library's reason in its message.
     #[derive(Clone)]
     pub struct DefaultHttpClient {
         client: Client<Connector, ByteStream>,
@@ -160,15 +170,9 @@ mod default_client {
             http.enforce_http(false);
             http.set_nodelay(true);
             http.set_connect_timeout(connect_timeout);
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-                .map_err(ConnectorError::other)?
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http);
             let client = Client::builder(TokioExecutor::new())
                 .pool_idle_timeout(Duration::from_secs(90))
-                .build(https);
+                .build(tls::connector(http)?);
             Ok(DefaultHttpClient { client, stalled_stream: StalledStreamProtectionConfig::default() })
         }
 
@@ -180,13 +184,172 @@ mod default_client {
         }
     }
 
-    /// The rustls error (a certificate that does not verify, a handshake refused) among the
-    /// causes of a connection failure, if any.
-    fn tls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    /// The system's TLS library through hyper-tls: TLS 1.2 or later, the system's trust store.
+    #[cfg(feature = "native-tls")]
+    mod tls {
+        use super::*;
+
+        pub(super) fn connector(http: HttpConnector) -> Result<Connector, ConnectorError> {
+            let tls = native_tls::TlsConnector::builder()
+                .min_protocol_version(Some(native_tls::Protocol::Tlsv12))
+                .build()
+                .map_err(ConnectorError::other)?;
+            Ok(hyper_tls::HttpsConnector::from((http, tokio_native_tls::TlsConnector::from(tls))))
+        }
+
+        /// The TLS library's error among the causes of a connection failure, if any.
+        pub(super) fn handshake_error(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+            find_cause::<native_tls::Error>(error).map(|e| e.to_string())
+        }
+    }
+
+    /// rustls with ring.
+    #[cfg(all(feature = "tls-rustls", not(feature = "native-tls")))]
+    mod tls {
+        use super::*;
+        use rustls::crypto::CryptoProvider;
+        use std::sync::Arc;
+
+        pub(super) fn connector(http: HttpConnector) -> Result<Connector, ConnectorError> {
+            let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider()))
+                .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+                .map_err(ConnectorError::other)?
+                .with_root_certificates(roots()?)
+                .with_no_client_auth();
+            Ok(hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config).https_or_http().enable_http1().wrap_connector(http))
+        }
+
+        /// The trust roots the features select (both stores when both are enabled).
+        fn roots() -> Result<rustls::RootCertStore, ConnectorError> {
+            #[allow(unused_mut)]
+            let mut roots = rustls::RootCertStore::empty();
+            #[cfg(feature = "tls-webpki-roots")]
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            #[cfg(feature = "tls-native-roots")]
+            {
+                // Unreadable files are skipped, as aws-sdk-rust does; no certificate at all is an error.
+                let found = rustls_native_certs::load_native_certs();
+                let (added, _ignored) = roots.add_parsable_certificates(found.certs);
+                if added == 0 && roots.is_empty() {
+                    let why: Vec<String> = found.errors.iter().map(|e| e.to_string()).collect();
+                    return Err(ConnectorError::other(format!("no trusted root certificate found in the platform's store ({})", why.join("; "))));
+                }
+            }
+            Ok(roots)
+        }
+
+        /// All of ring's suites and key exchanges.
+        #[cfg(feature = "tls-full-provider")]
+        fn provider() -> CryptoProvider {
+            rustls::crypto::ring::default_provider()
+        }
+
+        /// What AWS endpoints negotiate: TLS 1.3 and 1.2 AES-GCM suites, X25519 and P-256 key
+        /// exchange, ECDSA (P-256, P-384) and RSA (PKCS#1, PSS) certificate signatures. Built
+        /// without `ring::default_provider()` so the linker can drop the rest (ChaCha20-Poly1305,
+        /// P-384 key exchange, Ed25519, ring's private-key loading).
+        #[cfg(not(feature = "tls-full-provider"))]
+        fn provider() -> CryptoProvider {
+            use rustls::crypto::ring::{cipher_suite as cs, kx_group};
+            CryptoProvider {
+                cipher_suites: vec![
+                    cs::TLS13_AES_128_GCM_SHA256,
+                    cs::TLS13_AES_256_GCM_SHA384,
+                    cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                    cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                    cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                    cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                ],
+                kx_groups: vec![kx_group::X25519, kx_group::SECP256R1],
+                signature_verification_algorithms: AWS_SIGNATURE_ALGORITHMS,
+                secure_random: &SystemRandom,
+                key_provider: &NoClientKeys,
+            }
+        }
+
+        /// Certificate signatures AWS endpoints use (ring's list less Ed25519).
+        #[cfg(not(feature = "tls-full-provider"))]
+        static AWS_SIGNATURE_ALGORITHMS: rustls::crypto::WebPkiSupportedAlgorithms = rustls::crypto::WebPkiSupportedAlgorithms {
+            all: &[
+                webpki::ring::ECDSA_P256_SHA256,
+                webpki::ring::ECDSA_P256_SHA384,
+                webpki::ring::ECDSA_P384_SHA256,
+                webpki::ring::ECDSA_P384_SHA384,
+                webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+                webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+                webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+                webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+                webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+                webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+            ],
+            mapping: &[
+                (rustls::SignatureScheme::ECDSA_NISTP384_SHA384, &[webpki::ring::ECDSA_P384_SHA384, webpki::ring::ECDSA_P256_SHA384]),
+                (rustls::SignatureScheme::ECDSA_NISTP256_SHA256, &[webpki::ring::ECDSA_P256_SHA256, webpki::ring::ECDSA_P384_SHA256]),
+                (rustls::SignatureScheme::RSA_PSS_SHA512, &[webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+                (rustls::SignatureScheme::RSA_PSS_SHA384, &[webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+                (rustls::SignatureScheme::RSA_PSS_SHA256, &[webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+                (rustls::SignatureScheme::RSA_PKCS1_SHA512, &[webpki::ring::RSA_PKCS1_2048_8192_SHA512]),
+                (rustls::SignatureScheme::RSA_PKCS1_SHA384, &[webpki::ring::RSA_PKCS1_2048_8192_SHA384]),
+                (rustls::SignatureScheme::RSA_PKCS1_SHA256, &[webpki::ring::RSA_PKCS1_2048_8192_SHA256]),
+            ],
+        };
+
+        /// ring's system random generator (rustls's own wrapper of it is private).
+        #[cfg(not(feature = "tls-full-provider"))]
+        #[derive(Debug)]
+        struct SystemRandom;
+
+        #[cfg(not(feature = "tls-full-provider"))]
+        impl rustls::crypto::SecureRandom for SystemRandom {
+            fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+                use ring::rand::SecureRandom as _;
+                ring::rand::SystemRandom::new().fill(buf).map_err(|_| rustls::crypto::GetRandomFailed)
+            }
+        }
+
+        /// The client presents no certificate, so it never loads a private key.
+        #[cfg(not(feature = "tls-full-provider"))]
+        #[derive(Debug)]
+        struct NoClientKeys;
+
+        #[cfg(not(feature = "tls-full-provider"))]
+        impl rustls::crypto::KeyProvider for NoClientKeys {
+            fn load_private_key(
+                &self,
+                _key: rustls::pki_types::PrivateKeyDer<'static>,
+            ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+                Err(rustls::Error::General("this client presents no certificate".into()))
+            }
+        }
+
+        /// The rustls error (a certificate that does not verify, a handshake refused) among the
+        /// causes of a connection failure, if any.
+        pub(super) fn handshake_error(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+            find_cause::<rustls::Error>(error).map(|e| e.to_string())
+        }
+    }
+
+    /// Plain HTTP only (`hyper-client` without a TLS feature): `https://` fails to connect.
+    #[cfg(not(any(feature = "tls-rustls", feature = "native-tls")))]
+    mod tls {
+        use super::*;
+
+        pub(super) fn connector(http: HttpConnector) -> Result<Connector, ConnectorError> {
+            Ok(http)
+        }
+
+        pub(super) fn handshake_error(_error: &(dyn std::error::Error + 'static)) -> Option<String> {
+            None
+        }
+    }
+
+    /// The first `E` among the causes of `error`.
+    #[cfg_attr(not(any(feature = "tls-rustls", feature = "native-tls")), allow(dead_code))]
+    fn find_cause<'a, E: std::error::Error + 'static>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a E> {
         let mut next = Some(error);
         while let Some(e) = next {
-            if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-                return Some(tls);
+            if let Some(found) = e.downcast_ref::<E>() {
+                return Some(found);
             }
             // An I/O error's `source()` skips the error it wraps: look inside it instead
             // (hyper-rustls nests rustls's error in two of them).
@@ -200,7 +363,7 @@ mod default_client {
 
     /// A TLS handshake failure: the server's certificate (or its handshake) was refused.
     #[derive(Debug)]
-    pub struct TlsError(rustls::Error);
+    pub struct TlsError(String);
 
     impl fmt::Display for TlsError {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -213,9 +376,9 @@ mod default_client {
     impl DefaultHttpClient {
         async fn send(&self, request: StreamingRequest) -> Result<http::Response<hyper::body::Incoming>, ConnectorError> {
             self.client.request(request).await.map_err(|e| {
-                if let Some(tls) = tls_error(&e) {
+                if let Some(reason) = tls::handshake_error(&e) {
                     // Deterministic: retrying the handshake would fail the same way.
-                    ConnectorError::other(TlsError(tls.clone()))
+                    ConnectorError::other(TlsError(reason))
                 } else if e.is_connect() {
                     ConnectorError::connect(e)
                 } else {

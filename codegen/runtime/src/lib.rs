@@ -6,9 +6,11 @@
 //! and inside a generated crate (where they sit under `crate::runtime`).
 //!
 //! Dependencies allowed here are exactly the generated crate's: `http`, `serde_json`,
-//! `base64`, `bytes`, `http-body`, `sha2`, and behind the `default-https-client` feature `hyper`, `hyper-util`,
-//! `hyper-rustls`, `http-body-util` and `tokio`, and behind `request-compression`
-//! `flate2`.
+//! `base64`, `bytes`, `http-body`, `sha2`, and behind the `hyper-client` feature `hyper`,
+//! `hyper-util`, `http-body-util` and `tokio`, with `tls-rustls` (`rustls`, `hyper-rustls`,
+//! `rustls-webpki`, `ring`, and `webpki-roots` or `rustls-native-certs` for the trust roots) or
+//! `native-tls` (`hyper-tls`, `native-tls`, `tokio-native-tls`), and behind
+//! `request-compression` `flate2`.
 #![forbid(unsafe_code)]
 pub mod config;
 pub mod error;

@@ -530,16 +530,16 @@ pub(crate) fn signing_scope(endpoint: &Endpoint, region: Option<&str>, name: &st
     (region, name)
 }
 
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 fn default_http_client(config: &Config) -> Result<Arc<dyn HttpClient>, String> {
     super::http::DefaultHttpClient::new(config.connect_timeout)
         .map(|c| Arc::new(c.with_stalled_stream_protection(config.stalled_stream_protection())) as Arc<dyn HttpClient>)
         .map_err(|e| e.to_string())
 }
 
-#[cfg(not(feature = "default-https-client"))]
+#[cfg(not(feature = "hyper-client"))]
 fn default_http_client(_config: &Config) -> Result<Arc<dyn HttpClient>, String> {
-    Err("no HTTP client: enable the `default-https-client` feature or call Config::builder().http_client(..)".into())
+    Err("no HTTP client: enable the `default-https-client` (or `native-tls`) feature or call Config::builder().http_client(..)".into())
 }
 
 fn can_sleep() -> bool {

@@ -11,11 +11,11 @@
 //! by the operation timeout.
 
 use std::fmt;
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 use std::future::Future;
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 use std::pin::Pin;
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -96,14 +96,14 @@ impl std::error::Error for StalledStreamError {}
 
 /// A body that fails with [`StalledStreamError`] when, while it is polled, no frame arrives for
 /// the grace period (the clock restarts at every frame). Used by the default HTTPS client.
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 pub(crate) struct StallGuard<B> {
     inner: Pin<Box<B>>,
     grace_period: Option<Duration>,
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 impl<B> StallGuard<B> {
     /// Watches `inner` as `config` says (a disabled config passes frames through untouched).
     pub(crate) fn new(inner: B, config: StalledStreamProtectionConfig) -> Self {
@@ -111,7 +111,7 @@ impl<B> StallGuard<B> {
     }
 }
 
-#[cfg(feature = "default-https-client")]
+#[cfg(feature = "hyper-client")]
 impl<B> http_body::Body for StallGuard<B>
 where
     B: http_body::Body<Data = bytes::Bytes>,
@@ -210,7 +210,7 @@ mod tests {
         Slow { first: Some(bytes::Bytes::from_static(b"first")), rest: rest.map(|d| Box::pin(tokio::time::sleep(d))) }
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test(start_paused = true)]
     async fn a_body_silent_for_the_grace_period_fails() {
         let config = StalledStreamProtectionConfig::enabled().grace_period(Duration::from_secs(5)).build();
@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(err.to_string(), "the response body stalled: no data for 5s (stalled stream protection)");
     }
 
-    #[cfg(feature = "default-https-client")]
+    #[cfg(feature = "hyper-client")]
     #[tokio::test(start_paused = true)]
     async fn a_slow_body_within_the_grace_period_and_a_disabled_guard_pass() {
         let config = StalledStreamProtectionConfig::enabled().grace_period(Duration::from_secs(5)).build();

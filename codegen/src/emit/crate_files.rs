@@ -156,7 +156,7 @@ pub fn config_rs(ctx: &Ctx) -> TokenStream {
         }
         pub use crate::runtime::http::{BoxFuture, HttpClient, HttpRequest, RequestParts};
         pub use crate::runtime::error::{HttpResponse, StatusCode};
-        #[cfg(feature = "default-https-client")]
+        #[cfg(feature = "hyper-client")]
         pub use crate::runtime::http::DefaultHttpClient;
     )
 }
