@@ -5,6 +5,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
+mod bench_calls;
 mod bench_codegen;
 mod bench_idl;
 mod codegen_cmd;
@@ -31,6 +32,10 @@ commands:
   bench [--runs N] [--build-runs N] [--skip-theirs-build] [--timings]
       Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider;
       writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see `bench --help`).
+  bench-calls [--runs N] [--iterations N] [--sizes MIB,..] [--get-mib N] [--skip-build]
+      restJson1 (Lambda) calls/s and allocations per call, S3 GetObject throughput and peak
+      memory per object size, against aws-sdk-lambda and aws-sdk-s3; writes BENCHMARKS.md
+      (its own section; also run by `bench`; see `bench-calls --help`).
   bench-codegen [--models DIR] [--runs N]
       Time code generation (emit + format, no writing) for codegen.json's crates, the
       whole Cognito model and every awsJson service; use a release build.
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
         Some("endpoints") => cmd_endpoints(&args[1..]),
         Some("corpus") => corpus::cmd(&args[1..]),
         Some("bench") => bench::cmd(&args[1..]),
+        Some("bench-calls") => bench_calls::cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
         Some("bench-idl") => bench_idl::cmd(&args[1..]),
         Some("protocol-tests") => protocol_tests::cmd(&args[1..]),
