@@ -320,7 +320,7 @@ pub fn check_chunk(at: u64, chunk: &[u8]) -> bool {
 pub struct Bench {
     mode: Mode,
     iterations: u64,
-    started: Option<(Instant, u64, u64, u64)>,
+    started: Option<(Instant, u64, u64, u64, u64)>,
     bytes_read: u64,
     chunks: u64,
 }
@@ -341,7 +341,13 @@ impl Bench {
     pub fn start(&mut self) {
         self.bytes_read = 0;
         self.chunks = 0;
-        self.started = Some((Instant::now(), ALLOCS.load(Relaxed), BYTES.load(Relaxed), SERVER_ALLOCS.load(Relaxed)));
+        self.started = Some((
+            Instant::now(),
+            thread_cpu_ns(),
+            ALLOCS.load(Relaxed),
+            BYTES.load(Relaxed),
+            SERVER_ALLOCS.load(Relaxed),
+        ));
     }
     /// Counts a chunk of a GetObject body.
     pub fn read(&mut self, chunk: &[u8]) {
@@ -357,12 +363,16 @@ impl Bench {
     }
     /// Prints one line of `key=value` results for the measured calls.
     pub fn finish(self) {
-        let (start, allocs, bytes, server) = self.started.expect("start() was called");
+        let (start, cpu, allocs, bytes, server) = self.started.expect("start() was called");
         let secs = start.elapsed().as_secs_f64();
+        // The counters before anything here allocates (reading /proc does).
+        let (allocs_now, bytes_now, server_now) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed), SERVER_ALLOCS.load(Relaxed));
+        // CPU time of this thread: the client's runtime (and, in rest modes, the server task on it).
+        let cpu_secs = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e9;
         let n = self.iterations as f64;
-        let allocs = (ALLOCS.load(Relaxed) - allocs) as f64 / n;
-        let bytes = (BYTES.load(Relaxed) - bytes) as f64 / n;
-        let server = (SERVER_ALLOCS.load(Relaxed) - server) as f64 / n;
+        let allocs = (allocs_now - allocs) as f64 / n;
+        let bytes = (bytes_now - bytes) as f64 / n;
+        let server = (server_now - server) as f64 / n;
         let hwm = vm_hwm_kib();
         match self.mode {
             Mode::Get { size, chunked } => {
@@ -371,21 +381,32 @@ impl Bench {
                     std::process::exit(1);
                 }
                 println!(
-                    "mode=get size={size} framing={} calls={} seconds={secs:.4} mib_per_sec={:.1} chunks_per_call={:.1} allocs_per_call={allocs:.1} bytes_per_call={bytes:.0} server_allocs_per_call={server:.1} vm_hwm_kib={hwm}",
+                    "mode=get size={size} framing={} calls={} seconds={secs:.4} mib_per_sec={:.1} mib_per_cpu_sec={:.1} chunks_per_call={:.1} allocs_per_call={allocs:.1} bytes_per_call={bytes:.0} server_allocs_per_call={server:.1} vm_hwm_kib={hwm}",
                     if chunked { "chunked" } else { "length" },
                     self.iterations,
                     self.bytes_read as f64 / (1 << 20) as f64 / secs,
+                    self.bytes_read as f64 / (1 << 20) as f64 / cpu_secs,
                     self.chunks as f64 / n,
                 );
             }
             _ => println!(
-                "mode={} iterations={} seconds={secs:.4} calls_per_sec={:.1} allocs_per_call={allocs:.2} bytes_per_call={bytes:.0} server_allocs_per_call={server:.3} vm_hwm_kib={hwm}",
+                "mode={} iterations={} seconds={secs:.4} calls_per_sec={:.1} cpu_us_per_call={:.2} allocs_per_call={allocs:.2} bytes_per_call={bytes:.0} server_allocs_per_call={server:.3} vm_hwm_kib={hwm}",
                 if self.mode == Mode::RestSuccess { "rest-success" } else { "rest-error" },
                 self.iterations,
                 n / secs,
+                cpu_secs * 1e6 / n,
             ),
         }
     }
+}
+
+/// CPU time this thread has run, in ns (the first field of /proc/thread-self/schedstat; 0 if
+/// it cannot be read).
+pub fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The process's peak resident set size so far (`VmHWM` of /proc/self/status), in KiB.

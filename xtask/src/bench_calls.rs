@@ -25,9 +25,9 @@ pub const USAGE: &str = "  bench-calls [--runs N] [--iterations N] [--sizes MIB,
       GetObject throughput (body read as a stream) and peak RSS per object size. Builds both
       programs in release mode under target/bench-calls/ (the SDK's first build takes many
       minutes), then writes BENCHMARKS.md between its markers. --runs: runs of each program
-      and case (default 5); --iterations: calls per restJson1 run (default 20000); --sizes:
+      and case (default 7); --iterations: calls per restJson1 run (default 20000); --sizes:
       object sizes in MiB (default 4,64,256; 64 is also read chunked); --get-mib: MiB read per
-      GetObject run, the object fetched as often as that takes (default 256, at least once,
+      GetObject run, the object fetched as often as that takes (default 1024, at least once,
       after one unmeasured warm-up call); --skip-build: run the programs as last built.";
 
 const BEGIN: &str =
@@ -77,10 +77,10 @@ impl Options {
         sizes.sort_unstable();
         sizes.dedup();
         Ok(Options {
-            runs: number("--runs", 5)? as usize,
+            runs: number("--runs", 7)? as usize,
             iterations: number("--iterations", 20_000)?,
             sizes,
-            get_mib: number("--get-mib", 256)?,
+            get_mib: number("--get-mib", 1024)?,
             skip_build: args.iter().any(|a| a == "--skip-build"),
         })
     }
@@ -143,7 +143,7 @@ fn run(opts: &Options, command: &str, start: Instant) -> Result<(), String> {
                         program.name, opts.runs, r.get("calls_per_sec")?, r.get("allocs_per_call")?
                     ),
                 );
-                pair[i].push(&r, &["calls_per_sec", "allocs_per_call", "bytes_per_call", "server_allocs_per_call", "vm_hwm_kib"])?;
+                pair[i].push(&r, &["calls_per_sec", "cpu_us_per_call", "allocs_per_call", "bytes_per_call", "server_allocs_per_call", "vm_hwm_kib"])?;
                 pair[i].loads.push(load);
             }
         }
@@ -174,7 +174,7 @@ fn run(opts: &Options, command: &str, start: Instant) -> Result<(), String> {
                         r.get("chunks_per_call")?
                     ),
                 );
-                pair[i].push(&r, &["mib_per_sec", "vm_hwm_kib", "chunks_per_call", "allocs_per_call", "bytes_per_call", "server_allocs_per_call"])?;
+                pair[i].push(&r, &["mib_per_sec", "mib_per_cpu_sec", "vm_hwm_kib", "chunks_per_call", "allocs_per_call", "bytes_per_call", "server_allocs_per_call"])?;
                 pair[i].loads.push(load);
             }
         }
@@ -323,7 +323,20 @@ impl Program {
     fn build(&self, start: Instant) -> Result<(), String> {
         progress(start, &format!("{}: cargo build --release (load average {})", self.name, load_average()));
         let log_path = self.dir.join("build.log");
-        let mut child = Command::new(cargo())
+        let mut build = Command::new(cargo());
+        // `cargo run` gives xtask the variables cargo sets for a package (CARGO_PKG_NAME...);
+        // build scripts that watch such variables (ring's, aws-lc-sys's) would see them change
+        // between a build started here and one started from a shell, and rebuild for minutes.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_PACKAGE"]
+                .iter()
+                .any(|p| key.starts_with(p))
+            {
+                build.env_remove(key.as_ref());
+            }
+        }
+        let mut child = build
             .args(["build", "--release"])
             .current_dir(&self.dir)
             .env_remove("CARGO_TARGET_DIR")
@@ -495,6 +508,7 @@ impl Report<'_> {
         for (mode, [o, t]) in &self.rest {
             let case = mode.trim_start_matches("rest-");
             row(&format!("restJson1 calls/s, {case}"), o.samples("calls_per_sec"), t.samples("calls_per_sec"), Unit::PerSec, Some((2.0, "≥ 2×")));
+            row(&format!("restJson1 CPU µs/call (runtime thread, server task included), {case}"), o.samples("cpu_us_per_call"), t.samples("cpu_us_per_call"), Unit::PerCall, None);
             row(&format!("restJson1 allocations/call, {case}"), o.samples("allocs_per_call"), t.samples("allocs_per_call"), Unit::PerCall, None);
             row(&format!("restJson1 bytes allocated/call, {case}"), o.samples("bytes_per_call"), t.samples("bytes_per_call"), Unit::Count, None);
             row(&format!("restJson1 peak RSS, {case}"), o.samples("vm_hwm_kib"), t.samples("vm_hwm_kib"), Unit::KiB, None);
@@ -503,6 +517,7 @@ impl Report<'_> {
             let goal = (*size == HEADLINE_MIB && *framing == "length").then_some((1.0, "≥ 1×"));
             let what = if *framing == "chunked" { ", chunked" } else { "" };
             row(&format!("GetObject {size} MiB{what}, throughput"), o.samples("mib_per_sec"), t.samples("mib_per_sec"), Unit::MiBPerSec, goal);
+            row(&format!("GetObject {size} MiB{what}, MiB per client-thread CPU second"), o.samples("mib_per_cpu_sec"), t.samples("mib_per_cpu_sec"), Unit::MiBPerSec, None);
         }
         for ((size, framing, _), [o, t]) in &self.gets {
             let what = if *framing == "chunked" { ", chunked" } else { "" };
@@ -576,8 +591,8 @@ impl Report<'_> {
             let _ = writeln!(s, "- {name}: {v}");
         }
         let _ = writeln!(s, "- command: `{}` (runs {}, {} calls per restJson1 run, object sizes {:?} MiB, about {} MiB read per GetObject run)", e.command, self.opts.runs, self.opts.iterations, self.opts.sizes, self.opts.get_mib);
-        let _ = writeln!(s, "- restJson1: `bench-calls-{{ours,theirs}} rest-success|rest-error {}`: Lambda GetFunctionConfiguration (`GET /2015-03-31/functions/bench-function/configuration`, signed), answered by a server task on the client's runtime with a fixed {}-byte JSON body (or a 404 `ResourceNotFoundException` with `x-amzn-errortype`); {} warm-up calls, then {} timed sequential calls; allocator calls (alloc/alloc_zeroed/realloc) outside the server counted by a global allocator.", self.opts.iterations, lambda_body_len(), (self.opts.iterations / 10).max(100), self.opts.iterations);
-        let _ = writeln!(s, "- GetObject: `bench-calls-{{ours,theirs}} get SIZE_MIB length|chunked REPEATS`: a server thread answers every GET with the object (no checksum or ETag headers, so neither client validates a checksum), `Content-Length`-framed or chunked in 1 MiB chunks, written with blocking `write_all` from one 1 MiB buffer; one warm-up GetObject, then REPEATS timed ones on the same connection, each body read chunk by chunk (`body.try_next()`), every chunk's length counted and a sample of its bytes compared with the server's pattern, nothing kept. Throughput = bytes read / time from the first request to the last chunk. Peak RSS = `VmHWM` of /proc/self/status at the end (client, server and their buffers; nothing is allocated in proportion to the object on the server side).");
+        let _ = writeln!(s, "- restJson1: `bench-calls-{{ours,theirs}} rest-success|rest-error {}`: Lambda GetFunctionConfiguration (`GET /2015-03-31/functions/bench-function/configuration`, signed), answered by a server task on the client's runtime with a fixed {}-byte JSON body (or a 404 `ResourceNotFoundException` with `x-amzn-errortype`); {} warm-up calls, then {} timed sequential calls; allocator calls (alloc/alloc_zeroed/realloc) outside the server counted by a global allocator; CPU time = the runtime thread's (/proc/thread-self/schedstat), which also runs the server task, so it is less disturbed by other load than calls/s but not the client's alone.", self.opts.iterations, lambda_body_len(), (self.opts.iterations / 10).max(100), self.opts.iterations);
+        let _ = writeln!(s, "- GetObject: `bench-calls-{{ours,theirs}} get SIZE_MIB length|chunked REPEATS`: a server thread answers every GET with the object (no checksum or ETag headers, so neither client validates a checksum), `Content-Length`-framed or chunked in 1 MiB chunks, written with blocking `write_all` from one 1 MiB buffer; one warm-up GetObject, then REPEATS timed ones on the same connection, each body read chunk by chunk (`body.try_next()`), every chunk's length counted and a sample of its bytes compared with the server's pattern, nothing kept. Throughput = bytes read / wall time from the first timed request to the last chunk; MiB per CPU second = the same bytes / CPU time of the client's runtime thread (/proc/thread-self/schedstat; the server thread not included), less sensitive to other load on the machine. Peak RSS = `VmHWM` of /proc/self/status at the end (client, server and their buffers; nothing is allocated in proportion to the object on the server side).");
         let _ = writeln!(s, "\n{END}");
         s
     }
