@@ -35,7 +35,6 @@ use http::header::{HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 use std::error::Error as StdError;
 use std::fmt;
-use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The algorithm name that starts the string to sign and the `authorization` header.
