@@ -72,8 +72,7 @@ pub const FUNCTION_NAME: &str = "bench-function";
 
 /// A GetFunctionConfiguration answer of the size Lambda sends for a small function.
 pub const LAMBDA_BODY: &str = r#"{"FunctionName":"bench-function","FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:bench-function","Runtime":"python3.12","Role":"arn:aws:iam::123456789012:role/service-role/bench-function-role","Handler":"lambda_function.lambda_handler","CodeSize":299,"Description":"","Timeout":3,"MemorySize":128,"LastModified":"2026-11-20T10:15:30.000+0000","CodeSha256":"7/4OajLs/CIl9Md9jfqN9qzEx8KeiN5PAqOKyRoBJNo=","Version":"$LATEST","TracingConfig":{"Mode":"PassThrough"},"RevisionId":"0c5b2f1e-6b1b-4a43-9c53-2f0d5a4e8e11","State":"Active","LastUpdateStatus":"Successful","PackageType":"Zip","Architectures":["x86_64"],"EphemeralStorage":{"Size":512},"SnapStart":{"ApplyOn":"None","OptimizationStatus":"Off"},"RuntimeVersionConfig":{"RuntimeVersionArn":"arn:aws:lambda:us-east-1::runtime:0b5b2d3c6f1d"},"LoggingConfig":{"LogFormat":"Text","LogGroup":"/aws/lambda/bench-function"}}"#;
-pub const LAMBDA_ERROR_BODY: &str =
-    r#"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:bench-function"}"#;
+pub const LAMBDA_ERROR_BODY: &str = r#"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:bench-function"}"#;
 
 /// The benchmark to run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -101,8 +100,14 @@ impl Args {
             None => default,
         };
         match args.first().map(String::as_str) {
-            Some("rest-success") => Args { mode: Mode::RestSuccess, iterations: number(1, 10_000) },
-            Some("rest-error") => Args { mode: Mode::RestError, iterations: number(1, 10_000) },
+            Some("rest-success") => Args {
+                mode: Mode::RestSuccess,
+                iterations: number(1, 10_000),
+            },
+            Some("rest-error") => Args {
+                mode: Mode::RestError,
+                iterations: number(1, 10_000),
+            },
             Some("get") => {
                 let size = number(1, 64) << 20;
                 let chunked = match args.get(2).map(String::as_str) {
@@ -110,7 +115,10 @@ impl Args {
                     Some("chunked") => true,
                     Some(_) => usage(),
                 };
-                Args { mode: Mode::Get { size, chunked }, iterations: number(3, 4).max(1) }
+                Args {
+                    mode: Mode::Get { size, chunked },
+                    iterations: number(3, 4).max(1),
+                }
             }
             _ => usage(),
         }
@@ -137,7 +145,11 @@ pub async fn start_rest_server(success: bool) -> String {
     let (status, body, extra) = if success {
         ("200 OK", LAMBDA_BODY, "")
     } else {
-        ("404 Not Found", LAMBDA_ERROR_BODY, "x-amzn-errortype: ResourceNotFoundException\r\n")
+        (
+            "404 Not Found",
+            LAMBDA_ERROR_BODY,
+            "x-amzn-errortype: ResourceNotFoundException\r\n",
+        )
     };
     let response: std::sync::Arc<[u8]> = format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nx-amzn-requestid: 2b5e4e5a-0000-4000-8000-000000000000\r\n{extra}content-length: {}\r\n\r\n{body}",
@@ -145,7 +157,9 @@ pub async fn start_rest_server(success: bool) -> String {
     )
     .into_bytes()
     .into();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("local addr"));
     tokio::spawn(ServerTask(Box::pin(async move {
         while let Ok((socket, _)) = listener.accept().await {
@@ -200,7 +214,9 @@ fn content_length(head: &[u8]) -> usize {
     for line in head.split(|&b| b == b'\n') {
         let name = b"content-length:";
         if line.len() > name.len() && line[..name.len()].eq_ignore_ascii_case(name) {
-            let value = std::str::from_utf8(&line[name.len()..]).unwrap_or("").trim();
+            let value = std::str::from_utf8(&line[name.len()..])
+                .unwrap_or("")
+                .trim();
             return value.parse().unwrap_or(0);
         }
     }
@@ -280,7 +296,11 @@ fn serve_object(
         let mut left = size;
         let whole = SERVE_BUFFER as u64;
         while left >= whole {
-            socket.write_all(if chunked { chunk } else { &chunk[data_start..data_start + SERVE_BUFFER] })?;
+            socket.write_all(if chunked {
+                chunk
+            } else {
+                &chunk[data_start..data_start + SERVE_BUFFER]
+            })?;
             left -= whole;
         }
         if left > 0 {
@@ -327,7 +347,13 @@ pub struct Bench {
 
 impl Bench {
     pub fn new(args: &Args) -> Bench {
-        Bench { mode: args.mode, iterations: args.iterations, started: None, bytes_read: 0, chunks: 0 }
+        Bench {
+            mode: args.mode,
+            iterations: args.iterations,
+            started: None,
+            bytes_read: 0,
+            chunks: 0,
+        }
     }
     /// Warm-up calls (connection set-up, endpoint caches, lazy statics) before measuring: a
     /// tenth of the calls (at least 100) for rest; one whole GetObject for get.
@@ -366,7 +392,11 @@ impl Bench {
         let (start, cpu, allocs, bytes, server) = self.started.expect("start() was called");
         let secs = start.elapsed().as_secs_f64();
         // The counters before anything here allocates (reading /proc does).
-        let (allocs_now, bytes_now, server_now) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed), SERVER_ALLOCS.load(Relaxed));
+        let (allocs_now, bytes_now, server_now) = (
+            ALLOCS.load(Relaxed),
+            BYTES.load(Relaxed),
+            SERVER_ALLOCS.load(Relaxed),
+        );
         // CPU time of this thread: the client's runtime (and, in rest modes, the server task on it).
         let cpu_secs = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e9;
         let n = self.iterations as f64;

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-pub const USAGE: &str = "  bench-calls [--runs N] [--iterations N] [--sizes MIB,MIB,..] [--get-mib N] [--skip-build]
+pub const USAGE: &str =
+    "  bench-calls [--runs N] [--iterations N] [--sizes MIB,MIB,..] [--get-mib N] [--skip-build]
       Compare the generated lambda (restJson1) and s3 (restXml) crates with aws-sdk-lambda and
       aws-sdk-s3: sequential GetFunctionConfiguration calls/s and allocations per call, and
       GetObject throughput (body read as a stream) and peak RSS per object size. Builds both
@@ -107,20 +108,38 @@ pub fn run_in_bench(runs: usize, start: Instant) -> Result<(), String> {
 }
 
 fn progress(start: Instant, message: &str) {
-    eprintln!("[bench-calls {:>6.1}s] {message}", start.elapsed().as_secs_f64());
+    eprintln!(
+        "[bench-calls {:>6.1}s] {message}",
+        start.elapsed().as_secs_f64()
+    );
 }
 
 fn run(opts: &Options, command: &str, start: Instant) -> Result<(), String> {
     let root = codegen_cmd::root();
     let env = Environment::read(command);
-    progress(start, &format!("{} cores, load average {}, {}", env.cores, env.load, env.rustc));
+    progress(
+        start,
+        &format!(
+            "{} cores, load average {}, {}",
+            env.cores, env.load, env.rustc
+        ),
+    );
     let dir = root.join("target/bench-calls");
-    let ours = Program { name: "ours", dir: dir.join("ours") };
-    let theirs = Program { name: "theirs", dir: dir.join("theirs") };
+    let ours = Program {
+        name: "ours",
+        dir: dir.join("ours"),
+    };
+    let theirs = Program {
+        name: "theirs",
+        dir: dir.join("theirs"),
+    };
     for (program, vendor) in [(&ours, true), (&theirs, false)] {
         if opts.skip_build {
             if !program.binary().exists() {
-                return Err(format!("--skip-build: {} does not exist", program.binary().display()));
+                return Err(format!(
+                    "--skip-build: {} does not exist",
+                    program.binary().display()
+                ));
             }
             continue;
         }
@@ -143,7 +162,17 @@ fn run(opts: &Options, command: &str, start: Instant) -> Result<(), String> {
                         program.name, opts.runs, r.get("calls_per_sec")?, r.get("allocs_per_call")?
                     ),
                 );
-                pair[i].push(&r, &["calls_per_sec", "cpu_us_per_call", "allocs_per_call", "bytes_per_call", "server_allocs_per_call", "vm_hwm_kib"])?;
+                pair[i].push(
+                    &r,
+                    &[
+                        "calls_per_sec",
+                        "cpu_us_per_call",
+                        "allocs_per_call",
+                        "bytes_per_call",
+                        "server_allocs_per_call",
+                        "vm_hwm_kib",
+                    ],
+                )?;
                 pair[i].loads.push(load);
             }
         }
@@ -174,18 +203,36 @@ fn run(opts: &Options, command: &str, start: Instant) -> Result<(), String> {
                         r.get("chunks_per_call")?
                     ),
                 );
-                pair[i].push(&r, &["mib_per_sec", "mib_per_cpu_sec", "vm_hwm_kib", "chunks_per_call", "allocs_per_call", "bytes_per_call", "server_allocs_per_call"])?;
+                pair[i].push(
+                    &r,
+                    &[
+                        "mib_per_sec",
+                        "mib_per_cpu_sec",
+                        "vm_hwm_kib",
+                        "chunks_per_call",
+                        "allocs_per_call",
+                        "bytes_per_call",
+                        "server_allocs_per_call",
+                    ],
+                )?;
                 pair[i].loads.push(load);
             }
         }
         gets.push(((size, framing, repeats), pair));
     }
 
-    let report = Report { env, opts, rest, gets, versions: versions(&theirs, &ours) };
+    let report = Report {
+        env,
+        opts,
+        rest,
+        gets,
+        versions: versions(&theirs, &ours),
+    };
     let table = report.table();
     println!("\n{table}");
     let md_path = root.join("BENCHMARKS.md");
-    let previous = std::fs::read_to_string(&md_path).map_err(|e| format!("{}: {e}", md_path.display()))?;
+    let previous =
+        std::fs::read_to_string(&md_path).map_err(|e| format!("{}: {e}", md_path.display()))?;
     std::fs::write(&md_path, splice(&previous, &report.markdown(&table)))
         .map_err(|e| format!("{}: {e}", md_path.display()))?;
     progress(start, &format!("wrote {}", md_path.display()));
@@ -274,7 +321,11 @@ impl Cases {
         Ok(())
     }
     fn samples(&self, key: &str) -> &[f64] {
-        self.values.iter().find(|(k, _)| k == key).map(|(_, s)| s.as_slice()).unwrap_or(&[])
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s.as_slice())
+            .unwrap_or(&[])
     }
 }
 
@@ -289,7 +340,10 @@ fn median(s: &[f64]) -> f64 {
 }
 
 fn min_max(s: &[f64]) -> (f64, f64) {
-    s.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    s.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
 }
 
 struct Program {
@@ -299,7 +353,8 @@ struct Program {
 
 impl Program {
     fn binary(&self) -> PathBuf {
-        self.dir.join(format!("target/release/bench-calls-{}", self.name))
+        self.dir
+            .join(format!("target/release/bench-calls-{}", self.name))
     }
 
     /// Writes Cargo.toml and src/ from `bench/`; for ours also the generated lambda and s3
@@ -310,10 +365,16 @@ impl Program {
         let from = templates.join(format!("calls-{}", self.name));
         sync_file(&from.join("Cargo.toml"), &self.dir.join("Cargo.toml"))?;
         sync_file(&from.join("main.rs"), &self.dir.join("src/main.rs"))?;
-        sync_file(&templates.join("calls-common.rs"), &self.dir.join("src/common.rs"))?;
+        sync_file(
+            &templates.join("calls-common.rs"),
+            &self.dir.join("src/common.rs"),
+        )?;
         if vendor {
             for name in ["lambda", "s3"] {
-                sync_dir(&root.join("generated").join(name), &self.dir.join("vendor").join(name))?;
+                sync_dir(
+                    &root.join("generated").join(name),
+                    &self.dir.join("vendor").join(name),
+                )?;
             }
         }
         Ok(())
@@ -321,7 +382,14 @@ impl Program {
 
     /// `cargo build --release`, its output in `build.log`, progress every 30 s.
     fn build(&self, start: Instant) -> Result<(), String> {
-        progress(start, &format!("{}: cargo build --release (load average {})", self.name, load_average()));
+        progress(
+            start,
+            &format!(
+                "{}: cargo build --release (load average {})",
+                self.name,
+                load_average()
+            ),
+        );
         let log_path = self.dir.join("build.log");
         let mut build = Command::new(cargo());
         // `cargo run` gives xtask the variables cargo sets for a package (CARGO_PKG_NAME...);
@@ -329,9 +397,15 @@ impl Program {
         // between a build started here and one started from a shell, and rebuild for minutes.
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy();
-            if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_PACKAGE"]
-                .iter()
-                .any(|p| key.starts_with(p))
+            if [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .iter()
+            .any(|p| key.starts_with(p))
             {
                 build.env_remove(key.as_ref());
             }
@@ -345,7 +419,8 @@ impl Program {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cargo build: {e}"))?;
-        let mut log = std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+        let mut log =
+            std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let (mut compiled, mut last) = (0, Instant::now());
         if let Some(stderr) = child.stderr.take() {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -354,15 +429,29 @@ impl Program {
                     compiled += 1;
                     if last.elapsed().as_secs() >= 30 {
                         last = Instant::now();
-                        progress(start, &format!("  {}: {compiled} crates compiled so far ({})", self.name, line.trim()));
+                        progress(
+                            start,
+                            &format!(
+                                "  {}: {compiled} crates compiled so far ({})",
+                                self.name,
+                                line.trim()
+                            ),
+                        );
                     }
                 }
             }
         }
         if !child.wait().map_err(|e| e.to_string())?.success() {
-            return Err(format!("{}: cargo build --release failed; see {}", self.name, log_path.display()));
+            return Err(format!(
+                "{}: cargo build --release failed; see {}",
+                self.name,
+                log_path.display()
+            ));
         }
-        progress(start, &format!("  {}: built ({compiled} crates compiled)", self.name));
+        progress(
+            start,
+            &format!("  {}: built ({compiled} crates compiled)", self.name),
+        );
         Ok(())
     }
 
@@ -405,7 +494,10 @@ fn sync_file(from: &Path, to: &Path) -> Result<(), String> {
 fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     let mut names = Vec::new();
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
+    for entry in std::fs::read_dir(from)
+        .map_err(|e| format!("{}: {e}", from.display()))?
+        .flatten()
+    {
         let (path, dest) = (entry.path(), to.join(entry.file_name()));
         names.push(entry.file_name());
         if path.is_dir() {
@@ -414,10 +506,17 @@ fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
             sync_file(&path, &dest)?;
         }
     }
-    for entry in std::fs::read_dir(to).map_err(|e| format!("{}: {e}", to.display()))?.flatten() {
+    for entry in std::fs::read_dir(to)
+        .map_err(|e| format!("{}: {e}", to.display()))?
+        .flatten()
+    {
         if !names.contains(&entry.file_name()) {
             let path = entry.path();
-            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
             removed.map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
@@ -427,7 +526,17 @@ fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
 /// Resolved versions of the main dependencies, from the programs' lock files.
 fn versions(theirs: &Program, ours: &Program) -> Vec<(&'static str, String)> {
     let wanted: [(&Program, &[&str]); 2] = [
-        (theirs, &["aws-sdk-lambda", "aws-sdk-s3", "aws-smithy-runtime", "aws-smithy-http-client", "hyper", "tokio"]),
+        (
+            theirs,
+            &[
+                "aws-sdk-lambda",
+                "aws-sdk-s3",
+                "aws-smithy-runtime",
+                "aws-smithy-http-client",
+                "hyper",
+                "tokio",
+            ],
+        ),
         (ours, &["hyper", "hyper-util", "tokio"]),
     ];
     let mut out = Vec::new();
@@ -484,61 +593,157 @@ fn fmt_samples(s: &[f64], unit: Unit) -> String {
     if (hi - lo).abs() < 1e-9 {
         return format!("{} (all {} equal)", fmt_value(lo, unit), s.len());
     }
-    format!("{} ({}–{}, n={})", fmt_value(median(s), unit), fmt_value(lo, unit), fmt_value(hi, unit), s.len())
+    format!(
+        "{} ({}–{}, n={})",
+        fmt_value(median(s), unit),
+        fmt_value(lo, unit),
+        fmt_value(hi, unit),
+        s.len()
+    )
 }
 
 impl Report<'_> {
     fn table(&self) -> String {
-        let mut s = String::from("| metric | ours | theirs (SDK) | ours/theirs | goal | |\n|---|---|---|---|---|---|\n");
-        let mut row = |metric: &str, o: &[f64], t: &[f64], unit: Unit, goal: Option<(f64, &str)>| {
-            let ratio = median(o) / median(t);
-            let met = match goal {
-                Some((g, _)) if ratio.is_finite() => if ratio >= g { "met" } else { "**missed**" },
-                _ => "",
+        let mut s = String::from(
+            "| metric | ours | theirs (SDK) | ours/theirs | goal | |\n|---|---|---|---|---|---|\n",
+        );
+        let mut row =
+            |metric: &str, o: &[f64], t: &[f64], unit: Unit, goal: Option<(f64, &str)>| {
+                let ratio = median(o) / median(t);
+                let met = match goal {
+                    Some((g, _)) if ratio.is_finite() => {
+                        if ratio >= g {
+                            "met"
+                        } else {
+                            "**missed**"
+                        }
+                    }
+                    _ => "",
+                };
+                let _ = writeln!(
+                    s,
+                    "| {metric} | {} | {} | {} | {} | {met} |",
+                    fmt_samples(o, unit),
+                    fmt_samples(t, unit),
+                    if ratio.is_finite() {
+                        format!("{ratio:.3}")
+                    } else {
+                        "—".into()
+                    },
+                    goal.map(|(_, g)| g).unwrap_or("")
+                );
             };
-            let _ = writeln!(
-                s,
-                "| {metric} | {} | {} | {} | {} | {met} |",
-                fmt_samples(o, unit),
-                fmt_samples(t, unit),
-                if ratio.is_finite() { format!("{ratio:.3}") } else { "—".into() },
-                goal.map(|(_, g)| g).unwrap_or("")
-            );
-        };
         for (mode, [o, t]) in &self.rest {
             let case = mode.trim_start_matches("rest-");
-            row(&format!("restJson1 calls/s, {case}"), o.samples("calls_per_sec"), t.samples("calls_per_sec"), Unit::PerSec, Some((2.0, "≥ 2×")));
-            row(&format!("restJson1 CPU µs/call (runtime thread, server task included), {case}"), o.samples("cpu_us_per_call"), t.samples("cpu_us_per_call"), Unit::PerCall, None);
-            row(&format!("restJson1 allocations/call, {case}"), o.samples("allocs_per_call"), t.samples("allocs_per_call"), Unit::PerCall, None);
-            row(&format!("restJson1 bytes allocated/call, {case}"), o.samples("bytes_per_call"), t.samples("bytes_per_call"), Unit::Count, None);
-            row(&format!("restJson1 peak RSS, {case}"), o.samples("vm_hwm_kib"), t.samples("vm_hwm_kib"), Unit::KiB, None);
+            row(
+                &format!("restJson1 calls/s, {case}"),
+                o.samples("calls_per_sec"),
+                t.samples("calls_per_sec"),
+                Unit::PerSec,
+                Some((2.0, "≥ 2×")),
+            );
+            row(
+                &format!("restJson1 CPU µs/call (runtime thread, server task included), {case}"),
+                o.samples("cpu_us_per_call"),
+                t.samples("cpu_us_per_call"),
+                Unit::PerCall,
+                None,
+            );
+            row(
+                &format!("restJson1 allocations/call, {case}"),
+                o.samples("allocs_per_call"),
+                t.samples("allocs_per_call"),
+                Unit::PerCall,
+                None,
+            );
+            row(
+                &format!("restJson1 bytes allocated/call, {case}"),
+                o.samples("bytes_per_call"),
+                t.samples("bytes_per_call"),
+                Unit::Count,
+                None,
+            );
+            row(
+                &format!("restJson1 peak RSS, {case}"),
+                o.samples("vm_hwm_kib"),
+                t.samples("vm_hwm_kib"),
+                Unit::KiB,
+                None,
+            );
         }
         for ((size, framing, _), [o, t]) in &self.gets {
             let goal = (*size == HEADLINE_MIB && *framing == "length").then_some((1.0, "≥ 1×"));
-            let what = if *framing == "chunked" { ", chunked" } else { "" };
-            row(&format!("GetObject {size} MiB{what}, throughput"), o.samples("mib_per_sec"), t.samples("mib_per_sec"), Unit::MiBPerSec, goal);
-            row(&format!("GetObject {size} MiB{what}, MiB per client-thread CPU second"), o.samples("mib_per_cpu_sec"), t.samples("mib_per_cpu_sec"), Unit::MiBPerSec, None);
+            let what = if *framing == "chunked" {
+                ", chunked"
+            } else {
+                ""
+            };
+            row(
+                &format!("GetObject {size} MiB{what}, throughput"),
+                o.samples("mib_per_sec"),
+                t.samples("mib_per_sec"),
+                Unit::MiBPerSec,
+                goal,
+            );
+            row(
+                &format!("GetObject {size} MiB{what}, MiB per client-thread CPU second"),
+                o.samples("mib_per_cpu_sec"),
+                t.samples("mib_per_cpu_sec"),
+                Unit::MiBPerSec,
+                None,
+            );
         }
         for ((size, framing, _), [o, t]) in &self.gets {
-            let what = if *framing == "chunked" { ", chunked" } else { "" };
-            row(&format!("GetObject {size} MiB{what}, program peak RSS"), o.samples("vm_hwm_kib"), t.samples("vm_hwm_kib"), Unit::KiB, None);
+            let what = if *framing == "chunked" {
+                ", chunked"
+            } else {
+                ""
+            };
+            row(
+                &format!("GetObject {size} MiB{what}, program peak RSS"),
+                o.samples("vm_hwm_kib"),
+                t.samples("vm_hwm_kib"),
+                Unit::KiB,
+                None,
+            );
         }
         for ((size, framing, _), [o, t]) in &self.gets {
-            let what = if *framing == "chunked" { ", chunked" } else { "" };
-            row(&format!("GetObject {size} MiB{what}, chunks read/call"), o.samples("chunks_per_call"), t.samples("chunks_per_call"), Unit::PerCall, None);
-            row(&format!("GetObject {size} MiB{what}, allocations/call"), o.samples("allocs_per_call"), t.samples("allocs_per_call"), Unit::PerCall, None);
+            let what = if *framing == "chunked" {
+                ", chunked"
+            } else {
+                ""
+            };
+            row(
+                &format!("GetObject {size} MiB{what}, chunks read/call"),
+                o.samples("chunks_per_call"),
+                t.samples("chunks_per_call"),
+                Unit::PerCall,
+                None,
+            );
+            row(
+                &format!("GetObject {size} MiB{what}, allocations/call"),
+                o.samples("allocs_per_call"),
+                t.samples("allocs_per_call"),
+                Unit::PerCall,
+                None,
+            );
         }
         s
     }
 
     /// Peak RSS growth (median, KiB) from the smallest to the largest `Content-Length` object.
     fn rss_growth(&self, side: usize) -> Option<(u64, u64, f64)> {
-        let length: Vec<_> = self.gets.iter().filter(|((_, f, _), _)| *f == "length").collect();
+        let length: Vec<_> = self
+            .gets
+            .iter()
+            .filter(|((_, f, _), _)| *f == "length")
+            .collect();
         let (first, last) = (length.first()?, length.last()?);
         if first.0 .0 == last.0 .0 {
             return None;
         }
-        let growth = median(last.1[side].samples("vm_hwm_kib")) - median(first.1[side].samples("vm_hwm_kib"));
+        let growth = median(last.1[side].samples("vm_hwm_kib"))
+            - median(first.1[side].samples("vm_hwm_kib"));
         Some((first.0 .0, last.0 .0, growth))
     }
 
@@ -553,9 +758,15 @@ impl Report<'_> {
             if let Some((from, to, growth)) = self.rss_growth(side) {
                 let verdict = if side == 0 {
                     if growth.abs() <= RSS_TOLERANCE_KIB {
-                        format!(" — independent of the object size (goal: within {:.0} MiB): met", RSS_TOLERANCE_KIB / 1024.0)
+                        format!(
+                            " — independent of the object size (goal: within {:.0} MiB): met",
+                            RSS_TOLERANCE_KIB / 1024.0
+                        )
                     } else {
-                        format!(" — grows with the object size (goal: within {:.0} MiB): **missed**", RSS_TOLERANCE_KIB / 1024.0)
+                        format!(
+                            " — grows with the object size (goal: within {:.0} MiB): **missed**",
+                            RSS_TOLERANCE_KIB / 1024.0
+                        )
                     }
                 } else {
                     String::new()
@@ -572,7 +783,11 @@ impl Report<'_> {
         let (lo, hi) = min_max(&server);
         let _ = writeln!(s, "- allocations/call exclude the loopback servers' (restJson1 server: {lo:.3}–{hi:.3} per call in both programs; the S3 server allocates its 1 MiB buffer once and a few bytes per response head).\n");
         let _ = writeln!(s, "#### Machine and commands\n");
-        let _ = writeln!(s, "- date: {}; cores (`nproc`): {}; CPU: {}; {}", e.date, e.cores, e.cpu, e.rustc);
+        let _ = writeln!(
+            s,
+            "- date: {}; cores (`nproc`): {}; CPU: {}; {}",
+            e.date, e.cores, e.cpu, e.rustc
+        );
         let mut loads: Vec<&str> = Vec::new();
         for (_, pair) in &self.rest {
             for c in pair {
@@ -584,7 +799,10 @@ impl Report<'_> {
                 loads.extend(c.loads.iter().map(String::as_str));
             }
         }
-        let one_minute: Vec<f64> = loads.iter().filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+        let one_minute: Vec<f64> = loads
+            .iter()
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect();
         let (llo, lhi) = min_max(&one_minute);
         let _ = writeln!(s, "- load average at start: {}; 1-minute load average before each run: {llo:.2}–{lhi:.2} (median {:.2}; the machine is shared)", e.load, median(&one_minute));
         for (name, v) in &self.versions {
@@ -611,10 +829,17 @@ fn lambda_body_len() -> usize {
 fn splice(previous: &str, section: &str) -> String {
     if let (Some(b), Some(e)) = (previous.find(BEGIN), previous.find(END)) {
         if b < e {
-            return format!("{}{}{}", &previous[..b], section.trim_end(), &previous[e + END.len()..]);
+            return format!(
+                "{}{}{}",
+                &previous[..b],
+                section.trim_end(),
+                &previous[e + END.len()..]
+            );
         }
     }
-    let added = format!("\n## Per call: restJson1 and S3 GetObject (`cargo xtask bench-calls`)\n\n{section}");
+    let added = format!(
+        "\n## Per call: restJson1 and S3 GetObject (`cargo xtask bench-calls`)\n\n{section}"
+    );
     match previous.find(INSERT_BEFORE) {
         Some(at) => format!("{}{added}{}", &previous[..at], &previous[at..]),
         None => format!("{}{added}", previous.trim_end()),
