@@ -17,7 +17,7 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Method names the generated structs, builders and fluent builders define themselves.
 const RESERVED_METHODS: &[&str] = &[
     "builder", "build", "send", "customize", "as_input", "meta", "into_paginator", "config_override", "clone",
-    "request_id",
+    "request_id", "with_sender", "presigned",
 ];
 
 /// Keeps letters, digits and `_`; everything else separates words.

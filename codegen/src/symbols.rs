@@ -275,10 +275,6 @@ impl Symbols {
     pub fn de_fn(&self, id: &str) -> Ident {
         format_ident!("de_{}", self.codec_base(id))
     }
-    /// `read_<base>`: a REST or query protocol's reader of a modelled error from a response.
-    pub fn error_reader_fn(&self, id: &str) -> Ident {
-        format_ident!("read_{}", self.codec_base(id))
-    }
     /// `is_<error>` on error enums.
     pub fn classifier(&self, id: &str) -> Ident {
         ident(self.classifiers.get(id).map(String::as_str).unwrap_or_else(|| panic!("no classifier for `{id}`: not a selected error")))

@@ -23,7 +23,7 @@ pub fn query_compatible_request(target: &'static str, content_type: &'static str
     parts
 }
 
-pub use super::json::{error_metadata, read_modeled, read_output};
+pub use super::json::{error_metadata, read_output};
 
 /// As [`error_metadata`], for services with `@awsQueryCompatible`: the code of the
 /// `x-amzn-query-error` header (`Code;Fault`) wins, so codes match the service's awsQuery past.

@@ -420,6 +420,71 @@ impl Unhandled {
     pub fn source(&self) -> &(dyn StdError + Send + Sync + 'static) {
         self.source.as_ref()
     }
+    /// An unhandled error described only by its metadata ("unhandled error (Code)").
+    pub fn generic(meta: ErrorMetadata) -> Self {
+        let description = match meta.code() {
+            Some(code) => format!("unhandled error ({code})"),
+            None => "unhandled error".to_string(),
+        };
+        Unhandled { source: Box::new(MessageError(description)), meta }
+    }
+}
+
+/// A modelled error as a variant of an operation error holds it: an error with metadata.
+pub trait ModeledVariant: StdError + ProvideErrorMetadata + 'static {
+    /// Itself as a `dyn Error` (for `source()`).
+    fn as_error(&self) -> &(dyn StdError + 'static);
+}
+
+impl<T: StdError + ProvideErrorMetadata + 'static> ModeledVariant for T {
+    fn as_error(&self) -> &(dyn StdError + 'static) {
+        self
+    }
+}
+
+/// The variant an operation error holds, seen through what all variants share; the generated
+/// error enums implement `meta()`, `Display` and `Error::source` with one `match` that makes
+/// this, instead of one `match` each.
+pub enum VariantRef<'a> {
+    /// A modelled error.
+    Modeled(&'a dyn ModeledVariant),
+    /// The unhandled variant.
+    Unhandled(&'a Unhandled),
+}
+
+impl<'a> VariantRef<'a> {
+    /// Code, message, request id and status of the error.
+    pub fn meta(&self) -> &'a ErrorMetadata {
+        match *self {
+            VariantRef::Modeled(e) => e.meta(),
+            VariantRef::Unhandled(e) => &e.meta,
+        }
+    }
+    /// `Error::source` of the operation error: the modelled error, or the unhandled one's cause.
+    pub fn source(&self) -> Option<&'a (dyn StdError + 'static)> {
+        match *self {
+            VariantRef::Modeled(e) => Some(e.as_error()),
+            VariantRef::Unhandled(e) => Some(e.source.as_ref()),
+        }
+    }
+}
+
+impl fmt::Display for VariantRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            VariantRef::Modeled(e) => fmt::Display::fmt(e, f),
+            VariantRef::Unhandled(e) => {
+                fmt::Display::fmt(&e.source, f)?;
+                if let Some(message) = e.meta.message() {
+                    write!(f, ": {message}")?;
+                }
+                if let Some(id) = e.meta.request_id() {
+                    write!(f, " (request id: {id})")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// A message carried as an error (used as the source of an unhandled error).
@@ -575,6 +640,23 @@ impl<E, R> SdkError<E, R> {
     }
 }
 
+impl<R> SdkError<ErrorMetadata, R> {
+    /// Reads an error response, still held as its metadata and raw response, into the
+    /// operation's error type (the orchestrator's retry loop is not generic over it).
+    pub(crate) fn read_service_error<E>(self, read: impl FnOnce(&R, ErrorMetadata) -> E) -> SdkError<E, R> {
+        match self {
+            SdkError::ServiceError(e) => {
+                let source = read(&e.raw, e.source);
+                SdkError::ServiceError(ServiceError { source, raw: e.raw })
+            }
+            SdkError::ResponseError(e) => SdkError::ResponseError(e),
+            SdkError::ConstructionFailure(e) => SdkError::ConstructionFailure(e),
+            SdkError::TimeoutError(e) => SdkError::TimeoutError(e),
+            SdkError::DispatchFailure(e) => SdkError::DispatchFailure(e),
+        }
+    }
+}
+
 impl<E: ProvideErrorMetadata, R> ProvideErrorMetadata for SdkError<E, R> {
     fn meta(&self) -> &ErrorMetadata {
         match self {
@@ -593,20 +675,24 @@ impl<E> RequestId for SdkError<E, HttpResponse> {
 
 impl<E: fmt::Display, R> fmt::Display for SdkError<E, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SdkError::ConstructionFailure(e) => write!(f, "failed to construct request: {}", e.source),
-            SdkError::TimeoutError(e) => write!(f, "request timed out: {}", e.source),
-            SdkError::DispatchFailure(e) => write!(f, "dispatch failure: {}", e.source),
-            SdkError::ResponseError(e) => {
-                write!(f, "response error: {}", e.source)?;
-                if e.meta != EMPTY_META {
-                    write!(f, " ({})", e.meta)?;
-                }
-                Ok(())
-            }
-            SdkError::ServiceError(e) => write!(f, "service error: {}", e.source),
-        }
+        // Only this match is generic; the formatting is compiled once for all operations.
+        let (what, source, meta): (&str, &dyn fmt::Display, Option<&ErrorMetadata>) = match self {
+            SdkError::ConstructionFailure(e) => ("failed to construct request", &e.source, None),
+            SdkError::TimeoutError(e) => ("request timed out", &e.source, None),
+            SdkError::DispatchFailure(e) => ("dispatch failure", &e.source, None),
+            SdkError::ResponseError(e) => ("response error", &e.source, Some(&e.meta)),
+            SdkError::ServiceError(e) => ("service error", &e.source, None),
+        };
+        display_sdk_error(f, what, source, meta)
     }
+}
+
+fn display_sdk_error(f: &mut fmt::Formatter<'_>, what: &str, source: &dyn fmt::Display, meta: Option<&ErrorMetadata>) -> fmt::Result {
+    write!(f, "{what}: {source}")?;
+    if let Some(meta) = meta.filter(|m| **m != EMPTY_META) {
+        write!(f, " ({meta})")?;
+    }
+    Ok(())
 }
 
 impl<E, R> StdError for SdkError<E, R>
@@ -692,6 +778,29 @@ mod tests {
         }
     }
     impl StdError for Leaf {}
+
+    #[test]
+    fn sdk_error_display_names_the_kind_and_keeps_response_metadata() {
+        let e: SdkError<Leaf> = SdkError::service_error(Leaf, HttpResponse::new(400, http::HeaderMap::new(), Vec::new()));
+        assert_eq!(e.to_string(), "service error: leaf");
+        let e: SdkError<Leaf> = SdkError::construction_failure(Leaf);
+        assert_eq!(e.to_string(), "failed to construct request: leaf");
+        let meta = ErrorMetadata::builder().status(502).request_id("r1").build();
+        let e: SdkError<Leaf> = SdkError::response_error(Leaf, HttpResponse::new(502, http::HeaderMap::new(), Vec::new()), meta.clone());
+        assert_eq!(e.to_string(), format!("response error: leaf ({meta})"));
+        let e: SdkError<Leaf> = SdkError::response_error(Leaf, HttpResponse::new(502, http::HeaderMap::new(), Vec::new()), ErrorMetadata::default());
+        assert_eq!(e.to_string(), "response error: leaf");
+    }
+
+    #[test]
+    fn variant_ref_of_unhandled_shows_source_message_and_request_id() {
+        let meta = ErrorMetadata::builder().code("Boom").message("it broke").request_id("r-9").build();
+        let unhandled = Unhandled::generic(meta);
+        let v = VariantRef::Unhandled(&unhandled);
+        assert_eq!(v.to_string(), "unhandled error (Boom): it broke (request id: r-9)");
+        assert_eq!(v.meta().code(), Some("Boom"));
+        assert_eq!(v.source().map(|s| s.to_string()).as_deref(), Some("unhandled error (Boom)"));
+    }
 
     #[test]
     fn display_error_context_walks_the_chain() {

@@ -3,7 +3,6 @@
 //! identification.
 
 use super::error::{ErrorMetadata, HttpResponse, RequestId};
-use super::orchestrator::ModeledError;
 use super::primitives::{BigDecimal, BigInteger, Blob, DateTime, DateTimeFormat, Document};
 use base64::Engine as _;
 use serde_json::Value;
@@ -328,16 +327,6 @@ pub fn build_metadata(response: &HttpResponse, code: Option<String>, message: Op
         meta = meta.request_id(id);
     }
     meta.build()
-}
-
-/// [`super::orchestrator::read_modeled`] for a modelled error in a JSON body.
-pub fn read_modeled<T: ModeledError, E: super::error::CreateUnhandledError>(
-    response: &HttpResponse,
-    meta: ErrorMetadata,
-    read: fn(&Value) -> Result<T, DeserializeError>,
-    wrap: impl FnOnce(T) -> E,
-) -> E {
-    super::orchestrator::read_modeled(response, meta, |r| read(&parse_body(r.body())?), wrap)
 }
 
 /// Reads an output structure from a successful response's JSON body.

@@ -144,6 +144,24 @@ impl ResponseMetadata {
     }
 }
 
+/// What binds an operation's input builder to a client, making it the operation's fluent
+/// builder (`XFluentBuilder<M>` is `XInputBuilder<Sender<M>>`): the client's handle, and how
+/// the request is sent (`M`: `()` by the async client, `BlockingRuntime` by the blocking one).
+#[derive(Clone)]
+pub struct Sender<M = ()> {
+    /// The client's shared state.
+    pub handle: Arc<Handle>,
+    /// How the request is sent.
+    pub mode: M,
+}
+
+impl<M> Sender<M> {
+    /// A sender for `handle` in `mode`.
+    pub fn new(handle: Arc<Handle>, mode: M) -> Self {
+        Sender { handle, mode }
+    }
+}
+
 /// What a client shares between its clones: resolved configuration, the transport, the endpoint
 /// (resolved once), and the retry token bucket. Credentials come from the configuration's
 /// provider, which caches them, on every attempt of a signed operation.
@@ -568,8 +586,11 @@ pub async fn invoke<E>(
     request: RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<Success, SdkError<E>> {
-    let (response, _, attempts) = run(handle, op, request, read_error, false).await?;
-    Ok(Success { response, attempts })
+    // `run` is not generic: its code (the retry loop) exists once, not once per operation.
+    match run(handle, op, request, false).await {
+        Ok((response, _, attempts)) => Ok(Success { response, attempts }),
+        Err(e) => Err(e.read_service_error(read_error)),
+    }
 }
 
 /// [`invoke`] for operations with a `@streaming` output: the body of a 2xx response is left
@@ -581,19 +602,17 @@ pub async fn invoke_streaming<E>(
     request: RequestParts,
     read_error: ErrorReader<E>,
 ) -> Result<StreamingSuccess, SdkError<E>> {
-    let (response, body, attempts) = run(handle, op, request, read_error, true).await?;
-    Ok(StreamingSuccess { response, body: body.unwrap_or_default(), attempts })
+    match run(handle, op, request, true).await {
+        Ok((response, body, attempts)) => Ok(StreamingSuccess { response, body: body.unwrap_or_default(), attempts }),
+        Err(e) => Err(e.read_service_error(read_error)),
+    }
 }
 
-type RunResult<E> = Result<(HttpResponse, Option<ByteStream>, u32), SdkError<E>>;
+/// The outcome of a call before its error response (if any) is read into the operation's
+/// error type: a service error is still its metadata and raw response.
+type RunResult = Result<(HttpResponse, Option<ByteStream>, u32), SdkError<ErrorMetadata>>;
 
-async fn run<E>(
-    handle: &Handle,
-    op: &'static OperationSpec,
-    mut request: RequestParts,
-    read_error: ErrorReader<E>,
-    stream_output: bool,
-) -> RunResult<E> {
+async fn run(handle: &Handle, op: &'static OperationSpec, mut request: RequestParts, stream_output: bool) -> RunResult {
     let stream = request.stream.take();
     let mut request = if stream.is_none() {
         compress(handle, op, request).map_err(|e| SdkError::construction_failure(MessageError(e)))?
@@ -622,7 +641,7 @@ async fn run<E>(
             Some(body) => Some(prepare_stream(op, body).await.map_err(|e| SdkError::construction_failure(MessageError(e)))?),
             None => None,
         };
-        let (response, body, attempts) = attempts(handle, op, &request, prepared.as_ref(), stream_output, read_error).await?;
+        let (response, body, attempts) = attempts(handle, op, &request, prepared.as_ref(), stream_output).await?;
         // A buffered body is checked against the response's checksum when the caller asked;
         // a streaming body is left to the caller.
         if let (Some(spec), None) = (validate, &body) {
@@ -726,14 +745,13 @@ async fn call_streaming(http: &dyn HttpClient, request: HttpRequest, stream: Opt
     }
 }
 
-async fn attempts<E>(
+async fn attempts(
     handle: &Handle,
     op: &'static OperationSpec,
     parts: &RequestParts,
     stream: Option<&PreparedStream>,
     stream_output: bool,
-    read_error: ErrorReader<E>,
-) -> RunResult<E> {
+) -> RunResult {
     if let Some(e) = &handle.config.config_error {
         return Err(SdkError::construction_failure(MessageError(e.clone())));
     }
@@ -815,19 +833,18 @@ async fn attempts<E>(
                 sleep(delay).await;
                 attempt += 1;
             }
-            RetryVerdict::Stop(_) => return Err(finish_error(handle, outcome, attempt, read_error)),
+            RetryVerdict::Stop(_) => return Err(finish_error(handle, outcome, attempt)),
         }
     }
 }
 
-fn finish_error<E>(handle: &Handle, outcome: Attempt, attempts: u32, read_error: ErrorReader<E>) -> SdkError<E> {
+fn finish_error(handle: &Handle, outcome: Attempt, attempts: u32) -> SdkError<ErrorMetadata> {
     match outcome {
         Attempt::Dispatch(e) if e.is_timeout() => SdkError::timeout_error(e),
         Attempt::Dispatch(e) => SdkError::dispatch_failure(e),
         Attempt::Response(response, _) => {
             let meta = (handle.service.error_metadata)(&response).with_attempts(attempts);
-            let error = read_error(&response, meta);
-            SdkError::service_error(error, response)
+            SdkError::service_error(meta, response)
         }
     }
 }
@@ -852,20 +869,36 @@ pub trait ModeledError: Sized {
     fn with_meta(self, meta: ErrorMetadata) -> Self;
 }
 
-/// One arm of an operation's error reader: the modelled error read from `response` with the
-/// protocol's `read`, given `meta` and wrapped in the operation's error by `wrap` (its variant);
-/// when the body cannot be read, the operation error's unhandled variant with the reason and
-/// `meta`.
-pub fn read_modeled<T: ModeledError, E: super::error::CreateUnhandledError>(
-    response: &HttpResponse,
-    meta: ErrorMetadata,
-    read: impl FnOnce(&HttpResponse) -> Result<T, DeserializeError>,
-    wrap: impl FnOnce(T) -> E,
-) -> E {
-    match read(response) {
-        Ok(err) => wrap(err.with_meta(meta)),
-        Err(e) => E::create_unhandled_error(Box::new(e), Some(meta)),
+/// A modelled error this crate's protocol reads from an error response (`src/protocol.rs`
+/// implements it for every error shape an operation can return).
+pub trait ReadError: ModeledError {
+    /// Reads the error structure from the response (its body, and headers where bound).
+    fn read(response: &HttpResponse) -> Result<Self, DeserializeError>;
+}
+
+/// One arm of an operation's error reader: the modelled error `T` read from `response`, given
+/// `meta` and wrapped in the operation's error by `wrap` (its variant); when the body cannot be
+/// read, the operation error's unhandled variant with the reason and `meta`.
+pub fn read_modeled<T: ReadError, E: super::error::CreateUnhandledError>(response: &HttpResponse, meta: ErrorMetadata, wrap: fn(T) -> E) -> E {
+    // Instantiated once per (error, operation) pair: keep it to the wrapping.
+    match read_with_meta::<T>(response, meta) {
+        Ok(err) => wrap(err),
+        Err((source, meta)) => E::create_unhandled_error(source, Some(meta)),
     }
+}
+
+/// Instantiated once per error shape.
+fn read_with_meta<T: ReadError>(response: &HttpResponse, meta: ErrorMetadata) -> Result<T, (super::error::BoxError, ErrorMetadata)> {
+    match T::read(response) {
+        Ok(err) => Ok(err.with_meta(meta)),
+        Err(e) => Err((Box::new(e), meta)),
+    }
+}
+
+/// The last arm of an operation's error reader: an error response that matched no modelled
+/// error becomes the unhandled variant, described by its code or status.
+pub fn unhandled<E: super::error::CreateUnhandledError>(response: &HttpResponse, meta: ErrorMetadata) -> E {
+    E::create_unhandled_error(Box::new(unhandled_description(response, &meta)), Some(meta))
 }
 
 /// How much of a streaming response body the error of an unreadable response keeps.

@@ -979,9 +979,24 @@ impl Document {
     }
 }
 
+/// A map's entries sorted by key, so that a serialised map is the same bytes every time (keys
+/// are unique, so an unstable sort is exact). Generated serialisers share this one function.
+pub fn sorted_entries<K: Ord, V>(map: &std::collections::HashMap<K, V>) -> Vec<(&K, &V)> {
+    let mut entries: Vec<(&K, &V)> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorted_entries_orders_by_key() {
+        let map: std::collections::HashMap<String, u8> = [("b", 2), ("a", 1), ("c", 3)].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let keys: Vec<&str> = sorted_entries(&map).into_iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+    }
 
     #[test]
     fn date_time_round_trips_in_every_format() {
@@ -1004,3 +1019,4 @@ mod tests {
         assert_eq!(DateTime::from_secs(-1).fmt(DateTimeFormat::DateTime), "1969-12-31T23:59:59Z");
     }
 }
+

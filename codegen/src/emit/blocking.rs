@@ -33,7 +33,7 @@ pub fn blocking_rs(ctx: &Ctx) -> TokenStream {
         methods.push(quote!(
             #docs
             pub fn #method(&self) -> #module::#fluent {
-                #fluent_path { handle: self.handle.clone(), inner: ::std::default::Default::default(), mode: self.runtime.clone() }
+                #fluent_path::with_sender(crate::operation::Sender::new(self.handle.clone(), self.runtime.clone()))
             }
         ));
         modules.push(quote!(
@@ -45,9 +45,9 @@ pub fn blocking_rs(ctx: &Ctx) -> TokenStream {
                 impl #fluent {
                     #[doc = "Sends the request and waits for the response."]
                     pub fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                        let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-                        let handle = self.handle;
-                        self.mode.block_on(async move { #op_struct::orchestrate(&handle, input).await })
+                        let crate::operation::Sender { handle, mode } = self._sender.clone();
+                        let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
+                        mode.block_on(async move { #op_struct::orchestrate(&handle, input).await })
                     }
                     #into_paginator
                 }

@@ -369,6 +369,7 @@ pub fn emit_file(ctx: &Ctx, job: &FileJob) -> TokenStream {
             quote!(
                 pub use crate::error::RequestId;
                 pub use crate::runtime::orchestrator::ResponseMetadata;
+                pub use crate::runtime::orchestrator::Sender;
                 #(#mods)*
             )
         }

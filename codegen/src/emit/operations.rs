@@ -1,7 +1,7 @@
 //! Emits per-operation modules (input, output, error enum, fluent builder), modelled exceptions,
 //! the service-wide `Error` and the `Client`.
 
-use super::shapes::{setter_methods, structure, SetterHost, StructRole};
+use super::shapes::{structure, StructRole};
 use super::{doc_attrs, Ctx};
 use crate::model::{shape_name, Kind, Shape};
 use crate::symbols::ident;
@@ -85,9 +85,7 @@ pub fn exception(ctx: &Ctx, shape: &Shape) -> (TokenStream, TokenStream) {
 fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[String]) -> TokenStream {
     let mut decl = Vec::new();
     let mut is_fns = Vec::new();
-    let mut meta_arms = Vec::new();
-    let mut display_arms = Vec::new();
-    let mut source_arms = Vec::new();
+    let mut variant_arms = Vec::new();
     for e in variants {
         let v = ctx.sym.type_ident(e);
         let path = ctx.sym.type_path(e);
@@ -96,9 +94,7 @@ fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[Strin
         let is_fn = ctx.sym.classifier(e);
         let is_doc = format!("Returns `true` if the error kind is `{name}::{v}`.");
         is_fns.push(quote!(#[doc = #is_doc] pub fn #is_fn(&self) -> bool { matches!(self, Self::#v(_)) }));
-        meta_arms.push(quote!(Self::#v(inner) => crate::error::ProvideErrorMetadata::meta(inner),));
-        display_arms.push(quote!(Self::#v(inner) => ::std::fmt::Display::fmt(inner, f),));
-        source_arms.push(quote!(Self::#v(inner) => ::std::option::Option::Some(inner),));
+        variant_arms.push(quote!(Self::#v(e) => crate::runtime::error::VariantRef::Modeled(e),));
     }
     quote!(
         #[doc = #doc]
@@ -121,47 +117,28 @@ fn error_enum(ctx: &Ctx, name: &proc_macro2::Ident, doc: &str, variants: &[Strin
             }
             #[doc = "Creates the `Unhandled` variant from error metadata."]
             pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-                let description = crate::error::MessageError(match meta.code() {
-                    ::std::option::Option::Some(code) => ::std::format!("unhandled error ({})", code),
-                    ::std::option::Option::None => ::std::string::String::from("unhandled error"),
-                });
-                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(description), meta))
+                Self::Unhandled(crate::error::sealed_unhandled::Unhandled::generic(meta))
+            }
+            fn variant(&self) -> crate::runtime::error::VariantRef<'_> {
+                match self {
+                    #(#variant_arms)*
+                    Self::Unhandled(e) => crate::runtime::error::VariantRef::Unhandled(e),
+                }
             }
             #[doc = "Error metadata: code, message, request id and HTTP status."]
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
-                match self {
-                    #(#meta_arms)*
-                    Self::Unhandled(e) => e.meta(),
-                }
+                self.variant().meta()
             }
             #(#is_fns)*
         }
-        #[allow(deprecated)]
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#display_arms)*
-                    Self::Unhandled(e) => {
-                        ::std::fmt::Display::fmt(e.source(), f)?;
-                        let meta = e.meta();
-                        if let ::std::option::Option::Some(message) = meta.message() {
-                            write!(f, ": {}", message)?;
-                        }
-                        if let ::std::option::Option::Some(id) = meta.request_id() {
-                            write!(f, " (request id: {})", id)?;
-                        }
-                        ::std::result::Result::Ok(())
-                    }
-                }
+                ::std::fmt::Display::fmt(&self.variant(), f)
             }
         }
-        #[allow(deprecated)]
         impl ::std::error::Error for #name {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#source_arms)*
-                    Self::Unhandled(e) => ::std::option::Option::Some(e.source()),
-                }
+                self.variant().source()
             }
         }
         impl crate::error::ProvideErrorMetadata for #name {
@@ -252,24 +229,23 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
     let response = protocol.response(ctx, op_id);
     let protocol_items = protocol.operation_items(ctx, op_id);
     let error_code = protocol.error_code(ctx);
-    let error_reader = protocol.error_reader();
     let error_reader_uses = if errors.is_empty() {
         quote!()
     } else {
         quote!(
-            use crate::protocol as p;
-            use #error_reader as read;
+            use crate::runtime::orchestrator::read_modeled as read;
             use ::std::option::Option::Some;
             type E = #error_ident;
         )
     };
+    // One line per modelled error: the variant's payload type says which reader
+    // (`crate::runtime::orchestrator::ReadError`, implemented in `src/protocol.rs`) runs.
     let error_arms: Vec<TokenStream> = errors
         .iter()
         .map(|e| {
             let code = protocol.error_wire_code(ctx, e);
             let v = ctx.sym.type_ident(e);
-            let read = protocol.read_error(ctx, e);
-            quote!(Some(#code) => read(response, meta, p::#read, E::#v),)
+            quote!(Some(#code) => read(response, meta, E::#v),)
         })
         .collect();
 
@@ -299,9 +275,10 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 self,
                 presigning_config: crate::presigning::PresigningConfig,
             ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::SdkError<#error_ident>> {
-                                let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
+                let handle = self._sender.handle.clone();
+                let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
                 let request = ser_request(&input).map_err(crate::error::SdkError::construction_failure)?;
-                crate::runtime::orchestrator::presign(&self.handle, &SPEC, request, &presigning_config).await
+                crate::runtime::orchestrator::presign(&handle, &SPEC, request, &presigning_config).await
             }
         )
     } else {
@@ -339,14 +316,6 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         None => (quote!(invoke), quote!(crate::runtime::orchestrator::Success { response, attempts }), quote!()),
     };
 
-    // The fluent builder mirrors every input setter.
-    let fluent_setters: Vec<TokenStream> = super::shapes::members_of(input_shape)
-        .iter()
-        .map(|m| {
-            let docs = doc_attrs(&m.traits, ctx.model.get(&m.target).and_then(|t| t.traits.documentation()));
-            setter_methods(ctx, &input_shape.id, m, &docs, SetterHost::Fluent)
-        })
-        .collect();
     let (paginator_mod, into_paginator) = super::paginators::paginator(ctx, op_id, input_shape, output_shape);
     let op_docs = doc_attrs(&op_shape.traits, None);
     let fluent_doc = format!("Fluent builder constructing a request to `{camel}`.");
@@ -419,11 +388,7 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             #error_reader_uses
             match #error_code {
                 #(#error_arms)*
-                _ => {
-                    let description = crate::runtime::orchestrator::unhandled_description(response, &meta);
-                    #[allow(deprecated)]
-                    #error_ident::Unhandled(crate::error::sealed_unhandled::Unhandled::new(::std::boxed::Box::new(description), meta))
-                }
+                _ => crate::runtime::orchestrator::unhandled(response, meta),
             }
         }
 
@@ -444,22 +409,17 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
         #[doc = #fluent_doc]
         #op_docs
         #[doc = ""]
-        #[doc = "`M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client."]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-        pub struct #fluent_ident<M = ()> {
-            pub(crate) handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>,
-            pub(crate) inner: builders::#input_builder,
-            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
-            pub(crate) mode: M,
-        }
+        #[doc = "It is the input builder bound to a client: the setters are the input builder's. `M` is how it is sent: `()` by the async client (the default), `crate::blocking::BlockingRuntime` by the blocking client."]
+        pub type #fluent_ident<M = ()> = builders::#input_builder<crate::operation::Sender<M>>;
         impl #fluent_ident {
             pub(crate) fn new(handle: ::std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
-                Self { handle, inner: ::std::default::Default::default(), mode: () }
+                Self::with_sender(crate::operation::Sender::new(handle, ()))
             }
             #[doc = "Sends the request and returns the response."]
             pub async fn send(self) -> ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>> {
-                let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-                #op_ident::orchestrate(&self.handle, input).await
+                let handle = self._sender.handle.clone();
+                let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
+                #op_ident::orchestrate(&handle, input).await
             }
             #[doc = "Customises this call: mutate the HTTP request, or override configuration for it alone."]
             pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output_ident, #error_ident, Self> {
@@ -469,9 +429,8 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
             #presigned
         }
         impl<M> #fluent_ident<M> {
-            #[doc = "Access the input builder of this operation."]
-            pub fn as_input(&self) -> &builders::#input_builder { &self.inner }
-            #(#fluent_setters)*
+            #[doc = "Access the input builder of this operation (this builder: its getters are the input builder's)."]
+            pub fn as_input(&self) -> &Self { self }
         }
         impl crate::client::customize::internal::CustomizableSend<#output_ident, #error_ident> for #fluent_ident {
             fn send_customized(
@@ -479,8 +438,8 @@ pub fn operation_module(ctx: &Ctx, op_id: &str) -> TokenStream {
                 customizations: crate::client::customize::internal::Customizations,
             ) -> crate::config::BoxFuture<'static, ::std::result::Result<#output_ident, crate::error::SdkError<#error_ident>>> {
                 ::std::boxed::Box::pin(async move {
-                    let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-                    let handle = self.handle.customized(customizations);
+                    let handle = self._sender.handle.customized(customizations);
+                    let input = self.build().map_err(crate::error::SdkError::construction_failure)?;
                     #op_ident::orchestrate(&handle, input).await
                 })
             }

@@ -3,6 +3,7 @@
 //! in aws-sdk-rust; and their blocking forms (the `blocking` feature), iterators that drive the
 //! async paginator on the blocking client's runtime.
 
+use super::shapes::members_of;
 use super::Ctx;
 use crate::model::{Kind, Shape};
 use proc_macro2::TokenStream;
@@ -238,10 +239,24 @@ pub fn paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape) -> (Toke
             #items_items
         }
     );
+    // Splits a bound input builder into the plain builder the paginator re-sends and its sender.
+    let moved = members_of(input).iter().map(|m| {
+        let field = ctx.sym.member_ident(&input.id, &m.name);
+        quote!(#field: self.#field,)
+    });
+    let module = quote!(
+        #module
+        impl<S> builders::#input_builder<S> {
+            pub(crate) fn unbind(self) -> (builders::#input_builder, S) {
+                (builders::#input_builder { #(#moved)* _sender: () }, self._sender)
+            }
+        }
+    );
     let fluent = quote!(
         #[doc = "Creates a paginator over this operation's pages (and items)."]
         pub fn into_paginator(self) -> paginator::#paginator {
-            paginator::#paginator::new(self.handle, self.inner)
+            let (builder, sender) = self.unbind();
+            paginator::#paginator::new(sender.handle, builder)
         }
     );
     (module, fluent)
@@ -341,7 +356,8 @@ pub fn blocking_paginator(ctx: &Ctx, op_id: &str, input: &Shape, output: &Shape)
     let fluent = quote!(
         #[doc = "Creates a paginator over this operation's pages (and items): an iterator."]
         pub fn into_paginator(self) -> paginator::#paginator {
-            paginator::#paginator::new(crate::operation::#module::paginator::#paginator::new(self.handle, self.inner), self.mode)
+            let (builder, sender) = self.unbind();
+            paginator::#paginator::new(crate::operation::#module::paginator::#paginator::new(sender.handle, builder), sender.mode)
         }
     );
     (paginator_mod, fluent)

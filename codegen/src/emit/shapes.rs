@@ -266,6 +266,72 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         StructRole::Input | StructRole::Output => format!("A builder for [`{name}`](super::{name})."),
     };
     let new_doc = format!("Creates a new builder-style object to manufacture [`{name}`].");
+    if role == StructRole::Input {
+        // The input builder is also the operation's fluent builder: `S` is `()` for a plain
+        // builder and `crate::operation::Sender<M>` for one bound to a client, so the setters
+        // exist once for both.
+        let none_fields = members.iter().map(|m| {
+            let field = ctx.sym.member_ident(id, &m.name);
+            quote!(#field: ::std::option::Option::None,)
+        });
+        let debug_body = if whole_sensitive {
+            quote!(f.write_str("*** Sensitive Data Redacted ***"))
+        } else {
+            quote!(
+                let mut formatter = f.debug_struct(#builder_name_str);
+                #(#debug_fields)*
+                formatter.finish()
+            )
+        };
+        let builder_doc = format!(
+            "A builder for [`{name}`](super::{name}); bound to a client (`S` = [`Sender`](crate::operation::Sender)) it is the operation's fluent builder."
+        );
+        let ty = quote!(
+            #docs
+            #[non_exhaustive]
+            #struct_derives
+            pub struct #name {
+                #(#fields)*
+            }
+            impl #name {
+                #(#getters)*
+            }
+            impl #name {
+                #[doc = #new_doc]
+                pub fn builder() -> #builder_path {
+                    ::std::default::Default::default()
+                }
+            }
+            #debug_impl
+        );
+        let builder = quote!(
+            #[doc = #builder_doc]
+            #[non_exhaustive]
+            #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+            pub struct #builder_name<S = ()> {
+                #(#builder_fields)*
+                pub(crate) _sender: S,
+            }
+            impl ::std::default::Default for #builder_name {
+                fn default() -> Self {
+                    Self::with_sender(())
+                }
+            }
+            impl<S> #builder_name<S> {
+                pub(crate) fn with_sender(sender: S) -> Self {
+                    Self { #(#none_fields)* _sender: sender }
+                }
+                #(#setters)*
+                #build_fn
+            }
+            impl<S> ::std::fmt::Debug for #builder_name<S> {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    #debug_body
+                }
+            }
+        );
+        return (ty, builder);
+    }
     let ty = quote!(
         #docs
         #[non_exhaustive]

@@ -96,14 +96,6 @@ impl Protocol for AwsJson {
         shape_name(error).to_string()
     }
 
-    fn error_reader(&self) -> TokenStream {
-        quote!(crate::runtime::aws_json::read_modeled)
-    }
-
-    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident {
-        ctx.sym.de_fn(error)
-    }
-
     fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream {
         if service_info(ctx).query_compatible {
             quote!(crate::runtime::aws_json::error_metadata_query_compatible)
@@ -113,7 +105,21 @@ impl Protocol for AwsJson {
     }
 
     fn shape_codecs(&self, ctx: &Ctx) -> TokenStream {
-        json::shape_codecs(ctx)
+        let codecs = json::shape_codecs(ctx);
+        // An error's fields all come from the JSON body.
+        let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
+        let readers = errors.into_iter().map(|e| {
+            let de = ctx.sym.de_fn(e);
+            let ty = ctx.sym.type_path(e);
+            quote!(
+                impl crate::runtime::orchestrator::ReadError for #ty {
+                    fn read(response: &crate::error::HttpResponse) -> ::std::result::Result<Self, crate::runtime::error::DeserializeError> {
+                        crate::runtime::json::read_output(response, #de)
+                    }
+                }
+            )
+        });
+        quote!(#codecs #(#readers)*)
     }
 
     fn runtime_modules(&self) -> &'static [&'static str] {

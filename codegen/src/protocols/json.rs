@@ -91,8 +91,7 @@ fn ser_value(ctx: &Ctx, member: Option<&Member>, target: &str, value: TokenStrea
             };
             quote!({
                 let mut #object = #w.object();
-                let mut entries: ::std::vec::Vec<_> = #value.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let entries = crate::runtime::primitives::sorted_entries(#value);
                 for (#key, #val) in entries { #body }
                 #object.finish();
             })

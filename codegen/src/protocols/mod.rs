@@ -26,8 +26,9 @@ use proc_macro2::TokenStream;
 ///   [`response`](Protocol::response);
 /// - `fn read_error(response, meta) -> OpError`, which matches
 ///   [`error_code`](Protocol::error_code) against each modelled error's
-///   [`wire_code`](Protocol::error_wire_code) and reads the error with
-///   [`read_error`](Protocol::read_error).
+///   [`wire_code`](Protocol::error_wire_code) and reads the error through its type's
+///   `crate::runtime::orchestrator::ReadError` impl, which [`shape_codecs`](Protocol::shape_codecs)
+///   emits in `src/protocol.rs` for every error shape an operation of the selection returns.
 pub trait Protocol: Sync {
     /// The protocol trait's shape ID (`aws.protocols#awsJson1_1`).
     fn trait_id(&self) -> &'static str;
@@ -42,14 +43,6 @@ pub trait Protocol: Sync {
     fn error_code(&self, ctx: &Ctx) -> TokenStream;
     /// The code that identifies the error shape `error` on the wire.
     fn error_wire_code(&self, ctx: &Ctx, error: &str) -> String;
-    /// The runtime function that reads a modelled error into the operation's error:
-    /// `fn(response, meta, reader, wrap) -> OpError`, as `orchestrator::read_modeled`.
-    fn error_reader(&self) -> TokenStream {
-        quote::quote!(crate::runtime::orchestrator::read_modeled)
-    }
-    /// The reader of the modelled error `error` in `crate::protocol` that
-    /// [`error_reader`](Protocol::error_reader) takes.
-    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident;
     /// A path to the runtime's `fn(&HttpResponse) -> ErrorMetadata` for this service.
     fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream;
     /// The items of `src/protocol.rs`: codecs shared by operations (one per data shape).

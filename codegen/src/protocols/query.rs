@@ -81,8 +81,7 @@ impl Query {
                 let write_key = self.write_value(ctx, k, &k.target, quote!(#kk), quote!(::std::format!("{}.{}", entry, #key_name)), depth + 1);
                 let write_val = self.write_value(ctx, v, &v.target, quote!(#vv), quote!(::std::format!("{}.{}", entry, #value_name)), depth + 1);
                 quote!({
-                    let mut entries: ::std::vec::Vec<_> = #value.iter().collect();
-                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    let entries = crate::runtime::primitives::sorted_entries(#value);
                     for (#i, (#kk, #vv)) in entries.into_iter().enumerate() {
                         let entry = #entry;
                         #write_key
@@ -243,10 +242,6 @@ impl Protocol for Query {
         }
     }
 
-    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident {
-        ctx.sym.error_reader_fn(error)
-    }
-
     fn error_metadata_fn(&self, _ctx: &Ctx) -> TokenStream {
         quote!(crate::runtime::xml::error_metadata)
     }
@@ -269,13 +264,14 @@ impl Protocol for Query {
         }
         let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
         for e in errors {
-            let reader = ctx.sym.error_reader_fn(e);
             let de = ctx.sym.de_fn(e);
             let ty = ctx.sym.type_path(e);
             items.push(quote!(
-                pub(crate) fn #reader(response: &crate::error::HttpResponse) -> ::std::result::Result<#ty, crate::runtime::error::DeserializeError> {
+                impl crate::runtime::orchestrator::ReadError for #ty {
+                    fn read(response: &crate::error::HttpResponse) -> ::std::result::Result<Self, crate::runtime::error::DeserializeError> {
                     let root = crate::runtime::xml::parse(response.body())?;
                     #de(crate::runtime::xml::error_element(&root).unwrap_or(&root))
+                    }
                 }
             ));
         }

@@ -172,8 +172,7 @@ fn write_query_params(ctx: &Ctx, input: &Shape, m: &Member) -> TokenStream {
     };
     quote!(
         if let ::std::option::Option::Some(map) = &input.#field {
-            let mut entries: ::std::vec::Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let entries = crate::runtime::primitives::sorted_entries(map);
             for (key, value) in entries {
                 if [#(#explicit),*].contains(&key.as_str()) { continue; }
                 #push
@@ -522,10 +521,6 @@ impl Protocol for Rest {
         shape_name(error).to_string()
     }
 
-    fn read_error(&self, ctx: &Ctx, error: &str) -> proc_macro2::Ident {
-        ctx.sym.error_reader_fn(error)
-    }
-
     fn error_metadata_fn(&self, ctx: &Ctx) -> TokenStream {
         match self.doc {
             Doc::Json => quote!(crate::runtime::json::error_metadata),
@@ -544,7 +539,6 @@ impl Protocol for Rest {
         let errors: std::collections::BTreeSet<&String> = ctx.sel.op_errors.values().flatten().collect();
         for e in errors {
             let shape = &ctx.model.shapes[e];
-            let reader = ctx.sym.error_reader_fn(e);
             let de = ctx.sym.de_fn(e);
             let ty = ctx.sym.type_path(e);
             let bound = read_bound_members(ctx, shape, self.doc);
@@ -556,11 +550,13 @@ impl Protocol for Rest {
                 }),
             };
             items.push(quote!(
-                pub(crate) fn #reader(response: &crate::error::HttpResponse) -> ::std::result::Result<#ty, crate::runtime::error::DeserializeError> {
+                impl crate::runtime::orchestrator::ReadError for #ty {
+                    fn read(response: &crate::error::HttpResponse) -> ::std::result::Result<Self, crate::runtime::error::DeserializeError> {
                     #[allow(unused_mut)]
                     let mut out = #parse;
                     #bound
                     ::std::result::Result::Ok(out)
+                    }
                 }
             ));
         }

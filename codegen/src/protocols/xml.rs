@@ -102,11 +102,7 @@ fn write_value(ctx: &Ctx, m: &Member, target: &str, value: TokenStream, name: &s
             let value_name = member_name(v);
             let write_key = write_value(ctx, k, &k.target, quote!(#key), &key_name, namespace(&k.traits), depth + 1);
             let write_val = write_value(ctx, v, &v.target, quote!(#val), &value_name, namespace(&v.traits), depth + 1);
-            let entries = quote!({
-                let mut entries: ::std::vec::Vec<_> = #value.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                entries
-            });
+            let entries = quote!(crate::runtime::primitives::sorted_entries(#value));
             if flattened(m) {
                 quote!(for (#key, #val) in #entries {
                     crate::runtime::xml::open(w, #name, #nst);
