@@ -251,7 +251,8 @@ pub fn cmd(args: &[String]) -> Result<(), String> {
         start,
         &format!("wrote {} and {}", md_path.display(), svg_path.display()),
     );
-    Ok(())
+    // restJson1 and S3 GetObject per call: its own programs and section of BENCHMARKS.md.
+    crate::bench_calls::run_in_bench(opts.runs, start)
 }
 
 fn cargo() -> String {

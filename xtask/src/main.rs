@@ -6,6 +6,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod bench_builds;
+mod bench_calls;
 mod bench_codegen;
 mod bench_idl;
 mod codegen_cmd;
@@ -32,8 +33,12 @@ commands:
   bench [--runs N] [--build-runs N] [--skip-theirs-build] [--skip-tls-variants] [--skip-multi] [--timings]
       Build and run the same small program on this crate and on aws-sdk-cognitoidentityprovider,
       build the floor (the crate's dependencies alone), its TLS variants and a three-service
-      program on both; writes BENCHMARKS.md and bench/ratios.svg (takes many minutes; see
-      `bench --help`).
+      program on both, then run bench-calls; writes BENCHMARKS.md and bench/ratios.svg (takes
+      many minutes; see `bench --help`).
+  bench-calls [--runs N] [--iterations N] [--sizes MIB,..] [--get-mib N] [--skip-build]
+      restJson1 (Lambda) calls/s and allocations per call, S3 GetObject throughput and peak
+      memory per object size, against aws-sdk-lambda and aws-sdk-s3; writes BENCHMARKS.md
+      (its own section; also run by `bench`; see `bench-calls --help`).
   bench-codegen [--models DIR] [--runs N]
       Time code generation (emit + format, no writing) for codegen.json's crates, the
       whole Cognito model and every awsJson service; use a release build.
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         Some("endpoints") => cmd_endpoints(&args[1..]),
         Some("corpus") => corpus::cmd(&args[1..]),
         Some("bench") => bench::cmd(&args[1..]),
+        Some("bench-calls") => bench_calls::cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen::cmd(&args[1..]),
         Some("bench-idl") => bench_idl::cmd(&args[1..]),
         Some("protocol-tests") => protocol_tests::cmd(&args[1..]),

@@ -100,14 +100,19 @@ impl std::error::Error for StalledStreamError {}
 pub(crate) struct StallGuard<B> {
     inner: Pin<Box<B>>,
     grace_period: Option<Duration>,
+    /// Allocated at the first wait and reset at each later one, not re-allocated: a large
+    /// download waits hundreds of times (once per socket read).
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Whether `timer` runs for the current wait (it is restarted at the first pending poll
+    /// after a frame).
+    armed: bool,
 }
 
 #[cfg(feature = "hyper-client")]
 impl<B> StallGuard<B> {
     /// Watches `inner` as `config` says (a disabled config passes frames through untouched).
     pub(crate) fn new(inner: B, config: StalledStreamProtectionConfig) -> Self {
-        StallGuard { inner: Box::pin(inner), grace_period: config.enabled.then_some(config.grace_period), timer: None }
+        StallGuard { inner: Box::pin(inner), grace_period: config.enabled.then_some(config.grace_period), timer: None, armed: false }
     }
 }
 
@@ -124,16 +129,26 @@ where
         let this = self.get_mut();
         match this.inner.as_mut().poll_frame(cx) {
             Poll::Ready(frame) => {
-                this.timer = None;
+                this.armed = false;
                 Poll::Ready(frame.map(|f| f.map_err(Into::into)))
             }
             Poll::Pending => {
                 let Some(grace) = this.grace_period else { return Poll::Pending };
-                let timer = this.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(grace)));
-                if timer.as_mut().poll(cx).is_ready() {
-                    this.timer = None;
-                    this.grace_period = None;
-                    return Poll::Ready(Some(Err(Box::new(StalledStreamError { grace_period: grace }))));
+                if !this.armed {
+                    let deadline = tokio::time::Instant::now() + grace;
+                    match this.timer.as_mut() {
+                        Some(timer) => timer.as_mut().reset(deadline),
+                        None => this.timer = Some(Box::pin(tokio::time::sleep_until(deadline))),
+                    }
+                    this.armed = true;
+                }
+                if let Some(timer) = this.timer.as_mut() {
+                    if timer.as_mut().poll(cx).is_ready() {
+                        this.timer = None;
+                        this.armed = false;
+                        this.grace_period = None;
+                        return Poll::Ready(Some(Err(Box::new(StalledStreamError { grace_period: grace }))));
+                    }
                 }
                 Poll::Pending
             }
@@ -231,6 +246,50 @@ mod tests {
         assert_eq!(collect(StallGuard::new(slow(Some(Duration::from_secs(4))), config)).await.unwrap(), b"first");
         let disabled = StallGuard::new(slow(Some(Duration::from_secs(60))), StalledStreamProtectionConfig::disabled());
         assert_eq!(collect(disabled).await.unwrap(), b"first");
+    }
+
+    /// A body that yields `frames` one-byte frames, each after a wait of `interval`, then
+    /// either ends or (when `stall_after`) waits forever.
+    struct Drip {
+        frames: usize,
+        interval: Duration,
+        stall_after: bool,
+        wait: Option<Pin<Box<tokio::time::Sleep>>>,
+    }
+
+    impl http_body::Body for Drip {
+        type Data = bytes::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>> {
+            let this = self.get_mut();
+            if this.frames == 0 {
+                return if this.stall_after { Poll::Pending } else { Poll::Ready(None) };
+            }
+            let interval = this.interval;
+            let wait = this.wait.get_or_insert_with(|| Box::pin(tokio::time::sleep(interval)));
+            std::task::ready!(wait.as_mut().poll(cx));
+            this.wait = None;
+            this.frames -= 1;
+            Poll::Ready(Some(Ok(http_body::Frame::data(bytes::Bytes::from_static(b"x")))))
+        }
+    }
+
+    #[cfg(feature = "default-https-client")]
+    #[tokio::test(start_paused = true)]
+    async fn the_clock_restarts_at_every_frame() {
+        // Frames 4 s apart never trip a 5 s grace period, however long the whole body takes
+        // (the one timer is reset at each wait, not left running from the first).
+        let config = StalledStreamProtectionConfig::enabled().grace_period(Duration::from_secs(5)).build();
+        let drip = Drip { frames: 4, interval: Duration::from_secs(4), stall_after: false, wait: None };
+        let start = tokio::time::Instant::now();
+        assert_eq!(collect(StallGuard::new(drip, config)).await.unwrap(), b"xxxx");
+        assert_eq!(start.elapsed(), Duration::from_secs(16));
+        // A stall after two frames is caught one grace period after the last frame.
+        let drip = Drip { frames: 2, interval: Duration::from_secs(4), stall_after: true, wait: None };
+        let start = tokio::time::Instant::now();
+        let err = collect(StallGuard::new(drip, config)).await.unwrap_err();
+        assert!(is_stalled(err.as_ref()), "{err}");
+        assert_eq!(start.elapsed(), Duration::from_secs(13));
     }
 
     #[test]
