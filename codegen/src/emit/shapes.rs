@@ -266,6 +266,26 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         StructRole::Input | StructRole::Output => format!("A builder for [`{name}`](super::{name})."),
     };
     let new_doc = format!("Creates a new builder-style object to manufacture [`{name}`].");
+    let ty = quote!(
+        #docs
+        #[non_exhaustive]
+        #struct_derives
+        pub struct #name {
+            #(#fields)*
+            #extra_fields
+        }
+        impl #name {
+            #(#getters)*
+        }
+        impl #name {
+            #[doc = #new_doc]
+            pub fn builder() -> #builder_path {
+                ::std::default::Default::default()
+            }
+        }
+        #extra_impls
+        #debug_impl
+    );
     if role == StructRole::Input {
         // The input builder is also the operation's fluent builder: `S` is `()` for a plain
         // builder and `crate::operation::Sender<M>` for one bound to a client, so the setters
@@ -285,24 +305,6 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         };
         let builder_doc = format!(
             "A builder for [`{name}`](super::{name}); bound to a client (`S` = [`Sender`](crate::operation::Sender)) it is the operation's fluent builder."
-        );
-        let ty = quote!(
-            #docs
-            #[non_exhaustive]
-            #struct_derives
-            pub struct #name {
-                #(#fields)*
-            }
-            impl #name {
-                #(#getters)*
-            }
-            impl #name {
-                #[doc = #new_doc]
-                pub fn builder() -> #builder_path {
-                    ::std::default::Default::default()
-                }
-            }
-            #debug_impl
         );
         let builder = quote!(
             #[doc = #builder_doc]
@@ -332,26 +334,6 @@ pub fn structure(ctx: &Ctx, shape: &Shape, name: &proc_macro2::Ident, role: Stru
         );
         return (ty, builder);
     }
-    let ty = quote!(
-        #docs
-        #[non_exhaustive]
-        #struct_derives
-        pub struct #name {
-            #(#fields)*
-            #extra_fields
-        }
-        impl #name {
-            #(#getters)*
-        }
-        impl #name {
-            #[doc = #new_doc]
-            pub fn builder() -> #builder_path {
-                ::std::default::Default::default()
-            }
-        }
-        #extra_impls
-        #debug_impl
-    );
     let builder = quote!(
         #[doc = #builder_doc]
         #[non_exhaustive]
